@@ -1,0 +1,1 @@
+"""Bureaus, bases, staff accounts and trainees; the tenant walls between them (DOMAIN.md §1–2)."""

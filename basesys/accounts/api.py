@@ -1,0 +1,142 @@
+"""The "Accounts" endpoints of API.md."""
+
+from flask import current_app, jsonify, request
+
+from basesys.accounts import services
+from basesys.accounts.schemas import BaseCreate, BureauCreate, TokenRequest, TraineeCreate, UserCreate
+from basesys.accounts.tokens import issue_token
+from basesys.core.api import api_blueprint, api_endpoint, openapi_document
+from basesys.core.policy import get_policy
+from basesys.core.time import iso, now_utc
+from basesys.extensions import db
+
+bp = api_blueprint("accounts_api", __name__)
+
+
+@api_endpoint(
+    bp,
+    "/auth/token",
+    "POST",
+    summary="Exchange username and password for a bearer token",
+    body=TokenRequest,
+    public=True,
+    responses={200: "token", 401: "invalid_credentials"},
+)
+def create_token(actor, body: TokenRequest):
+    now = now_utc()
+    try:
+        user = services.authenticate(
+            body.username, body.password, address=request.remote_addr or "", now=now, policy=get_policy()
+        )
+    finally:
+        db.session.commit()  # the attempt is recorded even when refused
+    token, expires_at = issue_token(user, now)
+    return {"token": token, "role": user.role, "expires_at": iso(expires_at)}
+
+
+def bureau_json(bureau):
+    return {"id": bureau.id, "name": bureau.name, "level": bureau.level, "parent_id": bureau.parent_id}
+
+
+def base_json(base):
+    return {
+        "id": base.id,
+        "name": base.name,
+        "level": base.level,
+        "credit_code": base.credit_code,
+        "bureau_id": base.bureau_id,
+        "address": base.address,
+    }
+
+
+@api_endpoint(
+    bp,
+    "/bureaus",
+    "POST",
+    summary="Create a bureau",
+    roles=["sysadmin"],
+    body=BureauCreate,
+    responses={201: "bureau", 422: "validation_failed", 409: "duplicate_name"},
+)
+def create_bureau(actor, body: BureauCreate):
+    bureau = services.create_bureau(actor, name=body.name, level=body.level, parent_id=body.parent_id, now=now_utc())
+    return bureau_json(bureau), 201
+
+
+@api_endpoint(
+    bp,
+    "/bases",
+    "POST",
+    summary="Create a training base",
+    roles=["sysadmin"],
+    body=BaseCreate,
+    responses={201: "base", 422: "invalid_credit_code"},
+)
+def create_base(actor, body: BaseCreate):
+    base = services.create_base(
+        actor,
+        name=body.name,
+        level=body.level,
+        credit_code=body.credit_code,
+        bureau_id=body.bureau_id,
+        address=body.address,
+        now=now_utc(),
+    )
+    return base_json(base), 201
+
+
+@api_endpoint(
+    bp,
+    "/users",
+    "POST",
+    summary="Create a staff account",
+    roles=["sysadmin"],
+    body=UserCreate,
+    responses={201: "user", 409: "duplicate_username", 422: "validation_failed"},
+)
+def create_user(actor, body: UserCreate):
+    user = services.create_staff_user(
+        actor,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        bureau_id=body.bureau_id,
+        base_id=body.base_id,
+        display_name=body.display_name,
+        now=now_utc(),
+    )
+    return {"id": user.id, "username": user.username, "role": user.role}, 201
+
+
+@api_endpoint(
+    bp,
+    "/trainees",
+    "POST",
+    summary="Trainee self-registration",
+    body=TraineeCreate,
+    public=True,
+    responses={201: "trainee", 422: "invalid_id_number", 409: "duplicate_id_number"},
+)
+def create_trainee(actor, body: TraineeCreate):
+    trainee = services.register_trainee(
+        id_number=body.id_number,
+        name=body.name,
+        password=body.password,
+        phone=body.phone,
+        employer=body.employer,
+        series=body.series,
+        title=body.title,
+        bureau_id=body.bureau_id,
+        now=now_utc(),
+    )
+    return {
+        "id": trainee.id,
+        "name": trainee.name,
+        "gender": trainee.gender_code,
+        "id_number_masked": trainee.id_number_masked,
+    }, 201
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(version=current_app.config.get("API_VERSION", "1.0.0")))

@@ -1,0 +1,99 @@
+"""WTForms for account pages: input shape only; rules live in the services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
+
+SERIES = [
+    "工程",
+    "卫生",
+    "教育",
+    "高等学校教师",
+    "经济",
+    "会计",
+    "统计",
+    "农业",
+    "工艺美术",
+    "新闻",
+    "出版",
+    "翻译",
+    "律师",
+    "公证",
+    "科学研究",
+    "实验技术",
+    "图书资料",
+    "文物博物",
+    "群众文化",
+    "档案",
+    "体育",
+    "艺术",
+    "技工院校教师",
+    "其他",
+]
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username or ID number"), validators=[InputRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+    remember = BooleanField(_l("Remember me on this device"), default=True)
+
+
+class RegisterForm(FlaskForm):
+    id_number = StringField(_l("ID number"), validators=[InputRequired(), Length(max=18)])
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=60)])
+    phone = StringField(_l("Mobile phone"), validators=[InputRequired(), Length(max=20)])
+    bureau_id = SelectField(_l("City"), coerce=_optional_int, validators=[Optional()])
+    employer = StringField(_l("Employer"), validators=[Length(max=120)])
+    series = SelectField(_l("Professional series"), choices=[("", "—")] + [(s, s) for s in SERIES], default="")
+    title = StringField(_l("Professional title"), validators=[Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(
+        _l("Repeat password"), validators=[InputRequired(), EqualTo("password", message=_l("Passwords differ"))]
+    )
+
+
+class PasswordForm(FlaskForm):
+    old_password = PasswordField(_l("Current password"), validators=[InputRequired()])
+    new_password = PasswordField(_l("New password"), validators=[InputRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(
+        _l("Repeat new password"), validators=[InputRequired(), EqualTo("new_password", message=_l("Passwords differ"))]
+    )
+
+
+class ProfileForm(FlaskForm):
+    phone = StringField(_l("Mobile phone"), validators=[InputRequired(), Length(max=20)])
+    employer = StringField(_l("Employer"), validators=[Length(max=120)])
+    series = SelectField(_l("Professional series"), choices=[("", "—")] + [(s, s) for s in SERIES], default="")
+    title = StringField(_l("Professional title"), validators=[Length(max=40)])
+
+
+class BureauForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    level = SelectField(_l("Level"), choices=[("province", "省级"), ("city", "市级"), ("county", "县/区级")])
+    parent_id = SelectField(_l("Parent bureau"), coerce=_optional_int, validators=[Optional()])
+
+
+class BaseForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    level = SelectField(_l("Level"), choices=[("national", "国家级"), ("provincial", "省级"), ("municipal", "市级")])
+    credit_code = StringField(_l("Unified social credit code"), validators=[InputRequired(), Length(max=40)])
+    bureau_id = SelectField(_l("Supervising bureau"), coerce=_optional_int, validators=[InputRequired()])
+    address = StringField(_l("Address"), validators=[Length(max=200)])
+
+
+class StaffForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[InputRequired(), Length(max=64)])
+    display_name = StringField(_l("Display name"), validators=[Length(max=60)])
+    role = SelectField(
+        _l("Role"),
+        choices=[("bureau_officer", "人社部门经办人"), ("base_admin", "基地管理员"), ("sysadmin", "系统管理员")],
+    )
+    bureau_id = SelectField(_l("Bureau"), coerce=_optional_int, validators=[Optional()])
+    base_id = SelectField(_l("Base"), coerce=_optional_int, validators=[Optional()])
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)])
+    active = BooleanField(_l("Active"), default=True)

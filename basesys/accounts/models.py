@@ -1,0 +1,156 @@
+"""Tenants and people. A user logs in; a trainee is a person who may not have an account yet."""
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from basesys.core.ids import GENDER_LABELS, mask_id_number
+from basesys.core.time import UTCDateTime
+from basesys.extensions import db
+
+BUREAU_LEVELS = {"province": "省级", "city": "市级", "county": "县/区级"}
+BASE_LEVELS = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
+ROLES = {"sysadmin": "系统管理员", "bureau_officer": "人社部门经办人", "base_admin": "基地管理员", "trainee": "学员"}
+
+
+class Bureau(db.Model):
+    """A 人力资源社会保障局 at a level, with the bureau above it (DOMAIN.md §1)."""
+
+    __tablename__ = "bureau"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
+    level: Mapped[str] = mapped_column(String(16), nullable=False)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    parent: Mapped["Bureau | None"] = relationship(remote_side="Bureau.id", back_populates="children")
+    children: Mapped[list["Bureau"]] = relationship(back_populates="parent")
+    bases: Mapped[list["Base"]] = relationship(back_populates="bureau")
+
+    @property
+    def level_label(self) -> str:
+        return BUREAU_LEVELS.get(self.level, self.level)
+
+
+class Base(db.Model):
+    """A 继续教育基地 supervised by one bureau, where its filings and rosters go (DOMAIN.md §1)."""
+
+    __tablename__ = "base"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
+    level: Mapped[str] = mapped_column(String(16), nullable=False)
+    credit_code: Mapped[str] = mapped_column(String(18), nullable=False, unique=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureau.id"), nullable=False, index=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    bureau: Mapped[Bureau] = relationship(back_populates="bases")
+
+    @property
+    def level_label(self) -> str:
+        return BASE_LEVELS.get(self.level, self.level)
+
+    @property
+    def code(self) -> str:
+        """Four-digit base number used in filing and certificate numbers (`备2025-0003-0012`)."""
+        return f"{self.id:04d}"
+
+
+class User(UserMixin, db.Model):
+    """Anyone who logs in. A trainee's username is their ID number (API.md)."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    display_name: Mapped[str] = mapped_column(String(60), default="")
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"))
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("base.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    # Bumped by a password change: invalidates every API token and every other login session.
+    token_generation: Mapped[int] = mapped_column(default=0, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    bureau: Mapped[Bureau | None] = relationship()
+    base: Mapped[Base | None] = relationship()
+    trainee: Mapped["Trainee | None"] = relationship(back_populates="user", uselist=False)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.token_generation}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+class Trainee(db.Model):
+    """A 专业技术人员, one per ID number (DOMAIN.md §2); may exist before they register."""
+
+    __tablename__ = "trainee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    gender: Mapped[str] = mapped_column(String(1), nullable=False)
+    birth_date: Mapped[date] = mapped_column(Date, nullable=False)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    employer: Mapped[str] = mapped_column(String(120), default="")
+    series: Mapped[str] = mapped_column(String(40), default="")
+    title: Mapped[str] = mapped_column(String(40), default="")
+    # The city (or county) bureau whose bases' courses the trainee is offered first.
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    # "一票否决": set when a certificate is revoked for fraud (DOMAIN.md §8).
+    fraud_flag: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    fraud_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    user: Mapped[User | None] = relationship(back_populates="trainee")
+    bureau: Mapped[Bureau | None] = relationship()
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def gender_label(self) -> str:
+        return GENDER_LABELS.get(self.gender, "")
+
+    @property
+    def gender_code(self) -> str:
+        """`male` / `female`, as the API answers."""
+        return "male" if self.gender == "M" else "female"
+
+    @property
+    def registered(self) -> bool:
+        return self.user_id is not None
+
+
+class LoginAttempt(db.Model):
+    """Failed and successful logins, to slow down password guessing per account and address."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_username_at", "username", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    success: Mapped[bool] = mapped_column(Boolean, nullable=False)

@@ -1,0 +1,48 @@
+"""Request bodies of the Accounts API (API.md); they also describe it in the OpenAPI document."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+
+class TokenRequest(_Body):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class BureauCreate(_Body):
+    name: str = Field(min_length=1, max_length=120)
+    level: Literal["province", "city", "county"]
+    parent_id: int | None = None
+
+
+class BaseCreate(_Body):
+    name: str = Field(min_length=1, max_length=120)
+    level: Literal["national", "provincial", "municipal"]
+    credit_code: str = Field(min_length=1, max_length=40)
+    bureau_id: int
+    address: str = Field(default="", max_length=200)
+
+
+class UserCreate(_Body):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+    role: Literal["bureau_officer", "base_admin"]
+    bureau_id: int | None = None
+    base_id: int | None = None
+    display_name: str = Field(default="", max_length=60)
+
+
+class TraineeCreate(_Body):
+    id_number: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=60)
+    phone: str = Field(min_length=1, max_length=20)
+    employer: str = Field(default="", max_length=120)
+    series: str = Field(default="", max_length=40)
+    title: str = Field(default="", max_length=40)
+    password: str = Field(min_length=1, max_length=200)
+    bureau_id: int | None = None

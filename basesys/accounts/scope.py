@@ -1,0 +1,79 @@
+"""Tenant walls in one place (DOMAIN.md §1): who may see and act on what.
+
+Out-of-scope objects are answered 404 (never reveal another tenant's objects), a wrong role 403.
+Feature packages build their own `can_*` from these.
+"""
+
+from basesys.accounts.models import Base, Bureau, Trainee, User
+from basesys.extensions import db
+
+
+def bureau_subtree_ids(bureau_id: int | None) -> set[int]:
+    """The bureau and every bureau below it."""
+    if bureau_id is None:
+        return set()
+    rows = db.session.execute(db.select(Bureau.id, Bureau.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for bid, parent in rows:
+        children.setdefault(parent, []).append(bid)
+    found, stack = set(), [bureau_id]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def visible_bureau_ids(user: User) -> set[int] | None:
+    """None means every bureau (sysadmin)."""
+    if user.role == "sysadmin":
+        return None
+    if user.role == "bureau_officer":
+        return bureau_subtree_ids(user.bureau_id)
+    return set()
+
+
+def visible_base_ids(user: User) -> set[int] | None:
+    """None means every base (sysadmin)."""
+    if user.role == "sysadmin":
+        return None
+    if user.role == "bureau_officer":
+        bureaus = bureau_subtree_ids(user.bureau_id)
+        if not bureaus:
+            return set()
+        return set(db.session.scalars(db.select(Base.id).where(Base.bureau_id.in_(bureaus))))
+    if user.role == "base_admin" and user.base_id:
+        return {user.base_id}
+    return set()
+
+
+def can_see_bureau(user: User, bureau: Bureau) -> bool:
+    ids = visible_bureau_ids(user)
+    return ids is None or bureau.id in ids
+
+
+def can_see_base(user: User, base: Base) -> bool:
+    ids = visible_base_ids(user)
+    return ids is None or base.id in ids
+
+
+def can_manage_base(user: User, base: Base) -> bool:
+    """The base's own admin runs its courses."""
+    return user.role == "base_admin" and user.base_id == base.id
+
+
+def can_supervise_base(user: User, base: Base) -> bool:
+    """An officer of the base's supervising bureau or of a bureau above it."""
+    return user.role == "bureau_officer" and base.bureau_id in bureau_subtree_ids(user.bureau_id)
+
+
+def is_self(user: User, trainee: Trainee) -> bool:
+    return user.role == "trainee" and trainee.user_id == user.id
+
+
+def trainee_of(user: User) -> Trainee | None:
+    if user.role != "trainee":
+        return None
+    return db.session.scalar(db.select(Trainee).where(Trainee.user_id == user.id))

@@ -1,0 +1,61 @@
+"""Settings from the environment (see README "Configuration")."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _instance_dir() -> Path:
+    path = Path(os.environ.get("BASESYS_INSTANCE", ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(instance: Path) -> str:
+    """The env var wins; otherwise a key generated once into instance/ (never a literal default)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    instance = _instance_dir()
+    port = int(os.environ.get("PORT", "5000"))
+    base_url = os.environ.get("BASE_URL", f"http://127.0.0.1:{port}").rstrip("/")
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'basesys.sqlite3'}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    config = {
+        "INSTANCE_DIR": str(instance),
+        "SECRET_KEY": _secret_key(instance),
+        "BASE_URL": base_url,
+        "PORT": port,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BASESYS_SCHEDULER": os.environ.get("BASESYS_SCHEDULER", "off"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 180,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "API_TOKEN_HOURS": int(os.environ.get("API_TOKEN_HOURS", "12")),
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "SIGNING_KEY_PATH": os.environ.get("SIGNING_KEY_PATH", str(instance / "signing_key.pem")),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_FROM": os.environ.get("SMTP_FROM", ""),
+    }
+    config.update(overrides or {})
+    return config

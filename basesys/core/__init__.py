@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every feature uses: time, errors, audit, policy, API plumbing."""

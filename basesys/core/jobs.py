@@ -1,0 +1,129 @@
+"""Scheduled jobs: a registry, a runner for `run-due-jobs`, and the APScheduler set-up.
+
+Every job takes `now`, is idempotent and survives being killed half-way: running it again
+finishes the work and never doubles it. Features register their jobs with `register_job`.
+"""
+
+import fcntl
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from basesys.core.time import UTCDateTime, now_utc
+from basesys.extensions import db
+
+log = logging.getLogger("basesys.jobs")
+
+
+@dataclass
+class Job:
+    name: str
+    every_minutes: int
+    func: Callable[[datetime], str | None]
+
+
+JOBS: dict[str, Job] = {}
+
+
+def register_job(name: str, every_minutes: int):
+    def decorator(func):
+        JOBS[name] = Job(name, every_minutes, func)
+        return func
+
+    return decorator
+
+
+class JobRun(db.Model):
+    """The last run of each job, shown to the sysadmin (is the scheduler alive?)."""
+
+    __tablename__ = "job_run"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    last_run_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    last_result: Mapped[str] = mapped_column(Text, default="")
+
+
+@register_job("heartbeat", every_minutes=1)
+def heartbeat(now: datetime) -> str:
+    return "alive"
+
+
+def run_job(job: Job, now: datetime) -> str:
+    """Run one job in its own transaction and record the run."""
+    try:
+        result = job.func(now) or "ok"
+        db.session.commit()
+    except Exception as exc:  # a failed job must not stop the others
+        db.session.rollback()
+        log.exception("job %s failed", job.name)
+        result = f"error: {exc}"
+    row = db.session.get(JobRun, job.name)
+    if row is None:
+        row = JobRun(name=job.name, last_run_at=now)
+        db.session.add(row)
+    row.last_run_at, row.last_result = now, str(result)[:2000]
+    db.session.commit()
+    return result
+
+
+def run_due_jobs(now: datetime) -> dict[str, str]:
+    """Run every job once (each finds its own due work) and return their results."""
+    _load_feature_jobs()
+    return {name: run_job(job, now) for name, job in sorted(JOBS.items())}
+
+
+def _load_feature_jobs() -> None:
+    from basesys import FEATURES, _feature_module
+
+    for feature in FEATURES:
+        _feature_module(feature, "jobs")
+
+
+def build_scheduler(app, blocking: bool):
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    _load_feature_jobs()
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="Asia/Shanghai")
+    for job in JOBS.values():
+
+        def tick(job=job):
+            with app.app_context():
+                run_job(job, now_utc())
+
+        scheduler.add_job(
+            tick,
+            "interval",
+            minutes=job.every_minutes,
+            id=job.name,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=300,
+            next_run_time=datetime.now(),
+        )
+    return scheduler
+
+
+_lock_file = None
+
+
+def start_in_process(app) -> bool:
+    """Start the scheduler inside this web process unless another process holds the lock."""
+    global _lock_file
+    path = Path(app.config["INSTANCE_DIR"]) / "scheduler.lock"
+    handle = open(path, "w")  # noqa: SIM115 -- held open for the life of the process (the lock)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        log.info("scheduler already runs in another process")
+        return False
+    _lock_file = handle
+    build_scheduler(app, blocking=False).start()
+    log.info("scheduler started in-process")
+    return True

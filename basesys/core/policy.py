@@ -1,0 +1,85 @@
+"""Policy numbers of DOMAIN.md as data, per bureau and year; services receive a `Policy` value."""
+
+from dataclasses import asdict, dataclass, fields, replace
+
+from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from basesys.extensions import db
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Defaults are those written in DOMAIN.md; a bureau may override any of them for a year."""
+
+    minutes_per_credit_hour: int = 45  # §3
+    daily_cap_hours: float = 8.0  # §3, §7
+    seminar_hours_per_day: float = 8.0  # §3, §7 "按每天8学时折算"
+    qr_period_seconds: int = 30  # §6
+    checkin_opens_minutes_before: int = 30  # §6
+    in_only_closes_minutes_after_start: int = 15  # §6
+    checkout_closes_minutes_after_end: int = 30  # §6
+    full_credit_grace_minutes: int = 10  # §7
+    pass_ratio: float = 0.8  # §7
+    finalize_delay_hours: int = 2  # §8
+    roster_due_days: int = 30  # §9
+    roster_reminder_days_before: int = 7  # §9
+    required_public_hours: float = 30.0  # §10
+    required_professional_hours: float = 60.0  # §10
+    login_max_failures: int = 5  # failed logins per account before a pause
+    login_max_failures_per_address: int = 20
+    login_lockout_minutes: int = 15
+
+    @property
+    def required_total_hours(self) -> float:
+        return self.required_public_hours + self.required_professional_hours
+
+    def with_values(self, values: dict) -> "Policy":
+        known = {f.name: f.type for f in fields(self)}
+        clean = {k: v for k, v in values.items() if k in known}
+        return replace(self, **clean)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+DEFAULT_POLICY = Policy()
+
+
+class PolicyOverride(db.Model):
+    """Values that differ from the defaults, for a bureau (or everyone) and a year (or every year)."""
+
+    __tablename__ = "policy_override"
+    __table_args__ = (UniqueConstraint("bureau_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"))
+    year: Mapped[int | None]
+    values: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+def get_policy(bureau=None, year: int | None = None) -> Policy:
+    """The policy in force for a bureau (inheriting from the bureaus above it) and a year."""
+    chain = []
+    while bureau is not None:
+        chain.append(bureau.id)
+        bureau = bureau.parent
+    chain = [None] + list(reversed(chain))
+    rows = db.session.scalars(
+        db.select(PolicyOverride).where(
+            PolicyOverride.bureau_id.in_([b for b in chain if b is not None]) | PolicyOverride.bureau_id.is_(None)
+        )
+    ).all()
+    if not rows:
+        return DEFAULT_POLICY
+    policy = DEFAULT_POLICY
+    for bureau_id in chain:
+        for wanted_year in (None, year):
+            for row in rows:
+                if row.bureau_id == bureau_id and row.year == wanted_year and (wanted_year is None or year):
+                    policy = policy.with_values(row.values or {})
+    return policy
+
+
+def policy_for_base(base, year: int | None = None) -> Policy:
+    return get_policy(base.bureau if base is not None else None, year)

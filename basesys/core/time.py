@@ -1,0 +1,72 @@
+"""The one place that reads the clock, and the business timezone (STYLE.md "Time")."""
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
+UTC = timezone.utc
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_local(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(LOCAL_TZ)
+
+
+def local_date(moment: datetime) -> date:
+    """The Asia/Shanghai calendar date of an instant: every rule about days uses this."""
+    return to_local(moment).date()
+
+
+def local_today(now: datetime) -> date:
+    return local_date(now)
+
+
+def local_midnight(day: date) -> datetime:
+    """The instant a local date starts, as an aware datetime."""
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = local_midnight(day)
+    return start, local_midnight(day + timedelta(days=1))
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with the +08:00 offset, as the API answers."""
+    return None if moment is None else to_local(moment).isoformat()
+
+
+def hhmm(moment: datetime | None) -> str:
+    return "" if moment is None else to_local(moment).strftime("%H:%M")
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores instants as UTC; refuses naive values and always returns aware ones."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime refuses naive datetimes")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

@@ -1,0 +1,90 @@
+"""Page plumbing shared by every feature: template helpers, language switch, role guards."""
+
+import functools
+
+from flask import Blueprint, abort, make_response, redirect, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from basesys.core.database import mark_read_only
+from basesys.core.ids import mask_id_number
+from basesys.core.time import hhmm, iso, local_date, to_local
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    target = request.args.get("next") or url_for("accounts.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("accounts.home")
+    response = make_response(redirect(target))
+    if code in ("zh", "en"):
+        response.set_cookie("lang", code, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+def roles_required(*roles):
+    """Page guard: not logged in → login page; wrong role → 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def nav_url(endpoint: str, **values) -> str | None:
+    """url_for that answers None for an endpoint a feature has not registered (yet)."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def _fmt_dt(moment, fmt="%Y-%m-%d %H:%M"):
+    return "" if moment is None else to_local(moment).strftime(fmt)
+
+
+def _fmt_hours(value) -> str:
+    if value is None:
+        return ""
+    value = float(value)
+    return f"{value:.1f}"
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def _transaction_mode():
+        # GET pages read; everything else may write and starts with BEGIN IMMEDIATE on SQLite.
+        mark_read_only(request.method in ("GET", "HEAD", "OPTIONS"))
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+    app.jinja_env.globals.update(nav_url=nav_url)
+    app.jinja_env.filters.update(
+        dt=_fmt_dt,
+        hhmm=hhmm,
+        local_date=lambda m: "" if m is None else local_date(m).isoformat(),
+        iso=iso,
+        hours=_fmt_hours,
+        mask_id=mask_id_number,
+    )

@@ -1,0 +1,164 @@
+from datetime import timedelta
+
+import pytest
+
+from basesys.accounts import services
+from basesys.accounts.models import LoginAttempt, Trainee, User
+from basesys.accounts.scope import bureau_subtree_ids, visible_base_ids
+from basesys.accounts.tokens import issue_token, user_from_token
+from basesys.core.audit import AuditRecord
+from basesys.core.errors import DomainError, ValidationFailed
+from basesys.core.policy import DEFAULT_POLICY
+from tests.conftest import PASSWORD, valid_id_number
+
+
+def test_register_trainee_derives_gender_and_audits(db, now):
+    number = valid_id_number(male=False)
+    trainee = services.register_trainee(id_number=number, name="王芳", password=PASSWORD, phone="13900000000", now=now)
+    db.session.commit()
+    assert trainee.gender == "F" and trainee.user.username == number and trainee.user.role == "trainee"
+    assert db.session.scalar(db.select(AuditRecord.action)) == "trainee.registered"
+
+
+def test_register_trainee_refuses_a_registered_id_number(db, now, make_trainee):
+    trainee = make_trainee()
+    with pytest.raises(DomainError) as error:
+        services.register_trainee(id_number=trainee.id_number, name="张三", password=PASSWORD, phone="1", now=now)
+    assert error.value.code == "duplicate_id_number" and error.value.status == 409
+
+
+def test_register_trainee_claims_a_record_the_base_created(db, now, make_trainee):
+    record = make_trainee(name="赵六", registered=False, employer="旧单位")
+    claimed = services.register_trainee(
+        id_number=record.id_number, name="赵六", password=PASSWORD, phone="13700000000", employer="新单位", now=now
+    )
+    db.session.commit()
+    assert claimed.id == record.id and claimed.registered and claimed.employer == "新单位"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Trainee)) == 1
+
+
+def test_register_trainee_refuses_another_name_for_a_base_record(db, now, make_trainee):
+    record = make_trainee(name="赵六", registered=False)
+    with pytest.raises(ValidationFailed) as error:
+        services.register_trainee(id_number=record.id_number, name="赵七", password=PASSWORD, phone="1", now=now)
+    assert error.value.code == "name_mismatch"
+    assert db.session.get(Trainee, record.id).user_id is None
+
+
+def test_register_trainee_refuses_short_password(db, now):
+    with pytest.raises(ValidationFailed) as error:
+        services.register_trainee(id_number=valid_id_number(), name="甲", password="short", phone="1", now=now)
+    assert "password" in error.value.fields
+
+
+def test_authenticate_locks_an_account_after_repeated_failures(db, now, make_user):
+    user = make_user("sysadmin")
+    for _ in range(DEFAULT_POLICY.login_max_failures):
+        with pytest.raises(DomainError) as error:
+            services.authenticate(user.username, "wrong", address="1.2.3.4", now=now, policy=DEFAULT_POLICY)
+        assert error.value.code == "invalid_credentials"
+    with pytest.raises(DomainError) as error:
+        services.authenticate(user.username, PASSWORD, address="5.6.7.8", now=now, policy=DEFAULT_POLICY)
+    assert error.value.code == "too_many_attempts"
+    later = now + timedelta(minutes=DEFAULT_POLICY.login_lockout_minutes + 1)
+    assert services.authenticate(user.username, PASSWORD, address="5.6.7.8", now=later, policy=DEFAULT_POLICY) == user
+    assert db.session.scalar(db.select(db.func.count()).select_from(LoginAttempt)) == 6
+
+
+def test_authenticate_limits_per_address(db, now, make_user):
+    user = make_user("sysadmin")
+    for i in range(DEFAULT_POLICY.login_max_failures_per_address):
+        with pytest.raises(DomainError):
+            services.authenticate(f"nobody{i}", "x", address="9.9.9.9", now=now, policy=DEFAULT_POLICY)
+    with pytest.raises(DomainError) as error:
+        services.authenticate(user.username, PASSWORD, address="9.9.9.9", now=now, policy=DEFAULT_POLICY)
+    assert error.value.code == "too_many_attempts"
+
+
+def test_authenticate_refuses_disabled_account(db, now, make_user):
+    user = make_user("sysadmin")
+    user.active = False
+    with pytest.raises(DomainError) as error:
+        services.authenticate(user.username, PASSWORD, address="", now=now, policy=DEFAULT_POLICY)
+    assert error.value.code == "account_disabled"
+
+
+def test_change_password_invalidates_tokens(app, db, now, make_user):
+    user = make_user("sysadmin")
+    token, expires = issue_token(user, now)
+    assert user_from_token(token) == user and expires > now
+    with pytest.raises(ValidationFailed):
+        services.change_password(user, "wrong", "new-password-1", now=now)
+    services.change_password(user, PASSWORD, "new-password-1", now=now)
+    db.session.commit()
+    assert user_from_token(token) is None
+
+
+def test_create_bureau_checks_the_hierarchy(db, now, make_bureau):
+    province = make_bureau(level="province")
+    with pytest.raises(ValidationFailed) as error:
+        services.create_bureau(None, name="县", level="county", parent_id=None, now=now)
+    assert "parent_id" in error.value.fields
+    city = services.create_bureau(None, name="市", level="city", parent_id=province.id, now=now)
+    with pytest.raises(ValidationFailed):
+        services.create_bureau(None, name="省2", level="province", parent_id=city.id, now=now)
+    with pytest.raises(DomainError) as error:
+        services.create_bureau(None, name="市", level="city", parent_id=province.id, now=now)
+    assert error.value.code == "duplicate_name"
+
+
+def test_update_bureau_refuses_a_cycle(db, now, make_bureau):
+    city = make_bureau()
+    county = make_bureau(level="county", parent=city)
+    with pytest.raises(ValidationFailed):
+        services.update_bureau(None, city, name=city.name, level="city", parent_id=county.id, now=now)
+
+
+def test_create_base_validates_credit_code_and_bureau(db, now, make_bureau):
+    bureau = make_bureau()
+    with pytest.raises(ValidationFailed) as error:
+        services.create_base(None, name="基地", level="municipal", credit_code="123", bureau_id=bureau.id, now=now)
+    assert error.value.code == "invalid_credit_code"
+    with pytest.raises(ValidationFailed) as error:
+        services.create_base(None, name="基地", level="municipal", credit_code="x", bureau_id=999, now=now)
+    assert "bureau_id" in error.value.fields
+
+
+def test_create_staff_user_needs_the_scope_of_its_role(db, now, make_base):
+    with pytest.raises(ValidationFailed) as error:
+        services.create_staff_user(None, username="o", password=PASSWORD, role="bureau_officer", now=now)
+    assert "bureau_id" in error.value.fields
+    base = make_base()
+    user = services.create_staff_user(
+        None, username="a", password=PASSWORD, role="base_admin", base_id=base.id, now=now
+    )
+    assert user.base_id == base.id and user.bureau_id is None
+    with pytest.raises(DomainError) as error:
+        services.create_staff_user(None, username="a", password=PASSWORD, role="base_admin", base_id=base.id, now=now)
+    assert error.value.code == "duplicate_username"
+
+
+def test_update_staff_user_reset_password_and_disable(db, now, make_user, make_bureau):
+    user = make_user("bureau_officer", bureau=make_bureau())
+    generation = user.token_generation
+    services.update_staff_user(
+        None, user, role="bureau_officer", bureau_id=user.bureau_id, active=False, new_password="another-pass", now=now
+    )
+    assert not user.active and user.token_generation > generation
+
+
+def test_scope_officer_sees_bureaus_and_bases_below(tenants):
+    t = tenants
+    assert bureau_subtree_ids(t.city_a.id) == {t.city_a.id, t.county_a.id}
+    assert visible_base_ids(t.officer_a) == {t.base_a.id, t.base_county.id}
+    assert visible_base_ids(t.officer_county) == {t.base_county.id}
+    assert visible_base_ids(t.officer_province) == {t.base_a.id, t.base_b.id, t.base_county.id}
+    assert visible_base_ids(t.admin_a) == {t.base_a.id}
+    assert visible_base_ids(t.sysadmin) is None
+    assert visible_base_ids(t.trainee.user) == set()
+
+
+def test_every_account_change_is_audited(db, tenants):
+    actions = set(db.session.scalars(db.select(AuditRecord.action)))
+    assert {"bureau.created", "base.created", "user.created", "trainee.registered"} <= actions
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) >= 10

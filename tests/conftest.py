@@ -1,0 +1,275 @@
+"""Shared fixtures: the app on SQLite or a real PostgreSQL (BASESYS_TEST_DB), a clean database per
+test, a client, and factories that return callables (STYLE.md "Tests")."""
+
+import itertools
+import os
+import tempfile
+from datetime import datetime
+
+import pytest
+
+_INSTANCE = tempfile.mkdtemp(prefix="basesys-test-")
+os.environ["BASESYS_INSTANCE"] = _INSTANCE
+os.environ["BASESYS_SCHEDULER"] = "off"
+DB_KIND = os.environ.get("BASESYS_TEST_DB", "sqlite")
+
+import contextvars  # noqa: E402
+
+from flask.testing import FlaskClient  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from basesys import create_app  # noqa: E402
+from basesys.core.ids import id_check_digit  # noqa: E402
+from basesys.core.time import LOCAL_TZ  # noqa: E402
+from basesys.extensions import db as _db  # noqa: E402
+from tests.pg import PostgresServer  # noqa: E402
+
+PASSWORD = "secret-pass-1"
+
+
+def pytest_report_header(config):
+    return f"basesys test database: {'PostgreSQL (started by the tests)' if DB_KIND == 'postgres' else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def database_server():
+    if DB_KIND != "postgres":
+        yield None
+        return
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(database_server):
+    if database_server is not None:
+        return database_server.url()
+    return f"sqlite:///{_INSTANCE}/test.sqlite3"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own db session and `g`.
+
+    The test's own transaction is committed first, so the request sees what the test set up and
+    SQLite's write lock is free; afterwards the test reads what the request committed (expire_all).
+    """
+
+    def open(self, *args, **kwargs):
+        if _db.session.registry.has():
+            _db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if _db.session.registry.has():
+            _db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "BASE_URL": "http://testserver",
+            "INSTANCE_DIR": _INSTANCE,
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def wipe_database() -> None:
+    _db.session.remove()
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    """An app context on a clean database.
+
+    The test thread reads with deferred transactions (WAL readers never block), so a lazy load in
+    a test cannot hold SQLite's write lock while a live-server request wants to write.
+    """
+    from basesys.core.database import mark_read_only
+
+    mark_read_only(True)
+    with app.app_context():
+        yield _db
+        wipe_database()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now():
+    """A fixed Monday morning in Shanghai; tests never read the real clock."""
+    return datetime(2025, 6, 2, 9, 0, tzinfo=LOCAL_TZ)
+
+
+_sequence = itertools.count(1)
+
+
+def valid_id_number(region: str = "370402", birth: str = "19800101", seq: int | None = None, male: bool = True) -> str:
+    n = next(_sequence) if seq is None else seq
+    third = (n * 2 + (1 if male else 0)) % 10
+    body = region + birth + f"{(n // 5) % 100:02d}{third}"
+    return body + id_check_digit(body)
+
+
+@pytest.fixture
+def make_bureau(db, now):
+    from basesys.accounts import services
+
+    def make(name=None, level="city", parent=None):
+        if parent is None and level != "province":
+            parent = services.create_bureau(
+                None, name=f"省厅{next(_sequence)}", level="province", parent_id=None, now=now
+            )
+        bureau = services.create_bureau(
+            None, name=name or f"人社局{next(_sequence)}", level=level, parent_id=parent.id if parent else None, now=now
+        )
+        db.session.commit()
+        return bureau
+
+    return make
+
+
+@pytest.fixture
+def make_base(db, now, make_bureau):
+    from basesys.accounts import services
+    from basesys.core.ids import make_credit_code
+
+    def make(bureau=None, name=None, level="municipal"):
+        bureau = bureau or make_bureau()
+        n = next(_sequence)
+        base = services.create_base(
+            None,
+            name=name or f"继续教育基地{n}",
+            level=level,
+            credit_code=make_credit_code(f"12370400MB{n:07d}"),
+            bureau_id=bureau.id,
+            now=now,
+        )
+        db.session.commit()
+        return base
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, now):
+    from basesys.accounts import services
+
+    def make(role="sysadmin", bureau=None, base=None, username=None, password=PASSWORD):
+        user = services.create_staff_user(
+            None,
+            username=username or f"{role}{next(_sequence)}",
+            password=password,
+            role=role,
+            bureau_id=bureau.id if bureau else None,
+            base_id=base.id if base else None,
+            now=now,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_trainee(db, now):
+    from basesys.accounts import services
+
+    def make(name="张三", registered=True, id_number=None, password=PASSWORD, **fields):
+        number = id_number or valid_id_number()
+        if registered:
+            trainee = services.register_trainee(
+                id_number=number,
+                name=name,
+                password=password,
+                phone=fields.pop("phone", "13800000000"),
+                now=now,
+                **fields,
+            )
+        else:
+            trainee = services.create_trainee_record(None, id_number=number, name=name, now=now, **fields)
+        db.session.commit()
+        return trainee
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user (a trainee logs in with the ID number)."""
+
+    def do(user_or_trainee, password=PASSWORD):
+        username = getattr(user_or_trainee, "username", None) or user_or_trainee.id_number
+        response = client.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 302, response.text[:500]
+        return client
+
+    return do
+
+
+@pytest.fixture
+def api_headers(db, now):
+    """Bearer headers for a user or a registered trainee."""
+    from basesys.accounts.tokens import issue_token
+
+    def headers(user_or_trainee, **extra):
+        user = getattr(user_or_trainee, "user", None) or user_or_trainee
+        token, _expires = issue_token(user, now)
+        return {"Authorization": f"Bearer {token}", **extra}
+
+    return headers
+
+
+@pytest.fixture
+def tenants(make_bureau, make_base, make_user, make_trainee):
+    """Two cities each with a base, admins and officers, a county under city A, a province above."""
+    from basesys.accounts import services
+
+    province = make_bureau(level="province", name="山东省人社厅")
+    city_a = make_bureau(name="枣庄市人社局", parent=province)
+    county_a = make_bureau(name="市中区人社局", level="county", parent=city_a)
+    city_b = make_bureau(name="济宁市人社局", parent=province)
+    base_a, base_b = make_base(bureau=city_a, name="基地甲"), make_base(bureau=city_b, name="基地乙")
+    base_county = make_base(bureau=county_a, name="区属基地")
+    ns = type("Tenants", (), {})()
+    ns.province, ns.city_a, ns.county_a, ns.city_b = province, city_a, county_a, city_b
+    ns.base_a, ns.base_b, ns.base_county = base_a, base_b, base_county
+    ns.sysadmin = make_user("sysadmin")
+    ns.officer_province = make_user("bureau_officer", bureau=province)
+    ns.officer_a = make_user("bureau_officer", bureau=city_a)
+    ns.officer_county = make_user("bureau_officer", bureau=county_a)
+    ns.officer_b = make_user("bureau_officer", bureau=city_b)
+    ns.admin_a = make_user("base_admin", base=base_a)
+    ns.admin_b = make_user("base_admin", base=base_b)
+    ns.admin_county = make_user("base_admin", base=base_county)
+    ns.trainee = make_trainee(name="李四")
+    ns.other_trainee = make_trainee(name="王五")
+    ns.services = services
+    return ns

@@ -1,0 +1,12 @@
+from basesys.accounts.models import Trainee, User
+from basesys.demo import load_demo
+
+
+def test_demo_loads_every_role_with_valid_trainees(db, now, runner):
+    load_demo(now)
+    db.session.commit()
+    roles = set(db.session.scalars(db.select(User.role)))
+    assert roles == {"sysadmin", "bureau_officer", "base_admin", "trainee"}
+    assert db.session.scalar(db.select(db.func.count()).select_from(Trainee)) >= 20
+    result = runner.invoke(args=["demo"])
+    assert "not empty" in result.output and "officer_zz" in result.output
