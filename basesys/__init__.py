@@ -13,12 +13,16 @@ from basesys.extensions import babel, csrf, db, login_manager, migrate
 
 # Feature packages, in dependency order. Each may have `views.bp` (pages), `api.bp` (JSON API),
 # `cli.register(app)` and `jobs` (scheduled jobs); missing modules are simply skipped.
-FEATURES = ["accounts", "courses", "filing", "attendance", "certificates", "rosters", "bureau"]
+FEATURES = ["accounts", "courses", "filing", "attendance", "certificates", "filing.rosters", "bureau"]
 
 
 def _feature_module(feature: str, name: str):
+    """basesys.<feature>.<name>, or None when the feature or that module does not exist (yet)."""
     dotted = f"basesys.{feature}.{name}"
-    if importlib.util.find_spec(f"basesys.{feature}") is None or importlib.util.find_spec(dotted) is None:
+    try:
+        if importlib.util.find_spec(dotted) is None:
+            return None
+    except ModuleNotFoundError:  # a parent package is missing
         return None
     return importlib.import_module(dotted)
 

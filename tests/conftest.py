@@ -273,3 +273,94 @@ def tenants(make_bureau, make_base, make_user, make_trainee):
     ns.other_trainee = make_trainee(name="王五")
     ns.services = services
     return ns
+
+
+def at(day: str, hhmm: str) -> datetime:
+    """An aware Shanghai datetime: at("2025-06-02", "09:00")."""
+    return datetime.fromisoformat(f"{day}T{hhmm}:00").replace(tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture
+def make_course(db, now, make_base):
+    """A course with sessions, written directly (no rules checked) in any filing state.
+
+    sessions: list of (start, end) aware datetimes, or (start, end, credit_hours).
+    """
+    from basesys.core.hours import floor_to_half
+    from basesys.core.policy import DEFAULT_POLICY
+    from basesys.courses.models import Course, CourseSession
+
+    def make(
+        base=None,
+        sessions=None,
+        status="approved",
+        title=None,
+        category="professional",
+        kind="course",
+        attendance_mode="in_out",
+        pass_ratio=None,
+        capacity=None,
+        **fields,
+    ):
+        base = base or make_base()
+        sessions = sessions or [(at("2025-06-10", "09:00"), at("2025-06-10", "12:00"))]
+        n = next(_sequence)
+        course = Course(
+            base=base,
+            title=title or f"培训项目{n}",
+            category=category,
+            kind=kind,
+            delivery="offline",
+            location="枣庄",
+            target="专业技术人员",
+            planned_headcount=50,
+            capacity=capacity,
+            responsible="负责人",
+            contact="联系人",
+            contact_phone="0632-0000000",
+            plan="培训计划",
+            attendance_mode=attendance_mode,
+            pass_ratio=pass_ratio,
+            filing_status=status,
+            filing_number=f"备2025-{base.id:04d}-{n:04d}" if status == "approved" else None,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        if status in ("submitted", "approved"):
+            course.submitted_at = now
+        if status == "approved":
+            course.approved_at = now
+        for item in sessions:
+            start, end = item[0], item[1]
+            minutes = (end - start).total_seconds() / 60
+            hours = item[2] if len(item) > 2 else floor_to_half(minutes / DEFAULT_POLICY.minutes_per_credit_hour)
+            course.sessions.append(CourseSession(starts_at=start, ends_at=end, credit_hours=hours))
+        days: dict = {}
+        for s in course.sessions:
+            day = s.starts_at.astimezone(LOCAL_TZ).date()
+            days[day] = days.get(day, 0) + s.credit_hours
+        course.planned_days = len(days)
+        cap = DEFAULT_POLICY.daily_cap_hours
+        course.planned_hours = (
+            cap * len(days) if kind == "advanced_seminar" else sum(min(v, cap) for v in days.values())
+        )
+        db.session.add(course)
+        db.session.commit()
+        return course
+
+    return make
+
+
+@pytest.fixture
+def enroll(db, now):
+    """Put trainees on a course's list directly."""
+    from basesys.courses.models import Enrollment
+
+    def do(course, *trainees, source="admin"):
+        rows = [Enrollment(course=course, trainee=t, source=source, created_at=now) for t in trainees]
+        db.session.add_all(rows)
+        db.session.commit()
+        return rows
+
+    return do

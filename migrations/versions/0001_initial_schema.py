@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 23:55:23.411400
+Create Date: 2026-11-22 00:04:19.072942
 
 """
 from alembic import op
@@ -72,6 +72,42 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_policy_override')),
     sa.UniqueConstraint('bureau_id', 'year', name=op.f('uq_policy_override_bureau_id_year'))
     )
+    op.create_table('course',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('base_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('delivery', sa.String(length=16), nullable=False),
+    sa.Column('location', sa.String(length=200), nullable=False),
+    sa.Column('target', sa.Text(), nullable=False),
+    sa.Column('planned_headcount', sa.Integer(), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=True),
+    sa.Column('responsible', sa.String(length=60), nullable=False),
+    sa.Column('contact', sa.String(length=60), nullable=False),
+    sa.Column('contact_phone', sa.String(length=40), nullable=False),
+    sa.Column('plan', sa.Text(), nullable=False),
+    sa.Column('apply_municipal_seminar', sa.Boolean(), nullable=False),
+    sa.Column('attendance_mode', sa.String(length=10), nullable=False),
+    sa.Column('pass_ratio', sa.Float(), nullable=True),
+    sa.Column('planned_days', sa.Integer(), nullable=False),
+    sa.Column('planned_hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('filing_status', sa.String(length=12), nullable=False),
+    sa.Column('filing_number', sa.String(length=40), nullable=True),
+    sa.Column('filing_late', sa.Boolean(), nullable=False),
+    sa.Column('submitted_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('approved_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('approved_snapshot', sa.JSON(), nullable=True),
+    sa.Column('finalized_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_course_base_id_base')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_course')),
+    sa.UniqueConstraint('filing_number', name=op.f('uq_course_filing_number'))
+    )
+    with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.create_index('ix_course_base_status', ['base_id', 'filing_status'], unique=False)
+
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
@@ -110,6 +146,19 @@ def upgrade():
         batch_op.create_index('ix_audit_at', ['at'], unique=False)
         batch_op.create_index('ix_audit_object', ['object_type', 'object_id'], unique=False)
 
+    op.create_table('course_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('starts_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('credit_hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_course_session_course_id_course'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_course_session'))
+    )
+    with op.batch_alter_table('course_session', schema=None) as batch_op:
+        batch_op.create_index('ix_course_session_course_starts', ['course_id', 'starts_at'], unique=False)
+
     op.create_table('trainee',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('id_number', sa.String(length=18), nullable=False),
@@ -131,18 +180,46 @@ def upgrade():
     sa.UniqueConstraint('id_number', name=op.f('uq_trainee_id_number')),
     sa.UniqueConstraint('user_id', name=op.f('uq_trainee_user_id'))
     )
+    op.create_table('enrollment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('enrolled_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_enrollment_course_id_course')),
+    sa.ForeignKeyConstraint(['enrolled_by_id'], ['user_account.id'], name=op.f('fk_enrollment_enrolled_by_id_user_account')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_enrollment_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollment')),
+    sa.UniqueConstraint('course_id', 'trainee_id', name=op.f('uq_enrollment_course_id_trainee_id'))
+    )
+    with op.batch_alter_table('enrollment', schema=None) as batch_op:
+        batch_op.create_index('ix_enrollment_trainee', ['trainee_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('enrollment', schema=None) as batch_op:
+        batch_op.drop_index('ix_enrollment_trainee')
+
+    op.drop_table('enrollment')
     op.drop_table('trainee')
+    with op.batch_alter_table('course_session', schema=None) as batch_op:
+        batch_op.drop_index('ix_course_session_course_starts')
+
+    op.drop_table('course_session')
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_object')
         batch_op.drop_index('ix_audit_at')
 
     op.drop_table('audit_record')
     op.drop_table('user_account')
+    with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.drop_index('ix_course_base_status')
+
+    op.drop_table('course')
     op.drop_table('policy_override')
     with op.batch_alter_table('base', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_base_bureau_id'))

@@ -1,0 +1,48 @@
+"""Who may see or run a course (DOMAIN.md §1): out of scope is 404, wrong role 403."""
+
+from basesys.accounts.models import User
+from basesys.accounts.scope import can_manage_base, can_supervise_base, trainee_of
+from basesys.core.errors import DomainError, NotFound
+from basesys.courses.models import Course, Enrollment
+from basesys.extensions import db
+
+
+def can_view_course(user: User, course: Course) -> bool:
+    """Its base, its supervising bureau and those above, the sysadmin, and its enrolled trainees."""
+    if user.role == "sysadmin":
+        return True
+    if user.role == "base_admin":
+        return can_manage_base(user, course.base)
+    if user.role == "bureau_officer":
+        return can_supervise_base(user, course.base)
+    if user.role == "trainee":
+        trainee = trainee_of(user)
+        return trainee is not None and is_enrolled(course.id, trainee.id)
+    return False
+
+
+def is_enrolled(course_id: int, trainee_id: int) -> bool:
+    return (
+        db.session.scalar(
+            db.select(Enrollment.id).where(Enrollment.course_id == course_id, Enrollment.trainee_id == trainee_id)
+        )
+        is not None
+    )
+
+
+def get_course_for(user: User, course_id: int, *, roles: tuple[str, ...] | None = None) -> Course:
+    """The course, or 404 when unknown or outside the user's scope; 403 when the role may not act."""
+    course = db.session.get(Course, course_id)
+    if course is None or not can_view_course(user, course):
+        raise NotFound()
+    if roles is not None and user.role not in roles:
+        raise DomainError("forbidden")
+    return course
+
+
+def get_managed_course(user: User, course_id: int) -> Course:
+    """A course the base admin runs (their own base); 404 otherwise, 403 for other roles."""
+    course = get_course_for(user, course_id)
+    if user.role != "base_admin":
+        raise DomainError("forbidden")
+    return course

@@ -1,0 +1,130 @@
+"""Courses (培训项目) of a base, their sessions (课次) and enrolments (DOMAIN.md §3–§5)."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from basesys.accounts.models import Base, Trainee
+from basesys.core.hours import Hours
+from basesys.core.time import UTCDateTime
+from basesys.extensions import db
+
+CATEGORIES = {"public": "公需科目", "professional": "专业科目"}
+KINDS = {"course": "培训班", "advanced_seminar": "高级研修项目", "lecture": "专题讲座", "exchange": "学术交流"}
+DELIVERIES = {"offline": "线下", "online": "线上", "blended": "线上线下结合"}
+ATTENDANCE_MODES = {"in_out": "签到+签退", "in_only": "仅签到"}
+FILING_STATUSES = {"draft": "草稿", "submitted": "待审核", "approved": "已备案", "returned": "已退回"}
+
+
+class Course(db.Model):
+    """A 培训项目 with the fields of the Zaozhuang filing form (附件2) and its filing state (§4)."""
+
+    __tablename__ = "course"
+    __table_args__ = (Index("ix_course_base_status", "base_id", "filing_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id"), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    category: Mapped[str] = mapped_column(String(16), nullable=False)  # public / professional
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # course / advanced_seminar / lecture / exchange
+    delivery: Mapped[str] = mapped_column(String(16), nullable=False, default="offline")
+    location: Mapped[str] = mapped_column(String(200), default="")  # 培训地点及培训形式
+    target: Mapped[str] = mapped_column(Text, default="")  # 计划培训对象
+    planned_headcount: Mapped[int] = mapped_column(default=0)  # soft limit shown to the admin (§5)
+    capacity: Mapped[int | None]  # hard limit when set (§5)
+    responsible: Mapped[str] = mapped_column(String(60), default="")  # 负责人
+    contact: Mapped[str] = mapped_column(String(60), default="")  # 联系人
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    plan: Mapped[str] = mapped_column(Text, default="")  # 培训计划
+    apply_municipal_seminar: Mapped[bool] = mapped_column(Boolean, default=False)  # 是否申请为市级高级研修班
+    attendance_mode: Mapped[str] = mapped_column(String(10), nullable=False, default="in_out")
+    pass_ratio: Mapped[float | None] = mapped_column(Float)  # None: the policy's (§7)
+    # Derived from the sessions by the courses service whenever they change (§3); stored for lists.
+    planned_days: Mapped[int] = mapped_column(default=0)
+    planned_hours: Mapped[float] = mapped_column(Hours, default=0)
+    # Filing (备案, §4).
+    filing_status: Mapped[str] = mapped_column(String(12), nullable=False, default="draft")
+    filing_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    filing_late: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The filed fields and sessions as last approved, to show the bureau what a change filing changes.
+    approved_snapshot: Mapped[dict | None] = mapped_column(JSON)
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # §8
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    base: Mapped[Base] = relationship()
+    sessions: Mapped[list["CourseSession"]] = relationship(
+        back_populates="course", order_by="CourseSession.starts_at", cascade="all, delete-orphan"
+    )
+    enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="course")
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORIES.get(self.category, self.category)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def filing_status_label(self) -> str:
+        return FILING_STATUSES.get(self.filing_status, self.filing_status)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.filing_status == "approved"
+
+    @property
+    def finalized(self) -> bool:
+        return self.finalized_at is not None
+
+    @property
+    def starts_at(self) -> datetime | None:
+        return self.sessions[0].starts_at if self.sessions else None
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return max((s.ends_at for s in self.sessions), default=None)
+
+
+class CourseSession(db.Model):
+    """A 课次: one sitting on one local date, with its credit hours (§3)."""
+
+    __tablename__ = "course_session"
+    __table_args__ = (Index("ix_course_session_course_starts", "course_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    credit_hours: Mapped[float] = mapped_column(Hours, nullable=False)
+
+    course: Mapped[Course] = relationship(back_populates="sessions")
+
+    @property
+    def duration_minutes(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 60
+
+
+class Enrollment(db.Model):
+    """A trainee on a course's list (§5); one per trainee and course."""
+
+    __tablename__ = "enrollment"
+    __table_args__ = (
+        UniqueConstraint("course_id", "trainee_id"),
+        Index("ix_enrollment_trainee", "trainee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), nullable=False)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), nullable=False)
+    source: Mapped[str] = mapped_column(String(10), nullable=False, default="admin")  # self / admin / import
+    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    course: Mapped[Course] = relationship(back_populates="enrollments")
+    trainee: Mapped[Trainee] = relationship()
