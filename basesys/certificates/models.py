@@ -1,0 +1,149 @@
+"""Course results, hours ledger entries and electronic certificates (DOMAIN.md §8).
+
+Finalisation writes one CourseResult per enrolled trainee, and for each completer one LedgerEntry
+and one Certificate; the unique (course, trainee) constraints make running it twice harmless.
+Nothing here is ever deleted: a revocation changes statuses and keeps every row.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from basesys.accounts.models import Base, Trainee
+from basesys.core.hours import Hours
+from basesys.core.time import UTCDateTime
+from basesys.courses.models import CATEGORIES, Course
+from basesys.extensions import db
+
+LEDGER_STATUSES = {"issued": "已发放", "recognized": "已认定", "void": "已作废"}
+CERTIFICATE_STATUSES = {"valid": "有效", "revoked": "已撤销"}
+
+
+class Certificate(db.Model):
+    """An electronic certificate (电子证书): its number, check code and the exact signed payload."""
+
+    __tablename__ = "certificate"
+    __table_args__ = (
+        UniqueConstraint("course_id", "trainee_id"),
+        UniqueConstraint("base_id", "year", "sequence"),
+        Index("ix_certificate_trainee", "trainee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # `2025-0003-000127`: year, base code, sequence per base and year (§8).
+    number: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    # Short random code printed on the certificate, so numbers cannot be enumerated to harvest names.
+    check_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), nullable=False)
+    # The name as printed and bound by the signature, so a later correction cannot alter an issued certificate.
+    holder_name: Mapped[str] = mapped_column(String(60), nullable=False)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), nullable=False)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id"), nullable=False)
+    year: Mapped[int] = mapped_column(nullable=False)
+    sequence: Mapped[int] = mapped_column(nullable=False)
+    category: Mapped[str] = mapped_column(String(16), nullable=False)
+    hours: Mapped[float] = mapped_column(Hours, nullable=False)
+    issued_on: Mapped[date] = mapped_column(Date, nullable=False)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # The canonical JSON exactly as signed, its Ed25519 signature (base64) and the signing key's id.
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    signature: Mapped[str] = mapped_column(String(120), nullable=False)
+    key_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="valid")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str] = mapped_column(Text, default="")
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    trainee: Mapped[Trainee] = relationship()
+    course: Mapped[Course] = relationship()
+    base: Mapped[Base] = relationship()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == "valid"
+
+    @property
+    def status_label(self) -> str:
+        return CERTIFICATE_STATUSES.get(self.status, self.status)
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORIES.get(self.category, self.category)
+
+
+class CourseResult(db.Model):
+    """The outcome of a finalised course for one enrolled trainee, completer or not (§7, §9 roster)."""
+
+    __tablename__ = "course_result"
+    __table_args__ = (UniqueConstraint("course_id", "trainee_id"), Index("ix_course_result_trainee", "trainee_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), nullable=False)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), nullable=False)
+    credited_hours: Mapped[float] = mapped_column(Hours, nullable=False)  # after the daily cap
+    capped_hours: Mapped[float] = mapped_column(Hours, nullable=False, default=0)  # trimmed by the cap
+    completed: Mapped[bool] = mapped_column(Boolean, nullable=False)  # 结业 (§7)
+    explanation: Mapped[str] = mapped_column(Text, default="")  # from the hours engine, shown to the admin
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    # Why a completer has no certificate yet (e.g. a character of the name no installed font has).
+    certificate_problem: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    course: Mapped[Course] = relationship()
+    trainee: Mapped[Trainee] = relationship()
+    certificate: Mapped[Certificate | None] = relationship()
+
+
+class LedgerEntry(db.Model):
+    """A 学时银行 record: hours of one completed course, `issued` until the bureau accepts the roster (§8)."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        UniqueConstraint("course_id", "trainee_id"),
+        Index("ix_ledger_entry_trainee_year", "trainee_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), nullable=False)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), nullable=False)
+    year: Mapped[int] = mapped_column(nullable=False)  # local year of the course's last session (§8, §10)
+    category: Mapped[str] = mapped_column(String(16), nullable=False)
+    hours: Mapped[float] = mapped_column(Hours, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="issued")  # issued/recognized/void
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    recognized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    course: Mapped[Course] = relationship()
+    trainee: Mapped[Trainee] = relationship()
+    certificate: Mapped[Certificate | None] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return LEDGER_STATUSES.get(self.status, self.status)
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORIES.get(self.category, self.category)
+
+
+class CertificateSequence(db.Model):
+    """The last certificate sequence number used per base and year (numbers are sequential, §8)."""
+
+    __tablename__ = "certificate_sequence"
+
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(nullable=False, default=0)
+
+
+class SigningKey(db.Model):
+    """Every Ed25519 public key that has signed certificates, by key id, so keys can be rotated."""
+
+    __tablename__ = "signing_key"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64), nullable=False)  # base64 of the raw 32 bytes
+    first_used_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
