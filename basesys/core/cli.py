@@ -71,7 +71,10 @@ def register(app) -> None:
         click.echo(f"basesys is running at http://{host}:{port}/")
         print_logins(click.echo)
         click.echo("")
-        app_.run(host=host, port=port, threaded=True, use_reloader=False)
+        # app.run() refuses to block inside a `flask` CLI command; serve with werkzeug directly.
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, app_, threaded=True, use_reloader=False)
 
     @app.cli.command("run-due-jobs")
     @click.option("--now", "now_text", default=None, help="ISO datetime with offset (tests)")
