@@ -1,0 +1,149 @@
+"""The "Roster filing" endpoints of API.md, plus a list and the accepted-rosters export (additions)."""
+
+from basesys.core.api import api_blueprint, api_endpoint
+from basesys.core.time import iso, now_utc
+from basesys.courses.access import get_course_for
+from basesys.filing.rosters import downloads, services
+from basesys.filing.rosters.queries import list_rosters
+from basesys.filing.rosters.schemas import AcceptedRange, RosterDecision, RosterListQuery
+
+bp = api_blueprint("rosters_api", __name__)
+
+READERS = ("base_admin", "bureau_officer", "sysadmin")
+
+
+def roster_json(state: services.RosterState) -> dict:
+    roster = state.roster
+    return {
+        "course_id": state.course.id,
+        "course_title": state.course.title,
+        "base_id": state.course.base_id,
+        "status": state.status,
+        "due_on": state.due_on.isoformat() if state.due_on else None,
+        "finalized": state.finalized,
+        "submitted_at": iso(roster.submitted_at) if roster else None,
+        "submitted_late": roster.submitted_late if roster else False,
+        "decided_at": iso(roster.decided_at) if roster else None,
+        "comment": roster.decision_comment if roster else "",
+        "rows": state.rows,
+    }
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/roster",
+    "POST",
+    summary="Submit (or resubmit) the roster of a finalised course to the supervising bureau",
+    roles=["base_admin"],
+    responses={
+        200: "roster {status: submitted, due_on, rows}",
+        404: "not_found",
+        409: "course_not_finalized, roster_already_submitted, roster_already_accepted",
+    },
+)
+def submit_roster(actor, course_id: int):
+    course = get_course_for(actor, course_id, roles=("base_admin",))
+    now = now_utc()
+    services.submit_roster(course, actor, now)
+    return roster_json(services.roster_state(course, now))
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/roster",
+    summary="The roster of a course: status (pending/submitted/accepted/returned/overdue), due_on and rows",
+    roles=list(READERS),
+    responses={200: "roster", 404: "not_found"},
+)
+def get_roster(actor, course_id: int):
+    course = get_course_for(actor, course_id, roles=READERS)
+    return roster_json(services.roster_state(course, now_utc()))
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/roster/decision",
+    "POST",
+    summary="Accept a submitted roster (the course's ledger entries become recognized) or return it with a comment",
+    roles=["bureau_officer"],
+    body=RosterDecision,
+    responses={200: "roster", 404: "not_found", 409: "roster_not_submitted", 422: "comment_required"},
+)
+def decide_roster(actor, course_id: int, body: RosterDecision):
+    course = get_course_for(actor, course_id, roles=("bureau_officer",))
+    now = now_utc()
+    services.decide_roster(course, actor, body.decision, body.comment, now)
+    return roster_json(services.roster_state(course, now))
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/roster.xlsx",
+    summary="The roster as XLSX (columns of DOMAIN.md §9; ID numbers as text)",
+    roles=list(READERS),
+    responses={200: "the XLSX file", 404: "not_found", 409: "course_not_finalized"},
+)
+def roster_xlsx(actor, course_id: int):
+    return downloads.course_export(get_course_for(actor, course_id, roles=READERS), "xlsx", now_utc())
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/roster.csv",
+    summary="The roster as CSV, UTF-8 with BOM (columns of DOMAIN.md §9)",
+    roles=list(READERS),
+    responses={200: "the CSV file", 404: "not_found", 409: "course_not_finalized"},
+)
+def roster_csv(actor, course_id: int):
+    return downloads.course_export(get_course_for(actor, course_id, roles=READERS), "csv", now_utc())
+
+
+@api_endpoint(
+    bp,
+    "/rosters",
+    summary="Rosters of the bases in scope (addition), newest due date first; ?status= filters",
+    roles=list(READERS),
+    query=RosterListQuery,
+    responses={200: "{items: [{course_id, course_title, base_id, base_name, status, due_on, submitted_at}]}"},
+)
+def rosters(actor, query: RosterListQuery):
+    now = now_utc()
+    items = list_rosters(actor, now, status=query.status)
+    return {
+        "items": [
+            {
+                "course_id": item.course.id,
+                "course_title": item.course.title,
+                "base_id": item.course.base_id,
+                "base_name": item.course.base.name,
+                "status": item.status,
+                "due_on": item.due_on.isoformat() if item.due_on else None,
+                "submitted_at": iso(item.roster.submitted_at) if item.roster else None,
+            }
+            for item in items
+        ]
+    }
+
+
+@api_endpoint(
+    bp,
+    "/rosters/accepted.xlsx",
+    summary="Every roster accepted from ?start= to ?end= (local dates), in one XLSX (addition)",
+    roles=["bureau_officer", "sysadmin"],
+    query=AcceptedRange,
+    responses={200: "the XLSX file", 422: "validation_failed"},
+)
+def accepted_xlsx(actor, query: AcceptedRange):
+    return downloads.accepted_export(actor, query.start, query.end, "xlsx")
+
+
+@api_endpoint(
+    bp,
+    "/rosters/accepted.csv",
+    summary="Every roster accepted from ?start= to ?end= (local dates), in one CSV with BOM (addition)",
+    roles=["bureau_officer", "sysadmin"],
+    query=AcceptedRange,
+    responses={200: "the CSV file", 422: "validation_failed"},
+)
+def accepted_csv(actor, query: AcceptedRange):
+    return downloads.accepted_export(actor, query.start, query.end, "csv")

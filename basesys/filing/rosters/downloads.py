@@ -1,0 +1,42 @@
+"""Roster files as HTTP responses, shared by the API and the pages (one code path per export)."""
+
+from datetime import date, datetime
+from urllib.parse import quote
+
+from flask import Response
+
+from basesys.accounts.scope import visible_base_ids
+from basesys.core.errors import DomainError, ValidationFailed
+from basesys.courses.models import Course
+from basesys.filing.rosters import exports, services
+
+
+def file_response(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    ascii_name = filename.encode("ascii", "ignore").decode() or "roster"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response.headers["Cache-Control"] = "no-store"  # full ID numbers: keep them out of shared caches
+    return response
+
+
+def _as(fmt: str, rows: list[dict], stem: str) -> Response:
+    if fmt == "xlsx":
+        return file_response(exports.to_xlsx(rows), exports.XLSX_MIMETYPE, f"{stem}.xlsx")
+    return file_response(exports.to_csv(rows), exports.CSV_MIMETYPE, f"{stem}.csv")
+
+
+def course_export(course: Course, fmt: str, now: datetime) -> Response:
+    """One course's roster (the rows the roster shows); refuses `course_not_finalized`."""
+    if course.finalized_at is None:
+        raise DomainError("course_not_finalized")
+    return _as(fmt, services.roster_state(course, now).rows, f"roster-{course.id}")
+
+
+def accepted_export(actor, start: date, end: date, fmt: str) -> Response:
+    """Every roster in the actor's scope accepted on a local date from start to end."""
+    if end < start:
+        raise ValidationFailed({"end": "结束日期不能早于开始日期"})
+    rows = exports.rows_of(exports.accepted_rosters(visible_base_ids(actor), start, end))
+    return _as(fmt, rows, f"rosters-accepted-{start.isoformat()}-{end.isoformat()}")

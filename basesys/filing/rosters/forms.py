@@ -1,0 +1,62 @@
+"""Roster forms: input shape only; the rules are in the services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+STATUS_CHOICES = [
+    ("", _l("All statuses")),
+    ("pending", _l("To submit")),
+    ("submitted", _l("Waiting for review")),
+    ("accepted", _l("Accepted")),
+    ("returned", _l("Returned")),
+    ("overdue", _l("Overdue")),
+]
+
+
+class SubmitRosterForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I have checked every row of this roster"),
+        validators=[DataRequired(message=_l("Please confirm that you have checked the roster."))],
+    )
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=[("accept", _l("Accept")), ("return", _l("Return"))])
+    comment = TextAreaField(
+        _l("Comment"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Mandatory when returning: say what the base must correct."),
+    )
+
+
+class RosterFilterForm(FlaskForm):
+    """Filters of the rosters list (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    base = SelectField(_l("Base"), coerce=lambda v: int(v) if v else None, validate_choice=False)
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, validate_choice=False)
+    start = DateField(_l("Due from"), validators=[Optional()])
+    end = DateField(_l("Due until"), validators=[Optional()])
+
+
+class ExportForm(FlaskForm):
+    """Every roster accepted in a date range, as one file (a GET form: it only reads)."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("Accepted from"), validators=[DataRequired(message=_l("Enter a date."))])
+    end = DateField(_l("Accepted until"), validators=[DataRequired(message=_l("Enter a date."))])
+    fmt = SelectField(_l("Format"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV (UTF-8)")], default="xlsx")
+
+
+class EmailForm(FlaskForm):
+    email = StringField(
+        _l("E-mail for reminders"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Leave empty to receive reminders on the home page only."),
+    )

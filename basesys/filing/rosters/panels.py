@@ -1,0 +1,113 @@
+"""Home-page panels: notifications (reminders), and the base admin's courses needing action."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, or_
+
+from basesys.core.home import home_panel
+from basesys.core.policy import policy_for_base
+from basesys.core.time import local_date
+from basesys.courses.models import Course, CourseSession
+from basesys.extensions import db
+from basesys.filing.rosters.models import OPEN_STATUSES, Roster
+from basesys.filing.rosters.notify import unread_notifications
+from basesys.filing.rosters.services import effective_status
+
+
+@home_panel("base_admin", "bureau_officer", order=5)
+def notifications_panel(user, now: datetime):
+    items = unread_notifications(user)
+    if not items:
+        return None
+    return {"template": "rosters/panel_notifications.html", "notifications": items}
+
+
+@dataclass
+class ActionItem:
+    course_id: int
+    title: str
+    kind: str  # to_file / to_finalize / roster
+    status: str = ""  # filing status, or the roster's effective status
+    due_on: date | None = None
+    days_left: int | None = None
+    urgent: bool = False
+
+
+def _last_sessions():
+    return (
+        db.select(
+            CourseSession.course_id,
+            func.max(CourseSession.starts_at).label("last_start"),
+            func.max(CourseSession.ends_at).label("last_end"),
+        )
+        .group_by(CourseSession.course_id)
+        .subquery()
+    )
+
+
+def courses_needing_action(base, now: datetime) -> list[ActionItem]:
+    """One query: courses to file, to finalise, and rosters still owed, soonest due first."""
+    today = local_date(now)
+    last = _last_sessions()
+    rows = db.session.execute(
+        db.select(
+            Course.id,
+            Course.title,
+            Course.filing_status,
+            Course.finalized_at,
+            last.c.last_start,
+            Roster.status,
+            Roster.due_on,
+        )
+        .outerjoin(last, last.c.course_id == Course.id)
+        .outerjoin(Roster, Roster.course_id == Course.id)
+        .where(Course.base_id == base.id)
+        .where(
+            or_(
+                Course.filing_status.in_(("draft", "returned")),
+                and_(Course.filing_status == "approved", Course.finalized_at.is_(None), last.c.last_end <= now),
+                and_(Course.finalized_at.is_not(None), or_(Roster.id.is_(None), Roster.status.in_(OPEN_STATUSES))),
+            )
+        )
+        .order_by(Course.id)
+    ).all()
+    policies: dict[int | None, object] = {}
+
+    def policy(year):
+        if year not in policies:
+            policies[year] = policy_for_base(base, year)
+        return policies[year]
+
+    reminder_days = policy(today.year).roster_reminder_days_before
+    items = []
+    for course_id, title, filing_status, finalized_at, last_start, roster_status, due_on in rows:
+        if finalized_at is not None:
+            last_day = local_date(last_start) if last_start else None
+            if due_on is None and last_day is not None:
+                due_on = last_day + timedelta(days=policy(last_day.year).roster_due_days)
+            status = effective_status(roster_status or "pending", due_on, today)
+            days_left = (due_on - today).days if due_on else None
+            urgent = status == "overdue" or (days_left is not None and days_left <= reminder_days)
+            items.append(ActionItem(course_id, title, "roster", status, due_on, days_left, urgent))
+        elif filing_status == "approved":
+            items.append(ActionItem(course_id, title, "to_finalize", filing_status, urgent=True))
+        else:
+            items.append(ActionItem(course_id, title, "to_file", filing_status, urgent=filing_status == "returned"))
+    order = {"roster": 0, "to_finalize": 1, "to_file": 2}
+    items.sort(key=lambda i: (order[i.kind], i.due_on or date.max, i.course_id))
+    return items
+
+
+@home_panel("base_admin", order=10)
+def base_actions_panel(user, now: datetime):
+    if user.base is None:
+        return None
+    items = courses_needing_action(user.base, now)
+    if not items:
+        return None
+    return {
+        "template": "rosters/panel_actions.html",
+        "action_items": items,
+        "reminder_days": policy_for_base(user.base, local_date(now).year).roster_reminder_days_before,
+    }

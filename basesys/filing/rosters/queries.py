@@ -1,0 +1,123 @@
+"""Read-only roster lists for pages and the API, scoped to what the user may see (DOMAIN.md §1)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func
+
+from basesys.accounts.scope import visible_base_ids
+from basesys.core.time import local_date
+from basesys.courses.models import Course, CourseSession
+from basesys.extensions import db
+from basesys.filing.rosters.models import OPEN_STATUSES, Roster
+from basesys.filing.rosters.services import due_date, effective_status
+
+
+@dataclass
+class RosterItem:
+    course: Course
+    roster: Roster | None
+    status: str
+    due_on: date | None
+
+
+def status_expression(today: date):
+    """The effective status in SQL: what the base still owes past its due date is `overdue`."""
+    return case((Roster.status.in_(OPEN_STATUSES) & (Roster.due_on < today), "overdue"), else_=Roster.status)
+
+
+def scoped_rosters(user, now: datetime, *, status=None, base_id=None, start=None, end=None):
+    """A select of (Roster, Course) in the user's scope with the filters of the lists."""
+    today = local_date(now)
+    query = db.select(Roster, Course).join(Course, Course.id == Roster.course_id)
+    bases = visible_base_ids(user)
+    if bases is not None:
+        query = query.where(Roster.base_id.in_(bases or {-1}))
+    if base_id:
+        query = query.where(Roster.base_id == base_id)
+    if status:
+        query = query.where(status_expression(today) == status)
+    if start:
+        query = query.where(Roster.due_on >= start)
+    if end:
+        query = query.where(Roster.due_on <= end)
+    return query
+
+
+def list_rosters(user, now: datetime, *, status=None, base_id=None, start=None, end=None, limit=None, offset=0):
+    today = local_date(now)
+    query = scoped_rosters(user, now, status=status, base_id=base_id, start=start, end=end)
+    # Waiting for the bureau first, then by due date.
+    query = query.order_by((Roster.status != "submitted"), Roster.due_on, Roster.id).offset(offset)
+    if limit:
+        query = query.limit(limit)
+    return [
+        RosterItem(course, roster, effective_status(roster.status, roster.due_on, today), roster.due_on)
+        for roster, course in db.session.execute(query).all()
+    ]
+
+
+def count_rosters(user, now: datetime, **filters) -> int:
+    query = scoped_rosters(user, now, **filters).with_only_columns(func.count(Roster.id))
+    return db.session.scalar(query) or 0
+
+
+def base_roster_items(base_id: int, now: datetime) -> list[RosterItem]:
+    """Every finalised course of a base with its roster, opened or not yet (then shown `pending`)."""
+    today = local_date(now)
+    rows = db.session.execute(
+        db.select(Course, Roster)
+        .outerjoin(Roster, Roster.course_id == Course.id)
+        .where(Course.base_id == base_id, Course.finalized_at.is_not(None))
+        .order_by(Course.finalized_at.desc(), Course.id.desc())
+    ).all()
+    items = []
+    for course, roster in rows:
+        due_on = roster.due_on if roster else due_date(course)
+        status = effective_status(roster.status if roster else "pending", due_on, today)
+        items.append(RosterItem(course, roster, status, due_on))
+    return items
+
+
+def last_session_dates(course_ids: list[int]) -> dict[int, date]:
+    """Local date of each course's last session, in one query."""
+    if not course_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(CourseSession.course_id, func.max(CourseSession.starts_at))
+        .where(CourseSession.course_id.in_(course_ids))
+        .group_by(CourseSession.course_id)
+    ).all()
+    result = {}
+    for course_id, last in rows:
+        if last is not None:
+            if last.tzinfo is None:  # SQLite aggregates bypass the column type: stored values are UTC
+                from basesys.core.time import UTC
+
+                last = last.replace(tzinfo=UTC)
+            result[course_id] = local_date(last)
+    return result
+
+
+def bases_in_scope(user) -> list:
+    """The bases a user may see, by name (for the filters of the lists)."""
+    from basesys.accounts.models import Base
+
+    query = db.select(Base).order_by(Base.name)
+    bases = visible_base_ids(user)
+    if bases is not None:
+        query = query.where(Base.id.in_(bases or {-1}))
+    return db.session.scalars(query).all()
+
+
+def roster_history(roster: Roster | None) -> list:
+    """The audit records of a roster, oldest first (who submitted, accepted or returned it, when, why)."""
+    from basesys.core.audit import AuditRecord
+
+    if roster is None:
+        return []
+    return db.session.scalars(
+        db.select(AuditRecord)
+        .where(AuditRecord.object_type == "roster", AuditRecord.object_id == roster.id)
+        .order_by(AuditRecord.at, AuditRecord.id)
+    ).all()

@@ -1,0 +1,220 @@
+"""Roster filing (DOMAIN.md §9): open, submit, accept or return. Services take the actor and `now`,
+check their rules, audit in the same transaction and only flush."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from basesys.accounts.scope import can_manage_base, can_supervise_base
+from basesys.core.audit import audit
+from basesys.core.errors import DomainError, Refusal, ValidationFailed, register_refusals
+from basesys.core.policy import Policy, policy_for_base
+from basesys.core.time import local_date
+from basesys.courses.models import Course
+from basesys.extensions import db
+from basesys.filing.rosters.models import OPEN_STATUSES, Roster
+from basesys.filing.rosters.notify import notify_base_admins
+from basesys.filing.rosters.rows import live_rows
+
+REFUSALS = {
+    "course_not_finalized": Refusal(
+        409,
+        "该培训项目尚未结业（学时尚未结算），不能报送学员名单。",
+        "The course is not finalised yet, so its roster cannot be submitted.",
+    ),
+    "roster_already_submitted": Refusal(
+        409, "学员名单已报送，正在等待人社部门审核。", "The roster has been submitted and awaits the bureau."
+    ),
+    "roster_already_accepted": Refusal(
+        409, "学员名单已被人社部门接收，不能再次报送。", "The bureau has accepted this roster already."
+    ),
+    "roster_not_submitted": Refusal(
+        409, "该学员名单当前不是待审核状态，不能审核。", "This roster is not waiting for a decision."
+    ),
+    "comment_required": Refusal(422, "退回时必须填写审核意见。", "A comment is required when returning."),
+}
+register_refusals(REFUSALS)
+
+DECISIONS = ("accept", "return")
+
+
+def last_session_date(course: Course) -> date | None:
+    days = [local_date(s.starts_at) for s in course.sessions]
+    return max(days) if days else None
+
+
+def roster_policy(course: Course) -> Policy:
+    last = last_session_date(course)
+    return policy_for_base(course.base, last.year if last else None)
+
+
+def due_date(course: Course, policy: Policy | None = None) -> date | None:
+    """policy.roster_due_days after the local date of the last session (§9 "结业30日内")."""
+    last = last_session_date(course)
+    if last is None:
+        return None
+    policy = policy or roster_policy(course)
+    return last + timedelta(days=policy.roster_due_days)
+
+
+def get_roster(course: Course, *, for_update: bool = False) -> Roster | None:
+    query = db.select(Roster).where(Roster.course_id == course.id)
+    if for_update:
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def effective_status(status: str, due_on: date | None, today: date) -> str:
+    """The stored status, except that what the base still owes past its due date is `overdue`.
+
+    A submitted roster past its due date is not overdue: the base has done its part and the
+    bureau's decision is pending.
+    """
+    if status in OPEN_STATUSES and due_on is not None and today > due_on:
+        return "overdue"
+    return status
+
+
+@dataclass
+class RosterState:
+    """What the roster page and the API show: the stored roster, or the pending one it will be."""
+
+    course: Course
+    roster: Roster | None
+    status: str
+    due_on: date | None
+    rows: list[dict]
+
+    @property
+    def finalized(self) -> bool:
+        return self.course.finalized_at is not None
+
+
+def roster_state(course: Course, now: datetime) -> RosterState:
+    """Read-only: a finalised course without a roster row yet shows as `pending` (no write on GET).
+
+    Rows: as submitted while the bureau holds the roster (submitted, accepted); otherwise as the
+    data stand now, which is what the base reviews before (re)submitting.
+    """
+    roster = get_roster(course)
+    if roster is None:
+        due_on = due_date(course)
+        rows = live_rows(course) if course.finalized_at is not None else []
+        return RosterState(course, None, effective_status("pending", due_on, local_date(now)), due_on, rows)
+    status = effective_status(roster.status, roster.due_on, local_date(now))
+    rows = roster.rows if roster.status in ("submitted", "accepted") and roster.rows is not None else live_rows(course)
+    return RosterState(course, roster, status, roster.due_on, rows)
+
+
+def _scope(course: Course) -> dict:
+    return {"base_id": course.base_id, "bureau_id": course.base.bureau_id}
+
+
+def open_roster(course: Course, now: datetime, actor=None) -> Roster:
+    """The course's roster, created `pending` at finalisation; refuses `course_not_finalized`."""
+    if course.finalized_at is None:
+        raise DomainError("course_not_finalized")
+    roster = get_roster(course, for_update=True)
+    if roster is not None:
+        return roster
+    roster = Roster(
+        course_id=course.id,
+        base_id=course.base_id,
+        status="pending",
+        due_on=due_date(course),
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with db.session.begin_nested():  # another request or the scheduler may open it at the same time
+            db.session.add(roster)
+    except IntegrityError:
+        return get_roster(course, for_update=True)
+    audit(
+        actor,
+        "roster.open",
+        roster,
+        now=now,
+        after={"status": "pending", "due_on": roster.due_on.isoformat()},
+        **_scope(course),
+    )
+    return roster
+
+
+def submit_roster(course: Course, actor, now: datetime) -> Roster:
+    """The base submits (or resubmits) its roster; refuses `course_not_finalized`,
+    `roster_already_submitted`, `roster_already_accepted`."""
+    if not can_manage_base(actor, course.base):
+        raise DomainError("forbidden")
+    roster = open_roster(course, now, actor)
+    if roster.status == "submitted":
+        raise DomainError("roster_already_submitted")
+    if roster.status == "accepted":
+        raise DomainError("roster_already_accepted")
+    before = roster.status
+    rows = live_rows(course)
+    roster.status = "submitted"
+    roster.rows = rows
+    roster.submitted_at, roster.submitted_by_id = now, actor.id
+    roster.submitted_late = local_date(now) > roster.due_on
+    roster.submission_count += 1
+    roster.updated_at = now
+    audit(
+        actor,
+        "roster.submit",
+        roster,
+        now=now,
+        before={"status": before},
+        after={"status": "submitted", "rows": len(rows), "late": roster.submitted_late},
+        **_scope(course),
+    )
+    db.session.flush()
+    return roster
+
+
+def decide_roster(course: Course, actor, decision: str, comment: str, now: datetime) -> Roster:
+    """An officer of the supervising bureau (or above) accepts or returns a submitted roster.
+
+    Acceptance turns the course's ledger entries to `recognized` in the same transaction.
+    Refuses `roster_not_submitted`, and `comment_required` (422) when returning without a comment.
+    """
+    if not can_supervise_base(actor, course.base):
+        raise DomainError("forbidden")
+    comment = (comment or "").strip()
+    if decision not in DECISIONS:
+        raise ValidationFailed({"decision": "取值无效，可选：accept、return"})
+    if decision == "return" and not comment:
+        raise ValidationFailed({"comment": "退回时必须填写审核意见"}, code="comment_required")
+    roster = get_roster(course, for_update=True)
+    if roster is None or roster.status != "submitted":
+        raise DomainError("roster_not_submitted")
+    roster.decided_at, roster.decided_by_id, roster.decision_comment = now, actor.id, comment
+    roster.updated_at = now
+    if decision == "accept":
+        from basesys.certificates.services import recognize_course_entries
+
+        roster.status = "accepted"
+        recognize_course_entries(course, actor, now)
+    else:
+        roster.status = "returned"
+        roster.return_count += 1
+        notify_base_admins(
+            course,
+            "roster_returned",
+            f"roster_returned:{roster.id}:{roster.return_count}",
+            {"title": course.title, "comment": comment, "due_on": roster.due_on.isoformat()},
+            now,
+        )
+    audit(
+        actor,
+        f"roster.{decision}",
+        roster,
+        now=now,
+        before={"status": "submitted"},
+        after={"status": roster.status},
+        reason=comment,
+        **_scope(course),
+    )
+    db.session.flush()
+    return roster
