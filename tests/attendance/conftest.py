@@ -47,3 +47,33 @@ def running_course(make_course, tenants, enroll):
     course = make_course(base=tenants.base_a, sessions=[(at("2025-06-02", "09:00"), at("2025-06-02", "12:00"))])
     enroll(course, tenants.trainee)
     return course
+
+
+class Clock:
+    """The server's clock in attendance views and API, frozen and moved by the test."""
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __call__(self):
+        return self.moment
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.moment = self.moment + timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch, now):
+    import basesys.attendance.api as api_module
+
+    frozen = Clock(now)
+    monkeypatch.setattr(api_module, "now_utc", frozen)
+    try:
+        import basesys.attendance.views as views_module
+
+        monkeypatch.setattr(views_module, "now_utc", frozen)
+    except ImportError:
+        pass
+    return frozen
