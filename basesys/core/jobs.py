@@ -2,8 +2,15 @@
 
 Every job takes `now`, is idempotent and survives being killed half-way: running it again
 finishes the work and never doubles it. Features register their jobs with `register_job`.
+
+Job store: APScheduler's memory store. The jobs are defined in code (an interval each) and keep
+no state of their own — each run looks for its due work in the database (courses to finalise,
+rosters to remind) — so there is nothing to persist; `job_run` records each job's last run for
+the sysadmin. Exactly one scheduler runs: `flask --app wsgi scheduler` in production, or inside
+the web process under a file lock (`start_in_process`, `make run`).
 """
 
+import atexit
 import fcntl
 import logging
 from collections.abc import Callable
@@ -12,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import String, Text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from basesys.core.time import UTCDateTime, now_utc
@@ -62,13 +70,23 @@ def run_job(job: Job, now: datetime) -> str:
         db.session.rollback()
         log.exception("job %s failed", job.name)
         result = f"error: {exc}"
-    row = db.session.get(JobRun, job.name)
-    if row is None:
-        row = JobRun(name=job.name, last_run_at=now)
-        db.session.add(row)
-    row.last_run_at, row.last_result = now, str(result)[:2000]
-    db.session.commit()
+    _record_run(job.name, now, str(result)[:2000])
     return result
+
+
+def _record_run(name: str, now: datetime, result: str) -> None:
+    """Upsert the job's last run; a concurrent first insert by another process is retried as an update."""
+    for _attempt in range(2):
+        row = db.session.get(JobRun, name)
+        if row is None:
+            row = JobRun(name=name, last_run_at=now)
+            db.session.add(row)
+        row.last_run_at, row.last_result = now, result
+        try:
+            db.session.commit()
+            return
+        except IntegrityError:
+            db.session.rollback()
 
 
 def run_due_jobs(now: datetime) -> dict[str, str]:
@@ -104,17 +122,20 @@ def build_scheduler(app, blocking: bool):
             coalesce=True,
             max_instances=1,
             misfire_grace_time=300,
-            next_run_time=datetime.now(),
+            next_run_time=now_utc(),  # aware: the first run is now, whatever the machine's timezone
         )
     return scheduler
 
 
 _lock_file = None
+_in_process = None
 
 
 def start_in_process(app) -> bool:
     """Start the scheduler inside this web process unless another process holds the lock."""
-    global _lock_file
+    global _lock_file, _in_process
+    if _in_process is not None:
+        return False
     path = Path(app.config["INSTANCE_DIR"]) / "scheduler.lock"
     handle = open(path, "w")  # noqa: SIM115 -- held open for the life of the process (the lock)
     try:
@@ -124,6 +145,21 @@ def start_in_process(app) -> bool:
         log.info("scheduler already runs in another process")
         return False
     _lock_file = handle
-    build_scheduler(app, blocking=False).start()
+    _in_process = build_scheduler(app, blocking=False)
+    _in_process.start()
+    atexit.register(stop_in_process)
     log.info("scheduler started in-process")
     return True
+
+
+def stop_in_process() -> None:
+    """Stop the in-process scheduler and release the lock (at exit, and in tests)."""
+    global _lock_file, _in_process
+    if _in_process is not None:
+        if _in_process.running:
+            _in_process.shutdown(wait=True)
+        _in_process = None
+    if _lock_file is not None:
+        fcntl.flock(_lock_file, fcntl.LOCK_UN)
+        _lock_file.close()
+        _lock_file = None

@@ -1,0 +1,311 @@
+"""Certificate PDFs (A4 landscape), the trainee's hours statement (A4 portrait) and a course's ZIP.
+
+Every text is drawn with an embedded TrueType font that has all of its characters (core.pdf): a
+name is never printed with a character silently dropped — such a certificate is refused instead.
+PDFs are produced one at a time and streamed (the ZIP writes each entry as it is drawn), so memory
+stays flat however many certificates a course has.
+"""
+
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from basesys.core.pdf import font_for, missing_glyphs, registered_fonts
+from basesys.core.time import local_date
+from basesys.courses.models import CATEGORIES, KINDS
+
+RED = HexColor("#b3261e")
+INK = HexColor("#1f2328")
+MUTED = HexColor("#656d76")
+GOLD = HexColor("#c9a227")
+
+
+class NotPrintable(ValueError):
+    """A text has a character no installed font can draw; the message says which (Chinese)."""
+
+
+def font_of(text: str) -> str:
+    registered_fonts()
+    font = font_for(text)
+    if font is None:
+        missing = "".join(missing_glyphs(text))
+        raise NotPrintable(f"「{text}」中的字符「{missing}」没有可用的字体，无法打印。")
+    return font
+
+
+def verification_url(base_url: str, number: str, code: str) -> str:
+    return f"{base_url.rstrip('/')}/v/{number}?c={code}"
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(text)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
+def draw_qr(canvas: Canvas, matrix: list[list[bool]], x: float, y: float, size: float) -> None:
+    """Dark modules as one filled path, adjacent modules of a row merged into one rectangle."""
+    cell = size / len(matrix)
+    path = canvas.beginPath()
+    for row_index, row in enumerate(matrix):
+        top = y + size - (row_index + 1) * cell
+        start = None
+        for col, dark in enumerate([*row, False]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                path.rect(x + start * cell, top, (col - start) * cell, cell)
+                start = None
+    canvas.setFillColor(INK)
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break a (CJK) text into lines that fit `width`, character by character."""
+    lines, line = [], ""
+    for char in text:
+        if stringWidth(line + char, font, size) > width and line:
+            lines.append(line)
+            line = char
+        else:
+            line += char
+    return [*lines, line] if line else lines or [""]
+
+
+def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, *, color=INK, align="left") -> None:
+    canvas.setFont(font_of(text), size)
+    canvas.setFillColor(color)
+    if align == "center":
+        canvas.drawCentredString(x, y, text)
+    elif align == "right":
+        canvas.drawRightString(x, y, text)
+    else:
+        canvas.drawString(x, y, text)
+
+
+@dataclass(frozen=True)
+class CertificatePage:
+    """Everything printed on a certificate, read from the signed payload and the certificate row."""
+
+    number: str
+    check_code: str
+    name: str
+    id_number_masked: str
+    course_title: str
+    category: str
+    kind: str
+    hours: float
+    starts_on: str
+    ends_on: str
+    base_name: str
+    filing_number: str
+    issued_on: str
+    key_id: str
+    verify_url: str
+    revoked_on: str | None = None
+
+    @classmethod
+    def of(cls, certificate, base_url: str) -> "CertificatePage":
+        signed = json.loads(certificate.payload)
+        return cls(
+            number=certificate.number,
+            check_code=certificate.check_code,
+            name=certificate.holder_name,
+            id_number_masked=signed["id_number_masked"],
+            course_title=signed["course_title"],
+            category=signed["category"],
+            kind=signed.get("kind", ""),
+            hours=float(signed["hours"]),
+            starts_on=signed["starts_on"],
+            ends_on=signed["ends_on"],
+            base_name=signed["base_name"],
+            filing_number=signed["filing_number"],
+            issued_on=signed["issued_on"],
+            key_id=signed["kid"],
+            verify_url=verification_url(base_url, certificate.number, certificate.check_code),
+            revoked_on=local_date(certificate.revoked_at).isoformat() if certificate.revoked_at else None,
+        )
+
+
+def check_printable(page: CertificatePage) -> None:
+    """Refuses (NotPrintable) before anything is drawn."""
+    for text in (page.name, page.course_title, page.base_name, page.filing_number):
+        font_of(text)
+
+
+def _frame(canvas: Canvas, width: float, height: float) -> None:
+    canvas.setStrokeColor(RED)
+    canvas.setLineWidth(6)
+    canvas.rect(22, 22, width - 44, height - 44)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(1.2)
+    canvas.rect(34, 34, width - 68, height - 68)
+
+
+def draw_certificate(canvas: Canvas, page: CertificatePage) -> None:
+    """One A4 landscape page with every field of DOMAIN.md §8 and the verification QR code."""
+    width, height = landscape(A4)
+    _frame(canvas, width, height)
+    draw_text(canvas, width / 2, height - 100, "专业技术人员继续教育培训证书", 30, color=RED, align="center")
+    draw_text(canvas, width / 2, height - 124, "Certificate of Continuing Education", 11, color=MUTED, align="center")
+    rows = [
+        ("姓　　名", page.name),
+        ("身份证号", page.id_number_masked),
+        ("培训项目", page.course_title),
+        ("科目类别", f"{CATEGORIES.get(page.category, page.category)}　{KINDS.get(page.kind, page.kind)}"),
+        ("培训日期", f"{page.starts_on} 至 {page.ends_on}"),
+        ("认定学时", f"{page.hours:.1f} 学时"),
+        ("培训基地", page.base_name),
+        ("备 案 号", page.filing_number or "—"),
+    ]
+    y = height - 172
+    for label, value in rows:
+        draw_text(canvas, 96, y, label, 14, color=MUTED)
+        font = font_of(value)
+        for line in wrap(value, font, 15, 470):
+            draw_text(canvas, 190, y, line, 15)
+            y -= 22
+        y -= 8
+    draw_text(
+        canvas,
+        96,
+        y - 6,
+        "经考核合格，准予结业，学时已记入学时银行。特发此证。",
+        13,
+    )
+    qr_size = 150
+    qr_x, qr_y = width - 96 - qr_size, 168
+    draw_qr(canvas, qr_matrix(page.verify_url), qr_x, qr_y, qr_size)
+    draw_text(canvas, qr_x + qr_size / 2, qr_y - 18, "扫码验证证书真伪", 11, color=MUTED, align="center")
+    right = width - 96
+    draw_text(canvas, right, 138, f"证书编号：{page.number}", 13, align="right")
+    draw_text(canvas, right, 118, f"校验码：{page.check_code}", 13, align="right")
+    draw_text(canvas, right, 98, f"发证日期：{page.issued_on}", 13, align="right")
+    draw_text(canvas, 96, 74, f"查验：{page.verify_url}", 9, color=MUTED)
+    draw_text(
+        canvas, 96, 60, f"本证书由发证机构以 Ed25519 电子签名（密钥标识 {page.key_id}），可离线核验。", 9, color=MUTED
+    )
+    if page.revoked_on:
+        _revoked_stamp(canvas, width, height, page.revoked_on)
+
+
+def _revoked_stamp(canvas: Canvas, width: float, height: float, revoked_on: str) -> None:
+    canvas.saveState()
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(24)
+    canvas.setFillColor(Color(0.81, 0.13, 0.18, alpha=0.35))
+    text = f"已撤销 REVOKED {revoked_on}"
+    canvas.setFont(font_of(text), 54)
+    canvas.drawCentredString(0, 0, text)
+    canvas.restoreState()
+
+
+def certificate_pdf(page: CertificatePage, out=None) -> bytes | None:
+    """The PDF of one certificate, written to `out` (a binary file) or returned as bytes."""
+    check_printable(page)
+    target = out if out is not None else io.BytesIO()
+    canvas = Canvas(target, pagesize=landscape(A4), pageCompression=1)
+    canvas.setTitle(f"继续教育培训证书 {page.number}")
+    canvas.setAuthor(page.base_name)
+    draw_certificate(canvas, page)
+    canvas.showPage()
+    canvas.save()
+    return None if out is not None else target.getvalue()
+
+
+def write_certificates_zip(pages: Iterable[CertificatePage], out) -> int:
+    """Stream certificates into a ZIP one by one (each entry is written as soon as it is drawn)."""
+    count = 0
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        for page in pages:
+            with archive.open(f"{page.number}.pdf", "w") as entry:
+                certificate_pdf(page, entry)
+            count += 1
+    return count
+
+
+# --- hours statement ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    title: str
+    category: str
+    hours: float
+    status_label: str
+    certificate_number: str
+
+
+def hours_statement_pdf(
+    *,
+    name: str,
+    id_number_masked: str,
+    year: int,
+    required: dict,
+    issued: dict,
+    recognized: dict,
+    lines: list[StatementLine],
+    printed_on: date,
+) -> bytes:
+    """学时证明: the year's ledger entries and totals against the annual requirement (§10)."""
+    width, height = A4
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(f"{year}年度继续教育学时证明")
+    draw_text(canvas, width / 2, height - 72, f"{year} 年度专业技术人员继续教育学时证明", 18, color=RED, align="center")
+    draw_text(canvas, 56, height - 110, f"姓名：{name}　　身份证号：{id_number_masked}", 11)
+    y = height - 140
+    header = [("", 56), ("公需科目", 200), ("专业科目", 300), ("合计", 400)]
+    for label, x in header:
+        draw_text(canvas, x, y, label, 10, color=MUTED)
+    for label, values in (("年度要求", required), ("已发放", issued), ("已认定", recognized)):
+        y -= 18
+        draw_text(canvas, 56, y, label, 10)
+        for key, x in (("public", 200), ("professional", 300), ("total", 400)):
+            draw_text(canvas, x, y, f"{values[key]:.1f}", 10)
+    y -= 34
+    columns = [("培训项目", 56), ("类别", 300), ("学时", 360), ("状态", 410), ("证书编号", 460)]
+    for label, x in columns:
+        draw_text(canvas, x, y, label, 10, color=MUTED)
+    y -= 6
+    canvas.setStrokeColor(MUTED)
+    canvas.line(56, y, width - 56, y)
+    for line in lines:
+        font = font_of(line.title)
+        wrapped = wrap(line.title, font, 10, 236)
+        if y - 18 * len(wrapped) < 80:
+            canvas.showPage()
+            y = height - 72
+        y -= 16
+        draw_text(canvas, 300, y, CATEGORIES.get(line.category, line.category), 10)
+        draw_text(canvas, 360, y, f"{line.hours:.1f}", 10)
+        draw_text(canvas, 410, y, line.status_label, 10)
+        draw_text(canvas, 460, y, line.certificate_number or "—", 9)
+        for part in wrapped:
+            draw_text(canvas, 56, y, part, 10)
+            y -= 14
+        y += 14
+    if not lines:
+        draw_text(canvas, 56, y - 20, "本年度暂无学时记录。", 10, color=MUTED)
+    draw_text(
+        canvas,
+        56,
+        56,
+        f"打印日期：{printed_on.isoformat()}　“已认定”学时已经人社部门学员名单备案确认。",
+        9,
+        color=MUTED,
+    )
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

@@ -1,0 +1,53 @@
+"""Certificate operations: finalisation, recognition, revocation, and the queries pages and API share."""
+
+from basesys.certificates.services.finalize import (
+    PreviewRow,
+    Totals,
+    check_finalizable,
+    course_totals,
+    courses_due_for_finalisation,
+    courses_ready_to_finalize,
+    finalize_course,
+    has_ended,
+    preview_course,
+    recognize_course_entries,
+)
+from basesys.certificates.services.queries import (
+    HoursSummary,
+    certificates_of,
+    course_results,
+    find_certificate,
+    get_certificate_for,
+    hours_summary,
+)
+from basesys.certificates.services.revoke import revoke_certificate
+from basesys.core.errors import Refusal, register_refusals
+
+REFUSALS = {
+    "course_not_ended": Refusal(
+        409, "课程最后一次课尚未结束，不能结业。", "The course's last session has not ended yet."
+    ),
+    "already_revoked": Refusal(409, "该证书已撤销。", "This certificate is already revoked."),
+}
+register_refusals(REFUSALS)
+
+__all__ = [
+    "REFUSALS",
+    "HoursSummary",
+    "PreviewRow",
+    "Totals",
+    "certificates_of",
+    "check_finalizable",
+    "course_results",
+    "course_totals",
+    "courses_due_for_finalisation",
+    "courses_ready_to_finalize",
+    "finalize_course",
+    "find_certificate",
+    "get_certificate_for",
+    "has_ended",
+    "hours_summary",
+    "preview_course",
+    "recognize_course_entries",
+    "revoke_certificate",
+]

@@ -1,0 +1,159 @@
+"""Reading certificates and hours: who may see which certificate, verification, "my hours" (§8, §10)."""
+
+import hmac
+from dataclasses import dataclass, field
+
+from basesys.accounts.models import Trainee, User
+from basesys.accounts.scope import can_manage_base, can_supervise_base, trainee_of
+from basesys.certificates.models import Certificate, CourseResult, LedgerEntry
+from basesys.certificates.services.issue import normalize_check_code
+from basesys.core.errors import DomainError, NotFound
+from basesys.core.policy import get_policy
+from basesys.courses.models import Course
+from basesys.extensions import db
+
+CATEGORY_KEYS = ("public", "professional")
+
+
+def find_certificate(number: str, code: str | None) -> Certificate | None:
+    """The certificate with this number and check code; a wrong code is the same as no certificate."""
+    certificate = db.session.scalar(db.select(Certificate).where(Certificate.number == (number or "").strip()))
+    given = normalize_check_code(code)
+    if certificate is None or not given:
+        return None
+    if not hmac.compare_digest(certificate.check_code.encode(), given.encode()):
+        return None
+    return certificate
+
+
+def can_manage_certificate(user: User, certificate: Certificate) -> bool:
+    """Its base or its supervising bureaus (and those above) may revoke it and download it."""
+    return can_manage_base(user, certificate.base) or can_supervise_base(user, certificate.base)
+
+
+def can_download_certificate(user: User, certificate: Certificate) -> bool:
+    if user.role == "trainee":
+        trainee = trainee_of(user)
+        return trainee is not None and trainee.id == certificate.trainee_id
+    return can_manage_certificate(user, certificate)
+
+
+def get_certificate_for(user: User, number: str, *, manage: bool = False) -> Certificate:
+    """The certificate the user may download (or, with `manage`, revoke); 404 otherwise, 403 for a
+    trainee asking to manage."""
+    certificate = db.session.scalar(db.select(Certificate).where(Certificate.number == (number or "").strip()))
+    if certificate is None or not can_download_certificate(user, certificate):
+        raise NotFound()
+    if manage and not can_manage_certificate(user, certificate):
+        raise DomainError("forbidden")
+    return certificate
+
+
+def certificates_of(trainee: Trainee) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            db.select(Certificate)
+            .where(Certificate.trainee_id == trainee.id)
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        )
+    )
+
+
+def course_results(course: Course) -> list[CourseResult]:
+    """Every enrolled trainee's result, completers first, then by name (the admin's list)."""
+    return list(
+        db.session.scalars(
+            db.select(CourseResult)
+            .join(Trainee, Trainee.id == CourseResult.trainee_id)
+            .where(CourseResult.course_id == course.id)
+            .order_by(CourseResult.completed.desc(), Trainee.name, Trainee.id)
+        )
+    )
+
+
+def _zero() -> dict:
+    return {"public": 0.0, "professional": 0.0, "total": 0.0}
+
+
+@dataclass
+class HoursSummary:
+    """A trainee's year (§10): the requirement, issued and recognized hours, and the entries."""
+
+    year: int
+    required: dict
+    issued: dict = field(default_factory=_zero)
+    recognized: dict = field(default_factory=_zero)
+    entries: list[LedgerEntry] = field(default_factory=list)
+
+    @property
+    def progress(self) -> dict:
+        """Issued + recognized against the requirement, per category and in total (percent, ≤ 100)."""
+        out = {}
+        for key in (*CATEGORY_KEYS, "total"):
+            have = self.issued[key] + self.recognized[key]
+            need = self.required[key]
+            out[key] = {"have": have, "need": need, "percent": 100 if need <= 0 else min(100, round(100 * have / need))}
+        return out
+
+    @property
+    def counted_entries(self) -> list[LedgerEntry]:
+        return [e for e in self.entries if e.status in ("issued", "recognized")]
+
+
+def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
+    """`issued` counts entries awaiting the bureau's roster acceptance, `recognized` the accepted ones;
+    void entries count for nothing. The requirement is the policy of the trainee's bureau and year."""
+    policy = get_policy(trainee.bureau, year)
+    summary = HoursSummary(
+        year=year,
+        required={
+            "public": policy.required_public_hours,
+            "professional": policy.required_professional_hours,
+            "total": policy.required_total_hours,
+        },
+    )
+    summary.entries = list(
+        db.session.scalars(
+            db.select(LedgerEntry)
+            .join(Course, Course.id == LedgerEntry.course_id)
+            .where(LedgerEntry.trainee_id == trainee.id, LedgerEntry.year == year)
+            .order_by(LedgerEntry.issued_at, LedgerEntry.id)
+        )
+    )
+    for entry in summary.counted_entries:
+        bucket = summary.issued if entry.status == "issued" else summary.recognized
+        bucket[entry.category] = bucket.get(entry.category, 0.0) + float(entry.hours)
+        bucket["total"] += float(entry.hours)
+    return summary
+
+
+def ledger_years(trainee: Trainee) -> list[int]:
+    return sorted(
+        set(db.session.scalars(db.select(LedgerEntry.year).where(LedgerEntry.trainee_id == trainee.id))), reverse=True
+    )
+
+
+def certificate_pages(course: Course, base_url: str):
+    """The course's certificates as printable pages, read in batches (for the streaming ZIP)."""
+    from basesys.certificates.pdf import CertificatePage
+
+    rows = db.session.scalars(
+        db.select(Certificate).where(Certificate.course_id == course.id).order_by(Certificate.sequence)
+    ).yield_per(200)
+    for certificate in rows:
+        yield CertificatePage.of(certificate, base_url)
+
+
+def hours_statement_lines(summary: HoursSummary) -> list:
+    from basesys.certificates.pdf import StatementLine
+
+    return [
+        StatementLine(
+            title=entry.course.title,
+            category=entry.category,
+            hours=float(entry.hours),
+            status_label=entry.status_label,
+            certificate_number=entry.certificate.number if entry.certificate else "",
+        )
+        for entry in summary.entries
+    ]

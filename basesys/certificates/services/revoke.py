@@ -1,0 +1,63 @@
+"""Revocation (撤销, DOMAIN.md §8): the certificate says so, its ledger entry is voided, nothing is deleted."""
+
+from datetime import datetime
+
+from basesys.certificates.models import Certificate, LedgerEntry
+from basesys.core.audit import audit
+from basesys.core.errors import DomainError, ValidationFailed
+from basesys.core.time import local_date
+from basesys.extensions import db
+
+
+def revoke_certificate(
+    certificate: Certificate, actor, *, reason: str, now: datetime, fraud: bool = False
+) -> Certificate:
+    """Revoke with a mandatory reason; refuses `validation_failed` (no reason) and `already_revoked`.
+
+    `fraud` flags the trainee ("一票否决"). The caller has checked that the actor is the certificate's
+    base or one of its supervising bureaus.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": "请填写撤销原因"})
+    if certificate.status == "revoked":
+        raise DomainError("already_revoked")
+    certificate.status, certificate.revoked_at = "revoked", now
+    certificate.revoked_reason, certificate.revoked_by_id = reason, getattr(actor, "id", None)
+    scope = {"base_id": certificate.base_id, "bureau_id": certificate.base.bureau_id}
+    entry = db.session.scalar(
+        db.select(LedgerEntry).where(
+            LedgerEntry.course_id == certificate.course_id, LedgerEntry.trainee_id == certificate.trainee_id
+        )
+    )
+    if entry is not None and entry.status != "void":
+        before = entry.status
+        entry.status, entry.voided_at = "void", now
+        audit(
+            actor,
+            "ledger.void",
+            entry,
+            now=now,
+            before={"status": before},
+            after={"status": "void"},
+            reason=reason,
+            **scope,
+        )
+    audit(
+        actor,
+        "certificate.revoke",
+        certificate,
+        now=now,
+        before={"status": "valid"},
+        after={"status": "revoked", "fraud": fraud},
+        reason=reason,
+        **scope,
+    )
+    if fraud:
+        trainee = certificate.trainee
+        note = f"{local_date(now).isoformat()} 证书 {certificate.number} 因弄虚作假撤销：{reason}"
+        trainee.fraud_flag = True
+        trainee.fraud_note = f"{trainee.fraud_note}\n{note}".strip()
+        audit(actor, "trainee.fraud_flag", trainee, now=now, after={"fraud_flag": True}, reason=reason, **scope)
+    db.session.flush()
+    return certificate

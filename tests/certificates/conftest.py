@@ -1,0 +1,75 @@
+"""Fixtures: a finished course with attendance, so finalisation has completers and non-completers."""
+
+import pytest
+
+from tests.conftest import at
+
+
+@pytest.fixture
+def attend(db, now):
+    """Write attendance rows directly: attend(course, trainee, sessions=None, check_in=..., check_out=...).
+
+    By default the trainee is present for the whole of every session."""
+    from basesys.attendance.models import Attendance
+
+    def do(course, trainee, sessions=None, *, late_minutes=0, check_out=True):
+        from datetime import timedelta
+
+        rows = []
+        for course_session in sessions if sessions is not None else course.sessions:
+            rows.append(
+                Attendance(
+                    session_id=course_session.id,
+                    trainee_id=trainee.id,
+                    check_in_at=course_session.starts_at + timedelta(minutes=late_minutes),
+                    check_out_at=course_session.ends_at if check_out else None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        db.session.add_all(rows)
+        db.session.commit()
+        return rows
+
+    return do
+
+
+@pytest.fixture
+def finished(tenants, make_course, enroll, attend):
+    """A two-day course of base A (2025-05-26/27, 8 h each = 16 h planned) that ended before `now`:
+    `trainee` attended everything, `other_trainee` only the first day (8 of 16 h: not completed)."""
+    course = make_course(
+        base=tenants.base_a,
+        title="2025年专业技术人员专业科目培训班",
+        sessions=[
+            (at("2025-05-26", "08:30"), at("2025-05-26", "12:00")),
+            (at("2025-05-26", "13:30"), at("2025-05-26", "17:00")),
+            (at("2025-05-27", "08:30"), at("2025-05-27", "12:00")),
+            (at("2025-05-27", "13:30"), at("2025-05-27", "17:00")),
+        ],
+    )
+    enroll(course, tenants.trainee, tenants.other_trainee)
+    attend(course, tenants.trainee)
+    attend(course, tenants.other_trainee, course.sessions[:2])
+    tenants.course = course
+    return tenants
+
+
+@pytest.fixture
+def finalized(db, finished, now):
+    """`finished`, finalised by its base admin; `tenants.certificate` is the trainee's certificate."""
+    from basesys.certificates.models import Certificate
+    from basesys.certificates.services import finalize_course
+
+    finalize_course(finished.course, finished.admin_a, now)
+    db.session.commit()
+    finished.certificate = db.session.scalar(
+        db.select(Certificate).where(Certificate.trainee_id == finished.trainee.id)
+    )
+    return finished
+
+
+def count(model, *where):
+    from basesys.extensions import db
+
+    return db.session.scalar(db.select(db.func.count()).select_from(model).where(*where))
