@@ -1,0 +1,85 @@
+"""Exports for the bureau (§9): XLSX with ID numbers as text, CSV in UTF-8 with a BOM, the same header."""
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from basesys.filing.rosters import exports, services
+from basesys.filing.rosters.rows import HEADER
+from tests.conftest import at
+
+SECTION_9 = [
+    "序号", "姓名", "性别", "身份证号", "工作单位", "专业技术系列", "职称",
+    "培训项目", "科目类别", "培训起止日期", "认定学时", "证书编号", "结业状态",
+]  # fmt: skip
+
+
+def test_header_is_exactly_the_columns_of_section_9():
+    assert HEADER == SECTION_9
+
+
+def test_xlsx_keeps_id_numbers_as_text(db, finished, tenants, now):
+    rows = services.roster_state(finished, now).rows
+    book = load_workbook(io.BytesIO(exports.to_xlsx(rows)))
+    sheet = book.active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == SECTION_9
+    assert len(values) == 4
+    first = values[1]
+    assert first[:3] == (1, "李四", "男")
+    id_cell = sheet.cell(row=2, column=4)
+    assert id_cell.value == tenants.trainee.id_number and id_cell.data_type == "s" and id_cell.number_format == "@"
+    assert first[7] == "安全生产专题培训" and first[8] == "专业科目" and first[9] == "2025-05-19至2025-05-20"
+    assert first[10] == 8.0 and first[11].startswith("2025-") and first[12] == "已结业"
+    assert values[3][10] == 4.0 and values[3][11] is None and values[3][12] == "未结业"
+
+
+def test_an_id_number_ending_in_x_and_a_one_day_course(db, make_course, make_trainee, enroll, finalize, tenants, now):
+    from tests.conftest import valid_id_number
+
+    number = next(n for n in (valid_id_number() for _ in range(200)) if n.endswith("X"))
+    trainee = make_trainee(name="钱七", id_number=number)
+    course = make_course(
+        base=tenants.base_a, category="public", sessions=[(at("2025-05-10", "09:00"), at("2025-05-10", "12:00"))]
+    )
+    enroll(course, trainee)
+    finalize(course, {trainee: (4.0, True)})
+    rows = services.roster_state(course, now).rows
+    sheet = load_workbook(io.BytesIO(exports.to_xlsx(rows))).active
+    row = [c.value for c in sheet[2]]
+    assert row[3] == number and row[8] == "公需科目" and row[9] == "2025-05-10"
+
+
+def test_csv_has_a_bom_and_the_same_header(db, finished, tenants, now):
+    data = exports.to_csv(services.roster_state(finished, now).rows)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in data
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert lines[0] == SECTION_9
+    assert lines[1][3] == tenants.trainee.id_number
+    assert lines[1][10] == "8.0" and lines[3][12] == "未结业" and lines[3][11] == ""
+
+
+def test_accepted_rosters_in_a_date_range_of_the_bases_in_scope(
+    db, finished, make_course, make_trainee, enroll, finalize, tenants, now
+):
+    other = make_course(base=tenants.base_b, sessions=[(at("2025-05-12", "09:00"), at("2025-05-12", "12:00"))])
+    trainee = make_trainee(name="孙八")
+    enroll(other, trainee)
+    finalize(other, {trainee: (4.0, True)})
+    services.submit_roster(finished, tenants.admin_a, now)
+    services.decide_roster(finished, tenants.officer_a, "accept", "", at("2025-06-03", "23:30"))
+    services.submit_roster(other, tenants.admin_b, now)
+    services.decide_roster(other, tenants.officer_b, "accept", "", at("2025-06-04", "00:30"))
+    db.session.commit()
+    june_3 = at("2025-06-03", "00:00").date()
+    june_4 = at("2025-06-04", "00:00").date()
+    # Local dates: 23:30 on the 3rd (15:30 UTC) and 00:30 on the 4th (16:30 UTC on the 3rd).
+    assert [r.course_id for r in exports.accepted_rosters(None, june_3, june_3)] == [finished.id]
+    assert [r.course_id for r in exports.accepted_rosters(None, june_4, june_4)] == [other.id]
+    both = exports.accepted_rosters(None, june_3, june_4)
+    assert [r.course_id for r in both] == [finished.id, other.id]
+    assert [r["seq"] for r in exports.rows_of(both)] == [1, 2, 3, 4]
+    assert [r.course_id for r in exports.accepted_rosters({tenants.base_b.id}, june_3, june_4)] == [other.id]
+    assert exports.accepted_rosters(set(), june_3, june_4) == []
