@@ -173,7 +173,9 @@ def test_course_attendance_walls(client, api_headers, running_course, tenants):
     assert client.get(path, headers=api_headers(tenants.admin_b)).status_code == 404
     assert client.get(path, headers=api_headers(tenants.officer_b)).status_code == 404
     assert client.get(path, headers=api_headers(tenants.officer_county)).status_code == 404
-    assert client.get(path, headers=api_headers(tenants.trainee)).status_code == 403  # the role may not, enrolled or not
+    assert (
+        client.get(path, headers=api_headers(tenants.trainee)).status_code == 403
+    )  # the role may not, enrolled or not
 
 
 def test_every_attendance_endpoint_is_in_openapi(client):

@@ -13,6 +13,7 @@ from basesys.attendance.services.credit import (
     finalized_hours_by_date,
     presences_for,
 )
+from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day
 from basesys.attendance.services.scan import (
     REFUSALS,
     IssuedCode,
@@ -39,7 +40,10 @@ __all__ = [
     "normalize_device_id",
     "presences_for",
     "record_manual",
+    "refusals_for",
     "resolve_token",
     "scan",
     "scan_policy",
+    "session_counts",
+    "sessions_of_day",
 ]

@@ -1,0 +1,60 @@
+"""The course's attendance as an XLSX file: one row per enrolled trainee, three columns per session."""
+
+from io import BytesIO
+
+from flask import Response
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from basesys.core.time import LOCAL_TZ, hhmm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _time(moment, manual: bool) -> str:
+    return "" if moment is None else hhmm(moment) + ("（补签）" if manual else "")
+
+
+def attendance_workbook(course, lines) -> Workbook:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "考勤"
+    sheet.append([f"{course.title}（{course.filing_number or '未备案'}）考勤表"])
+    header = ["序号", "姓名", "身份证号"]
+    for s in course.sessions:
+        label = f"{s.starts_at.astimezone(LOCAL_TZ):%m-%d %H:%M}"
+        header += [f"{label} 签到", f"{label} 签退", f"{label} 学时"]
+    header += ["认定学时", "核减学时", "结业状态"]
+    sheet.append(header)
+    for number, line in enumerate(lines, 1):
+        values = [number, line.trainee.name, line.trainee.id_number_masked]
+        for s in course.sessions:
+            row = line.rows.get(s.id)
+            credit = line.credit.session(s.id)
+            check_in = _time(row.check_in_at, row.check_in_manual) if row else ""
+            check_out = _time(row.check_out_at, row.check_out_manual) if row else ""
+            if row and row.check_in_at and not row.check_out_at and course.attendance_mode == "in_out":
+                check_out = "未签退"
+            values += [check_in, check_out, credit.credited_hours]
+        values += [line.credit.credited_hours, line.credit.capped_hours, "结业" if line.credit.completed else "未结业"]
+        sheet.append(values)
+    sheet["A1"].font = Font(bold=True, size=13)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True)
+    for index in range(1, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 20 if index == 3 else 12
+    sheet.freeze_panes = "D3"
+    return book
+
+
+def xlsx_response(course, lines) -> Response:
+    buffer = BytesIO()
+    attendance_workbook(course, lines).save(buffer)
+    filename = f"attendance-{course.id}.xlsx"
+    return Response(
+        buffer.getvalue(),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"},
+    )

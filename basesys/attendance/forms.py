@@ -1,0 +1,16 @@
+"""WTForms of the attendance pages: input shape only; the rules live in the services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+
+class ManualEntryForm(FlaskForm):
+    """补签: the reason is checked by the service (the same refusal as the API)."""
+
+    session_id = SelectField(_l("Session"), coerce=int, validators=[InputRequired()])
+    trainee_id = SelectField(_l("Trainee"), coerce=int, validators=[InputRequired()])
+    purpose = SelectField(_l("Entry"), choices=[("in", _l("Check-in")), ("out", _l("Check-out"))])
+    at = DateTimeLocalField(_l("Time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=500)])
