@@ -1,0 +1,188 @@
+"""The bureau's lists (courses, certificates, audit log), filtered and scoped (DOMAIN.md §1, §12)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import String, cast, func, or_
+
+from basesys.accounts.models import Base, Trainee, User
+from basesys.accounts.scope import bureau_subtree_ids, visible_base_ids
+from basesys.certificates.models import Certificate
+from basesys.core.audit import AuditRecord
+from basesys.core.time import local_date, local_midnight
+from basesys.courses.models import Course, CourseSession, Enrollment
+from basesys.extensions import db
+from basesys.filing.rosters.models import Roster
+from basesys.filing.rosters.queries import status_expression
+
+
+@dataclass
+class Filters:
+    base_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    status: str | None = None
+    q: str = ""
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    size: int
+
+
+def _paged(query, count_query, page: int, size: int) -> Page:
+    total = db.session.scalar(count_query) or 0
+    items = db.session.execute(query.limit(size).offset((page - 1) * size)).all()
+    return Page(items, total, page, size)
+
+
+def _bases(user, column):
+    bases = visible_base_ids(user)
+    return True if bases is None else column.in_(bases or {-1})
+
+
+def _day_start(day: date) -> datetime:
+    return local_midnight(day)
+
+
+def _day_after(day: date) -> datetime:
+    return local_midnight(day + timedelta(days=1))
+
+
+# Statuses the bureau lists: drafts are the base's own business until filed.
+COURSE_STATUSES = ("submitted", "approved", "returned")
+
+
+def courses(user, now: datetime, filters: Filters, page: int = 1, size: int = 50) -> Page:
+    """Filed courses in scope with dates, headcount and roster status; dates filter on the course's
+    first session (a local date from start to end)."""
+    sessions = (
+        db.select(
+            CourseSession.course_id,
+            func.min(CourseSession.starts_at).label("first_start"),
+            func.max(CourseSession.ends_at).label("last_end"),
+        )
+        .group_by(CourseSession.course_id)
+        .subquery()
+    )
+    enrolled = (
+        db.select(Enrollment.course_id, func.count(Enrollment.id).label("enrolled"))
+        .group_by(Enrollment.course_id)
+        .subquery()
+    )
+    conditions = [_bases(user, Course.base_id), Course.filing_status.in_(COURSE_STATUSES)]
+    if filters.base_id:
+        conditions.append(Course.base_id == filters.base_id)
+    if filters.status in COURSE_STATUSES:
+        conditions.append(Course.filing_status == filters.status)
+    if filters.start:
+        conditions.append(sessions.c.first_start >= _day_start(filters.start))
+    if filters.end:
+        conditions.append(sessions.c.first_start < _day_after(filters.end))
+    if filters.q:
+        conditions.append(or_(Course.title.ilike(f"%{filters.q}%"), Course.filing_number.ilike(f"%{filters.q}%")))
+    base = db.select(Course.id).outerjoin(sessions, sessions.c.course_id == Course.id).where(*conditions)
+    query = (
+        db.select(
+            Course,
+            Base.name,
+            sessions.c.first_start,
+            sessions.c.last_end,
+            func.coalesce(enrolled.c.enrolled, 0),
+            status_expression(local_date(now)).label("roster_status"),
+        )
+        .join(Base, Base.id == Course.base_id)
+        .outerjoin(sessions, sessions.c.course_id == Course.id)
+        .outerjoin(enrolled, enrolled.c.course_id == Course.id)
+        .outerjoin(Roster, Roster.course_id == Course.id)
+        .where(*conditions)
+        .order_by(sessions.c.first_start.desc(), Course.id.desc())
+    )
+    return _paged(query, db.select(func.count()).select_from(base.subquery()), page, size)
+
+
+CERTIFICATE_STATUSES = ("valid", "revoked")
+
+
+def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
+    """Certificates of the bases in scope; `q` finds a number, a name, or a full ID number."""
+    conditions = [_bases(user, Certificate.base_id)]
+    if filters.base_id:
+        conditions.append(Certificate.base_id == filters.base_id)
+    if filters.status in CERTIFICATE_STATUSES:
+        conditions.append(Certificate.status == filters.status)
+    if filters.start:
+        conditions.append(Certificate.issued_on >= filters.start)
+    if filters.end:
+        conditions.append(Certificate.issued_on <= filters.end)
+    q = filters.q.strip()
+    if q:
+        conditions.append(
+            or_(
+                Certificate.number.ilike(f"{q}%"),
+                Certificate.holder_name.ilike(f"%{q}%"),
+                Trainee.id_number == q.upper(),
+            )
+        )
+    query = (
+        db.select(Certificate, Trainee, Course.title, Base.name)
+        .join(Trainee, Trainee.id == Certificate.trainee_id)
+        .join(Course, Course.id == Certificate.course_id)
+        .join(Base, Base.id == Certificate.base_id)
+        .where(*conditions)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
+    count = db.select(func.count(Certificate.id)).join(Trainee, Trainee.id == Certificate.trainee_id).where(*conditions)
+    return _paged(query, count, page, size)
+
+
+def audit_scope(user):
+    """An officer sees the records of its bureau subtree and of the bases it supervises; sysadmin all."""
+    if user.role == "sysadmin":
+        return True
+    bureaus = bureau_subtree_ids(user.bureau_id) or {-1}
+    bases = visible_base_ids(user) or {-1}
+    return or_(AuditRecord.bureau_id.in_(bureaus), AuditRecord.base_id.in_(bases))
+
+
+def audit_log(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
+    """The audit records in scope, newest first; `q` searches action, actor, object and reason."""
+    conditions = [audit_scope(user)]
+    if filters.base_id:
+        conditions.append(AuditRecord.base_id == filters.base_id)
+    if filters.status:  # an action family: "roster", "filing", "certificate", ...
+        conditions.append(AuditRecord.action.like(f"{filters.status}.%"))
+    if filters.start:
+        conditions.append(AuditRecord.at >= _day_start(filters.start))
+    if filters.end:
+        conditions.append(AuditRecord.at < _day_after(filters.end))
+    q = filters.q.strip()
+    if q:
+        pattern = f"%{q}%"
+        matches = [
+            AuditRecord.action.ilike(pattern),
+            AuditRecord.actor_label.ilike(pattern),
+            AuditRecord.object_type.ilike(pattern),
+            AuditRecord.reason.ilike(pattern),
+            User.display_name.ilike(pattern),
+            cast(AuditRecord.object_id, String) == q,
+        ]
+        conditions.append(or_(*matches))
+    query = (
+        db.select(AuditRecord, User.display_name, Base.name)
+        .outerjoin(User, User.id == AuditRecord.actor_id)
+        .outerjoin(Base, Base.id == AuditRecord.base_id)
+        .where(*conditions)
+        .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
+    )
+    count = db.select(func.count(AuditRecord.id)).outerjoin(User, User.id == AuditRecord.actor_id).where(*conditions)
+    return _paged(query, count, page, size)
+
+
+def action_families(user) -> list[str]:
+    """The action prefixes present in scope, for the filter's choices."""
+    actions = db.session.scalars(db.select(AuditRecord.action).where(audit_scope(user)).distinct()).all()
+    return sorted({action.split(".", 1)[0] for action in actions})

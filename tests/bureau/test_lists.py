@@ -1,0 +1,131 @@
+"""The bureau's lists: filters, scope (a county officer sees its subtree only), roles."""
+
+import pytest
+
+from basesys.certificates.models import Certificate
+from basesys.core.audit import audit
+from basesys.extensions import db
+from basesys.filing.rosters import services
+from tests.conftest import at
+
+
+@pytest.mark.parametrize("path", ["/bureau/courses", "/bureau/certificates", "/bureau/audit"])
+def test_roles(clock, client, login, tenants, path):
+    assert client.get(path).status_code == 302  # to the login page
+    for actor in (tenants.admin_a, tenants.trainee):
+        login(actor)
+        assert client.get(path).status_code == 403
+    for actor in (tenants.officer_a, tenants.sysadmin):
+        login(actor)
+        assert client.get(path).status_code == 200
+
+
+def test_courses_list_filters_and_scope(clock, client, login, tenants, finished, make_course):
+    make_course(base=tenants.base_a, title="待审项目", status="submitted",
+                sessions=[(at("2025-07-01", "09:00"), at("2025-07-01", "12:00"))])  # fmt: skip
+    make_course(base=tenants.base_a, title="草稿项目", status="draft")
+    make_course(
+        base=tenants.base_county, title="区里项目", sessions=[(at("2025-06-15", "09:00"), at("2025-06-15", "12:00"))]
+    )
+    make_course(base=tenants.base_b, title="济宁项目")
+    login(tenants.officer_a)
+    page = client.get("/bureau/courses").text
+    assert "安全生产专题培训" in page and "待审项目" in page and "区里项目" in page
+    assert "草稿项目" not in page and "济宁项目" not in page
+    assert "待报送" in page  # the finished course's roster
+    only_submitted = client.get("/bureau/courses?status=submitted").text
+    assert "待审项目" in only_submitted and "安全生产专题培训" not in only_submitted
+    by_base = client.get(f"/bureau/courses?base={tenants.base_county.id}").text
+    assert "区里项目" in by_base and "待审项目" not in by_base
+    by_dates = client.get("/bureau/courses?start=2025-06-01&end=2025-06-30").text
+    assert "区里项目" in by_dates and "待审项目" not in by_dates and "安全生产专题培训" not in by_dates
+    assert "待审项目" in client.get("/bureau/courses?q=待审").text
+    assert client.get("/bureau/courses?start=bad&page=x").status_code == 200
+    login(tenants.officer_county)
+    page = client.get("/bureau/courses").text
+    assert "区里项目" in page and "安全生产专题培训" not in page
+    # Another city's base asked for by id shows nothing of it.
+    assert "济宁项目" not in client.get(f"/bureau/courses?base={tenants.base_b.id}").text
+
+
+def test_courses_list_date_filter_uses_local_dates(clock, client, login, tenants, make_course):
+    # 00:30 on 06-16 in Shanghai is 16:30 UTC on 06-15.
+    make_course(
+        base=tenants.base_a, title="凌晨项目", sessions=[(at("2025-06-16", "00:30"), at("2025-06-16", "02:00"))]
+    )
+    login(tenants.officer_a)
+    assert "凌晨项目" not in client.get("/bureau/courses?start=2025-06-15&end=2025-06-15").text
+    assert "凌晨项目" in client.get("/bureau/courses?start=2025-06-16&end=2025-06-16").text
+
+
+def test_certificates_lookup_filters_and_revocation_link(clock, client, login, tenants, finished):
+    certificate = db.session.scalar(db.select(Certificate).where(Certificate.trainee_id == tenants.trainee.id))
+    login(tenants.officer_a)
+    page = client.get("/bureau/certificates").text
+    assert certificate.number in page and "赵六" in page and "王五" not in page  # only completers have one
+    assert tenants.trainee.id_number_masked in page and tenants.trainee.id_number not in page
+    assert f"/certificates/{certificate.number}/revoke" in page
+    assert "赵六" not in client.get(f"/bureau/certificates?q={certificate.number}").text
+    assert certificate.number in client.get(f"/bureau/certificates?q={tenants.trainee.id_number}").text
+    assert certificate.number in client.get("/bureau/certificates?q=李四").text
+    assert certificate.number not in client.get("/bureau/certificates?status=revoked").text
+    assert certificate.number in client.get("/bureau/certificates?start=2025-05-20&end=2025-05-20").text
+    assert certificate.number not in client.get("/bureau/certificates?start=2025-05-21").text
+    login(tenants.sysadmin)
+    page = client.get("/bureau/certificates").text
+    assert certificate.number in page and "/revoke" not in page
+    for outsider in (tenants.officer_b, tenants.officer_county):
+        login(outsider)
+        assert certificate.number not in client.get("/bureau/certificates").text
+
+
+def test_revoking_from_the_list_comes_back_to_it(clock, client, login, tenants, finished):
+    certificate = db.session.scalar(db.select(Certificate).where(Certificate.trainee_id == tenants.trainee.id))
+    login(tenants.officer_a)
+    back = "/bureau/certificates?status=valid"
+    response = client.post(
+        f"/certificates/{certificate.number}/revoke?next={back}", data={"reason": "冒名顶替", "fraud": "y"}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(back)
+    assert db.session.get(Certificate, certificate.id).status == "revoked"
+    assert "已撤销" in client.get("/bureau/certificates?status=revoked").text
+
+
+def _record(action, *, base=None, bureau=None, reason="", at_=None, actor=None):
+    audit(actor, action, None, now=at_ or at("2025-06-02", "09:00"), reason=reason, object_type="course", object_id=7,
+          base_id=base.id if base else None, bureau_id=bureau.id if bureau else None)  # fmt: skip
+
+
+def test_audit_log_scope_and_search(clock, client, login, tenants, finished, now):
+    services.submit_roster(finished, tenants.admin_a, now)
+    services.decide_roster(finished, tenants.officer_a, "return", "缺少职称信息", now)
+    _record("filing.approve", base=tenants.base_county, bureau=tenants.county_a, reason="县里的记录")
+    _record("filing.approve", base=tenants.base_b, bureau=tenants.city_b, reason="济宁的记录")
+    _record("account.update", bureau=tenants.county_a, reason="县局账号")
+    db.session.commit()
+    login(tenants.officer_a)
+    page = client.get("/bureau/audit").text
+    assert "roster.return" in page and "县里的记录" in page and "县局账号" in page and "济宁的记录" not in page
+    assert "缺少职称信息" in page
+    found = client.get("/bureau/audit?q=职称").text
+    assert "roster.return" in found and "县里的记录" not in found
+    assert "roster.submit" in client.get("/bureau/audit?status=roster").text
+    assert "县里的记录" not in client.get("/bureau/audit?status=roster").text
+    assert "县里的记录" in client.get(f"/bureau/audit?base={tenants.base_county.id}").text
+    login(tenants.officer_county)
+    page = client.get("/bureau/audit").text
+    assert "县里的记录" in page and "县局账号" in page and "roster.return" not in page and "济宁的记录" not in page
+    login(tenants.officer_b)
+    page = client.get("/bureau/audit").text
+    assert "济宁的记录" in page and "县里的记录" not in page
+    login(tenants.sysadmin)
+    page = client.get("/bureau/audit").text
+    assert "济宁的记录" in page and "县里的记录" in page
+
+
+def test_audit_log_dates_are_local(clock, client, login, tenants):
+    _record("filing.approve", base=tenants.base_a, bureau=tenants.city_a, reason="深夜", at_=at("2025-06-03", "00:10"))
+    db.session.commit()
+    login(tenants.officer_a)
+    assert "深夜" not in client.get("/bureau/audit?start=2025-06-02&end=2025-06-02").text
+    assert "深夜" in client.get("/bureau/audit?start=2025-06-03&end=2025-06-03").text
