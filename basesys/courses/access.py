@@ -4,11 +4,13 @@ from basesys.accounts.models import User
 from basesys.accounts.scope import can_manage_base, can_supervise_base, trainee_of
 from basesys.core.errors import DomainError, NotFound
 from basesys.courses.models import Course, Enrollment
+from basesys.courses.services.enrolment import is_in_catalog
 from basesys.extensions import db
 
 
 def can_view_course(user: User, course: Course) -> bool:
-    """Its base, its supervising bureau and those above, the sysadmin, and its enrolled trainees."""
+    """Its base, its supervising bureau and those above, the sysadmin, its enrolled trainees, and
+    trainees whose catalog offers it (an approved course of a base of their city)."""
     if user.role == "sysadmin":
         return True
     if user.role == "base_admin":
@@ -17,7 +19,9 @@ def can_view_course(user: User, course: Course) -> bool:
         return can_supervise_base(user, course.base)
     if user.role == "trainee":
         trainee = trainee_of(user)
-        return trainee is not None and is_enrolled(course.id, trainee.id)
+        if trainee is None:
+            return False
+        return is_enrolled(course.id, trainee.id) or is_in_catalog(trainee, course)
     return False
 
 

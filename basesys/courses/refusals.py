@@ -58,5 +58,10 @@ REFUSALS = {
         "导入文件有错误，未导入任何数据，请按提示修改后重新上传。",
         "The file has errors; nothing was imported. Fix the rows listed and upload again.",
     ),
+    "import_conflict": Refusal(
+        409,
+        "导入期间有学员同时注册或报名，未导入任何数据，请重新上传。",
+        "Someone registered or enrolled meanwhile; nothing was imported. Upload again.",
+    ),
 }
 register_refusals(REFUSALS)

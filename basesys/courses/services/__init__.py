@@ -2,6 +2,19 @@
 
 from basesys.courses import refusals as _refusals  # noqa: F401  (registers the refusal codes)
 from basesys.courses.services.courses import create_course, ever_approved, is_session_locked, update_course
+from basesys.courses.services.enrolment import (
+    catalog_base_ids,
+    enrol_self,
+    enroll_trainee,
+    enrolled_count,
+    enrolled_counts,
+    enrolled_ids,
+    is_in_catalog,
+    list_catalog,
+    list_enrollments,
+    list_trainee_courses,
+)
+from basesys.courses.services.importing import ImportResult, import_enrollments
 from basesys.courses.services.sessions import (
     CheckedSession,
     SessionInput,
@@ -14,6 +27,18 @@ from basesys.courses.services.sessions import (
 )
 
 __all__ = [
+    "ImportResult",
+    "catalog_base_ids",
+    "enrol_self",
+    "enroll_trainee",
+    "enrolled_count",
+    "enrolled_counts",
+    "enrolled_ids",
+    "import_enrollments",
+    "is_in_catalog",
+    "list_catalog",
+    "list_enrollments",
+    "list_trainee_courses",
     "CheckedSession",
     "SessionInput",
     "check_sessions",

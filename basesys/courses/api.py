@@ -1,0 +1,225 @@
+"""The "Courses and filing" (courses part) and "Enrolment" endpoints of API.md."""
+
+from flask import Response, request
+from pydantic import BaseModel
+
+from basesys.accounts.scope import trainee_of, visible_base_ids
+from basesys.core.api import api_blueprint, api_endpoint
+from basesys.core.errors import DomainError, NotFound, ValidationFailed
+from basesys.core.time import iso, now_utc
+from basesys.courses import roster_file, services
+from basesys.courses.access import get_course_for, get_managed_course
+from basesys.courses.models import FILING_STATUSES, Course
+from basesys.courses.schemas import NULLABLE, CourseCreate, CoursePatch, EnrollmentBody, SessionBody
+from basesys.extensions import db
+
+bp = api_blueprint("courses_api", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def session_json(course_session) -> dict:
+    return {
+        "id": course_session.id,
+        "starts_at": iso(course_session.starts_at),
+        "ends_at": iso(course_session.ends_at),
+        "credit_hours": float(course_session.credit_hours),
+        "title": course_session.title or "",
+    }
+
+
+def course_json(course: Course, *, enrolled: int | None = None) -> dict:
+    """A course as API.md describes it, plus the other fields of the filing form."""
+    policy = services.policy_for_course(course)
+    ordered = sorted(course.sessions, key=lambda s: (s.starts_at, s.ends_at))
+    return {
+        "id": course.id,
+        "base_id": course.base_id,
+        "base_name": course.base.name,
+        "title": course.title,
+        "category": course.category,
+        "kind": course.kind,
+        "delivery": course.delivery,
+        "location": course.location,
+        "target": course.target,
+        "planned_headcount": course.planned_headcount,
+        "capacity": course.capacity,
+        "responsible": course.responsible,
+        "contact": course.contact,
+        "contact_phone": course.contact_phone,
+        "plan": course.plan,
+        "apply_municipal_seminar": bool(course.apply_municipal_seminar),
+        "attendance_mode": course.attendance_mode,
+        "pass_ratio": float(course.pass_ratio) if course.pass_ratio is not None else policy.pass_ratio,
+        "filing_status": course.filing_status,
+        "filing_number": course.filing_number,
+        "filing_late": bool(course.filing_late),
+        "submitted_at": iso(course.submitted_at),
+        "approved_at": iso(course.approved_at),
+        "planned_days": course.planned_days,
+        "planned_hours": float(course.planned_hours),
+        "starts_at": iso(ordered[0].starts_at) if ordered else None,
+        "ends_at": iso(max(s.ends_at for s in ordered)) if ordered else None,
+        "sessions": [session_json(s) for s in ordered],
+        "enrolled": services.enrolled_count(course) if enrolled is None else enrolled,
+        "finalized": course.finalized,
+    }
+
+
+def session_inputs(items: list[SessionBody]) -> list[services.SessionInput]:
+    return [services.SessionInput(s.starts_at, s.ends_at, s.title, s.credit_hours, s.id) for s in items]
+
+
+def _values(body: BaseModel) -> dict:
+    values = {}
+    for name in body.model_fields_set:
+        value = getattr(body, name)
+        if name != "sessions" and (value is not None or name in NULLABLE):
+            values[name] = value
+    return values
+
+
+class CourseQuery(BaseModel):
+    status: str | None = None
+
+
+@api_endpoint(
+    bp,
+    "/courses",
+    "GET",
+    summary="Courses of the bases in scope, optionally of one filing status",
+    roles=["base_admin", "bureau_officer", "sysadmin"],
+    query=CourseQuery,
+)
+def list_courses(actor, query: CourseQuery):
+    if query.status is not None and query.status not in FILING_STATUSES:
+        raise ValidationFailed({"status": "取值无效，可选：" + "/".join(FILING_STATUSES)})
+    base_ids = visible_base_ids(actor)
+    select = db.select(Course).order_by(Course.id.desc())
+    if base_ids is not None:
+        select = select.where(Course.base_id.in_(base_ids or {-1}))
+    if query.status:
+        select = select.where(Course.filing_status == query.status)
+    courses = list(db.session.scalars(select))
+    counts = services.enrolled_counts(c.id for c in courses)
+    return {"items": [course_json(c, enrolled=counts.get(c.id, 0)) for c in courses]}
+
+
+@api_endpoint(
+    bp,
+    "/courses",
+    "POST",
+    summary="Register a course (draft) with its sessions",
+    roles=["base_admin"],
+    body=CourseCreate,
+    responses={201: "course", 422: "validation_failed, session_*, seminar_must_be_professional"},
+)
+def create_course(actor, body: CourseCreate):
+    values = body.model_dump(exclude={"sessions"})
+    course = services.create_course(
+        actor, actor.base, values=values, sessions=session_inputs(body.sessions), now=now_utc()
+    )
+    return course_json(course, enrolled=0), 201
+
+
+@api_endpoint(bp, "/courses/<int:course_id>", "GET", summary="One course", responses={200: "course", 404: "not_found"})
+def get_course(actor, course_id: int):
+    return course_json(get_course_for(actor, course_id))
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>",
+    "PATCH",
+    summary="Change a course; an approved course whose sessions, category, kind or hours change goes back to submitted",
+    roles=["base_admin"],
+    body=CoursePatch,
+    responses={200: "course", 404: "not_found", 409: "course_finalized", 422: "validation_failed, session_*"},
+)
+def patch_course(actor, course_id: int, body: CoursePatch):
+    course = get_managed_course(actor, course_id)
+    sessions = session_inputs(body.sessions) if body.sessions is not None else None
+    services.update_course(actor, course, values=_values(body), sessions=sessions, now=now_utc())
+    return course_json(course)
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/enrollments",
+    "POST",
+    summary="Enrol a trainee: the base admin by ID number (body), a trainee themself ({})",
+    roles=["base_admin", "trainee"],
+    body=EnrollmentBody,
+    responses={
+        201: "{course_id, trainee_id}",
+        409: "already_enrolled, course_full, enrolment_closed",
+        422: "trainee_unknown, invalid_id_number, name_mismatch",
+    },
+)
+def enroll(actor, course_id: int, body: EnrollmentBody):
+    course = get_course_for(actor, course_id)
+    now = now_utc()
+    if actor.role == "trainee":
+        trainee = trainee_of(actor)
+        if trainee is None:
+            raise NotFound()
+        enrollment = services.enrol_self(actor, trainee, course, now=now)
+    else:
+        if not body.id_number:
+            raise ValidationFailed({"id_number": "必填项"})
+        enrollment = services.enroll_trainee(
+            actor,
+            course,
+            id_number=body.id_number,
+            name=body.name,
+            phone=body.phone,
+            employer=body.employer,
+            series=body.series,
+            title=body.title,
+            now=now,
+        )
+    return {"course_id": course.id, "trainee_id": enrollment.trainee_id}, 201
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/enrollments/import",
+    "POST",
+    summary="Import the enrolment form (multipart field `file`, XLSX or CSV): all rows or none",
+    roles=["base_admin"],
+    responses={200: "{imported, created_trainees, already_enrolled}", 422: "import_invalid (with rows)"},
+)
+def import_enrollments(actor, course_id: int):
+    course = get_managed_course(actor, course_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed({"file": "请上传文件（表单字段 file）"})
+    result = services.import_enrollments(actor, course, upload.read(), filename=upload.filename or "", now=now_utc())
+    return {
+        "imported": result.imported,
+        "created_trainees": result.created_trainees,
+        "already_enrolled": result.already_enrolled,
+    }
+
+
+@api_endpoint(
+    bp,
+    "/enrollments/template.<fmt>",
+    "GET",
+    summary="The enrolment form template (报名表), as .xlsx or .csv",
+    roles=["base_admin"],
+)
+def enrollment_template(actor, fmt: str):
+    if fmt == "xlsx":
+        return Response(
+            roster_file.template_xlsx(),
+            mimetype=XLSX,
+            headers={"Content-Disposition": "attachment; filename*=UTF-8''%E6%8A%A5%E5%90%8D%E8%A1%A8.xlsx"},
+        )
+    if fmt == "csv":
+        return Response(
+            roster_file.template_csv(),
+            mimetype="text/csv; charset=utf-8",
+            headers={"Content-Disposition": "attachment; filename*=UTF-8''%E6%8A%A5%E5%90%8D%E8%A1%A8.csv"},
+        )
+    raise DomainError("not_found")

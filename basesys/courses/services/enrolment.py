@@ -1,0 +1,214 @@
+"""Enrolment (DOMAIN.md §5): the base admin enrols by ID number (creating the trainee record of
+someone not registered yet), trainees enrol themselves in approved upcoming courses of their city;
+`capacity`, when set, is a hard limit."""
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from basesys.accounts import services as accounts
+from basesys.accounts.models import Base, Bureau, Trainee
+from basesys.accounts.scope import bureau_subtree_ids
+from basesys.core.audit import audit
+from basesys.core.errors import DomainError, ValidationFailed
+from basesys.core.ids import validate_id_number
+from basesys.core.time import local_date
+from basesys.courses.models import Course, CourseSession, Enrollment
+from basesys.extensions import db
+
+
+def _scope(course: Course) -> dict:
+    return {"base_id": course.base_id, "bureau_id": course.base.bureau_id}
+
+
+def home_city(bureau: Bureau | None) -> Bureau | None:
+    """The city bureau of a trainee's bureau (a county's parent); None when unknown."""
+    while bureau is not None and bureau.level == "county" and bureau.parent is not None:
+        bureau = bureau.parent
+    return bureau
+
+
+def catalog_base_ids(trainee: Trainee) -> set[int] | None:
+    """Bases whose courses the trainee is offered: those supervised in the trainee's city (its
+    counties included); every base when the trainee named no city."""
+    city = home_city(trainee.bureau)
+    if city is None:
+        return None
+    bureaus = bureau_subtree_ids(city.id)
+    return set(db.session.scalars(db.select(Base.id).where(Base.bureau_id.in_(bureaus))))
+
+
+def is_in_catalog(trainee: Trainee, course: Course) -> bool:
+    """An approved course of a base of the trainee's city (whatever its dates)."""
+    if not course.is_approved:
+        return False
+    base_ids = catalog_base_ids(trainee)
+    return base_ids is None or course.base_id in base_ids
+
+
+def _first_start():
+    return (
+        db.select(func.min(CourseSession.starts_at))
+        .where(CourseSession.course_id == Course.id)
+        .correlate(Course)
+        .scalar_subquery()
+    )
+
+
+def list_catalog(trainee: Trainee, now: datetime) -> list[Course]:
+    """Approved courses of the trainee's city that have not started yet, soonest first."""
+    first = _first_start()
+    query = db.select(Course).where(Course.filing_status == "approved", Course.finalized_at.is_(None), first > now)
+    base_ids = catalog_base_ids(trainee)
+    if base_ids is not None:
+        query = query.where(Course.base_id.in_(base_ids or {-1}))
+    return list(db.session.scalars(query.order_by(first, Course.id)))
+
+
+def list_trainee_courses(trainee: Trainee) -> list[Course]:
+    """The courses the trainee is enrolled in, latest first."""
+    first = _first_start()
+    query = (
+        db.select(Course)
+        .join(Enrollment, Enrollment.course_id == Course.id)
+        .where(Enrollment.trainee_id == trainee.id)
+        .order_by(first.desc(), Course.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def enrolled_ids(trainee: Trainee, course_ids) -> set[int]:
+    ids = list(course_ids)
+    if not ids:
+        return set()
+    query = db.select(Enrollment.course_id).where(Enrollment.trainee_id == trainee.id, Enrollment.course_id.in_(ids))
+    return set(db.session.scalars(query))
+
+
+def enrolled_count(course: Course) -> int:
+    return db.session.scalar(db.select(func.count()).select_from(Enrollment).where(Enrollment.course_id == course.id))
+
+
+def enrolled_counts(course_ids) -> dict[int, int]:
+    ids = list(course_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Enrollment.course_id, func.count())
+        .where(Enrollment.course_id.in_(ids))
+        .group_by(Enrollment.course_id)
+    )
+    return dict(rows.all())
+
+
+def list_enrollments(course: Course) -> list[Enrollment]:
+    query = (
+        db.select(Enrollment)
+        .join(Trainee, Enrollment.trainee_id == Trainee.id)
+        .where(Enrollment.course_id == course.id)
+        .order_by(Enrollment.created_at, Enrollment.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def lock_course(course: Course) -> None:
+    """Serialize enrolments of one course (PostgreSQL row lock; SQLite writers are serial anyway),
+    so two last-place enrolments cannot both pass the capacity check."""
+    db.session.execute(db.select(Course.id).where(Course.id == course.id).with_for_update())
+
+
+def check_room(course: Course, adding: int = 1) -> None:
+    if course.capacity is None:
+        return
+    enrolled = enrolled_count(course)
+    if enrolled + adding > course.capacity:
+        message = f"课程报名人数已满（上限 {course.capacity} 人，已报名 {enrolled} 人）。"
+        if adding > 1:
+            message = f"导入后将超过人数上限：上限 {course.capacity} 人，已报名 {enrolled} 人，本次新增 {adding} 人。"
+        raise DomainError("course_full", message)
+
+
+def _add(actor, course: Course, trainee: Trainee, *, source: str, now: datetime) -> Enrollment:
+    if db.session.scalar(
+        db.select(Enrollment.id).where(Enrollment.course_id == course.id, Enrollment.trainee_id == trainee.id)
+    ):
+        raise DomainError("already_enrolled")
+    check_room(course)
+    enrollment = Enrollment(
+        course_id=course.id,
+        trainee_id=trainee.id,
+        source=source,
+        enrolled_by_id=getattr(actor, "id", None),
+        created_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(enrollment)
+    except IntegrityError:  # the same trainee enrolled at the same moment elsewhere
+        raise DomainError("already_enrolled") from None
+    audit(
+        actor,
+        "enrollment.created",
+        enrollment,
+        now=now,
+        after={"course_id": course.id, "trainee_id": trainee.id, "source": source},
+        **_scope(course),
+    )
+    return enrollment
+
+
+def enroll_trainee(
+    actor,
+    course: Course,
+    *,
+    id_number: str,
+    name: str | None = None,
+    phone: str = "",
+    employer: str = "",
+    series: str = "",
+    title: str = "",
+    now: datetime,
+) -> Enrollment:
+    """The base enrols one person by ID number, creating the trainee record when nobody has
+    registered it (a name is then needed). Refuses `invalid_id_number`, `trainee_unknown`,
+    `name_mismatch`, `already_enrolled`, `course_full`, `course_finalized`."""
+    if course.finalized:
+        raise DomainError("course_finalized")
+    number = validate_id_number(id_number, local_date(now))
+    name = (name or "").strip()
+    lock_course(course)
+    trainee = accounts.get_trainee_by_id_number(number)
+    if trainee is None:
+        if not name:
+            raise ValidationFailed({"name": "该身份证号码尚未注册，请填写姓名"}, code="trainee_unknown")
+        check_room(course)
+        trainee = accounts.create_trainee_record(
+            actor,
+            id_number=number,
+            name=name,
+            phone=phone,
+            employer=employer,
+            series=series,
+            title=title,
+            bureau_id=course.base.bureau_id,
+            now=now,
+            base_id=course.base_id,
+        )
+    elif name and name != trainee.name:
+        raise ValidationFailed({"name": "姓名与该身份证号码已登记的姓名不一致"}, code="name_mismatch")
+    return _add(actor, course, trainee, source="admin", now=now)
+
+
+def enrol_self(actor, trainee: Trainee, course: Course, *, now: datetime) -> Enrollment:
+    """A trainee enrols in an approved course of their city before it starts. Refuses
+    `already_enrolled`, `enrolment_closed`, `course_full`."""
+    lock_course(course)
+    if db.session.scalar(
+        db.select(Enrollment.id).where(Enrollment.course_id == course.id, Enrollment.trainee_id == trainee.id)
+    ):
+        raise DomainError("already_enrolled")
+    starts_at = min((s.starts_at for s in course.sessions), default=None)
+    if not course.is_approved or course.finalized or starts_at is None or starts_at <= now:
+        raise DomainError("enrolment_closed")
+    return _add(actor, course, trainee, source="self", now=now)

@@ -1,0 +1,73 @@
+"""The filing endpoints of API.md "Courses and filing": submit, decide, the officer's list, the PDF."""
+
+from flask import Response
+
+from basesys.core.api import api_blueprint, api_endpoint
+from basesys.core.time import now_utc
+from basesys.courses import services as courses
+from basesys.courses.access import get_course_for, get_managed_course
+from basesys.courses.api import course_json
+from basesys.filing import services
+from basesys.filing.pdf import filing_pdf_response
+from basesys.filing.schemas import DecisionBody, FilingQuery
+
+bp = api_blueprint("filing_api", __name__)
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/filing",
+    "POST",
+    summary="Submit (or resubmit) a course's filing to the supervising bureau",
+    roles=["base_admin"],
+    responses={
+        200: "course (filing_status: submitted)",
+        409: "filing_already_submitted, filing_already_approved, course_finalized",
+        422: "no_sessions, filing_incomplete",
+    },
+)
+def submit(actor, course_id: int):
+    course = get_managed_course(actor, course_id)
+    services.submit_filing(actor, course, now=now_utc())
+    return course_json(course)
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/filing/decision",
+    "POST",
+    summary="Approve or return a submitted filing (a comment is mandatory when returning)",
+    roles=["bureau_officer"],
+    body=DecisionBody,
+    responses={200: "course", 409: "filing_not_submitted", 422: "comment_required"},
+)
+def decide(actor, course_id: int, body: DecisionBody):
+    course = get_course_for(actor, course_id)
+    services.decide_filing(actor, course, decision=body.decision, comment=body.comment, now=now_utc())
+    return course_json(course)
+
+
+@api_endpoint(
+    bp,
+    "/filings",
+    "GET",
+    summary="Filings of the bases in the officer's bureaus (default: submitted, oldest first)",
+    roles=["bureau_officer"],
+    query=FilingQuery,
+)
+def list_filings(actor, query: FilingQuery):
+    items = services.list_filings(actor, query.status)
+    counts = courses.enrolled_counts(c.id for c in items)
+    return {"items": [course_json(c, enrolled=counts.get(c.id, 0)) for c in items]}
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/filing.pdf",
+    "GET",
+    summary="The printable filing form (附件2) as PDF",
+    roles=["base_admin", "bureau_officer", "sysadmin"],
+    content_type="application/pdf",
+)
+def filing_pdf(actor, course_id: int) -> Response:
+    return filing_pdf_response(get_course_for(actor, course_id))

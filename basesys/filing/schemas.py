@@ -1,0 +1,16 @@
+"""Request bodies of the filing endpoints (API.md "Courses and filing")."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DecisionBody(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    decision: Literal["approve", "return"]
+    comment: str = Field(default="", max_length=2000)
+
+
+class FilingQuery(BaseModel):
+    status: Literal["submitted", "approved", "returned"] = "submitted"

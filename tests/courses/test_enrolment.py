@@ -1,0 +1,164 @@
+"""Enrolment (DOMAIN.md §5): by the base (one by one), by the trainee, capacity, the catalog."""
+
+import pytest
+
+from basesys.accounts.models import Trainee
+from basesys.accounts.services import register_trainee
+from basesys.core.audit import AuditRecord
+from basesys.core.errors import DomainError, ValidationFailed
+from basesys.courses.models import Enrollment
+from basesys.courses.services import (
+    enrol_self,
+    enroll_trainee,
+    is_in_catalog,
+    list_catalog,
+    list_trainee_courses,
+)
+from tests.conftest import PASSWORD, at, valid_id_number
+
+
+def test_admin_enrols_a_registered_trainee_by_id_number(db, now, tenants, make_course):
+    course = make_course(base=tenants.base_a, status="draft")
+    enrollment = enroll_trainee(tenants.admin_a, course, id_number=tenants.trainee.id_number.lower(), now=now)
+    db.session.commit()
+    assert (enrollment.trainee_id, enrollment.source, enrollment.enrolled_by_id) == (
+        tenants.trainee.id,
+        "admin",
+        tenants.admin_a.id,
+    )
+    record = db.session.scalar(db.select(AuditRecord).where(AuditRecord.action == "enrollment.created"))
+    assert record.after["trainee_id"] == tenants.trainee.id and record.base_id == tenants.base_a.id
+
+
+def test_admin_enrols_someone_not_registered_yet_who_later_claims_the_record(db, now, tenants, make_course):
+    course = make_course(base=tenants.base_a, status="draft")  # the roster is prepared before filing
+    number = valid_id_number()
+    enroll_trainee(tenants.admin_a, course, id_number=number, name="赵六", employer="枣庄医院", now=now)
+    db.session.commit()
+    trainee = db.session.scalar(db.select(Trainee).where(Trainee.id_number == number))
+    assert trainee.name == "赵六" and not trainee.registered and trainee.bureau_id == tenants.city_a.id
+    claimed = register_trainee(id_number=number, name="赵六", password=PASSWORD, phone="13900000000", now=now)
+    assert claimed.id == trainee.id and list_trainee_courses(claimed) == [course]
+
+
+def test_unknown_id_number_without_a_name_is_refused(db, now, tenants, make_course):
+    course = make_course(base=tenants.base_a)
+    with pytest.raises(ValidationFailed) as error:
+        enroll_trainee(tenants.admin_a, course, id_number=valid_id_number(), now=now)
+    assert error.value.code == "trainee_unknown" and error.value.status == 422
+
+
+def test_bad_id_number_is_refused(db, now, tenants, make_course):
+    course = make_course(base=tenants.base_a)
+    with pytest.raises(ValidationFailed) as error:
+        enroll_trainee(tenants.admin_a, course, id_number="370402198001011234", name="某人", now=now)
+    assert error.value.code == "invalid_id_number"
+
+
+def test_a_name_differing_from_the_registered_one_is_refused(db, now, tenants, make_course):
+    course = make_course(base=tenants.base_a)
+    with pytest.raises(ValidationFailed) as error:
+        enroll_trainee(tenants.admin_a, course, id_number=tenants.trainee.id_number, name="别人", now=now)
+    assert error.value.code == "name_mismatch"
+
+
+def test_enrolling_twice_is_refused(db, now, tenants, make_course):
+    course = make_course(base=tenants.base_a)
+    enroll_trainee(tenants.admin_a, course, id_number=tenants.trainee.id_number, now=now)
+    with pytest.raises(DomainError) as error:
+        enroll_trainee(tenants.admin_a, course, id_number=tenants.trainee.id_number, now=now)
+    assert error.value.code == "already_enrolled" and error.value.status == 409
+
+
+def test_capacity_is_a_hard_limit(db, now, tenants, make_course):
+    course = make_course(base=tenants.base_a, capacity=1)
+    enroll_trainee(tenants.admin_a, course, id_number=tenants.trainee.id_number, now=now)
+    with pytest.raises(DomainError) as error:
+        enroll_trainee(tenants.admin_a, course, id_number=tenants.other_trainee.id_number, now=now)
+    assert error.value.code == "course_full"
+    with pytest.raises(DomainError):
+        enrol_self(tenants.other_trainee.user, tenants.other_trainee, course, now=now)
+
+
+def test_capacity_refuses_before_creating_a_trainee_record(db, now, tenants, make_course, enroll):
+    course = make_course(base=tenants.base_a, capacity=1)
+    enroll(course, tenants.trainee)
+    number = valid_id_number()
+    with pytest.raises(DomainError) as error:
+        enroll_trainee(tenants.admin_a, course, id_number=number, name="新人", now=now)
+    assert error.value.code == "course_full"
+    db.session.rollback()
+    assert db.session.scalar(db.select(Trainee).where(Trainee.id_number == number)) is None
+
+
+def test_planned_headcount_is_only_a_soft_limit(db, now, tenants, make_course):
+    course = make_course(base=tenants.base_a)
+    course.planned_headcount = 1
+    enroll_trainee(tenants.admin_a, course, id_number=tenants.trainee.id_number, now=now)
+    enroll_trainee(tenants.admin_a, course, id_number=tenants.other_trainee.id_number, now=now)
+
+
+def test_a_finalized_course_takes_no_enrolment(db, now, tenants, make_course):
+    course = make_course(base=tenants.base_a)
+    course.finalized_at = now
+    with pytest.raises(DomainError) as error:
+        enroll_trainee(tenants.admin_a, course, id_number=tenants.trainee.id_number, now=now)
+    assert error.value.code == "course_finalized"
+
+
+# --- trainees ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def city_trainee(make_trainee, tenants):
+    return make_trainee(name="城甲", bureau_id=tenants.county_a.id)  # a county of city A
+
+
+def test_trainee_enrols_in_an_approved_upcoming_course(db, now, tenants, make_course, city_trainee):
+    course = make_course(base=tenants.base_a)
+    enrollment = enrol_self(city_trainee.user, city_trainee, course, now=now)
+    db.session.commit()
+    assert enrollment.source == "self"
+    assert (
+        db.session.scalar(db.select(Enrollment.trainee_id).where(Enrollment.course_id == course.id)) == city_trainee.id
+    )
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "returned"])
+def test_trainee_cannot_enrol_in_a_course_not_approved(db, now, tenants, make_course, city_trainee, status):
+    course = make_course(base=tenants.base_a, status=status)
+    with pytest.raises(DomainError) as error:
+        enrol_self(city_trainee.user, city_trainee, course, now=now)
+    assert error.value.code == "enrolment_closed"
+
+
+def test_trainee_cannot_enrol_once_the_course_started(db, tenants, make_course, city_trainee):
+    course = make_course(base=tenants.base_a)  # starts 2025-06-10 09:00
+    with pytest.raises(DomainError) as error:
+        enrol_self(city_trainee.user, city_trainee, course, now=at("2025-06-10", "09:00"))
+    assert error.value.code == "enrolment_closed"
+    assert enrol_self(city_trainee.user, city_trainee, course, now=at("2025-06-10", "08:59"))
+
+
+def test_trainee_enrolling_twice_gets_already_enrolled(db, now, tenants, make_course, city_trainee):
+    course = make_course(base=tenants.base_a)
+    enrol_self(city_trainee.user, city_trainee, course, now=now)
+    with pytest.raises(DomainError) as error:
+        enrol_self(city_trainee.user, city_trainee, course, now=now)
+    assert error.value.code == "already_enrolled"
+
+
+def test_catalog_lists_approved_upcoming_courses_of_the_trainees_city(db, now, tenants, make_course, city_trainee):
+    later = make_course(base=tenants.base_a, sessions=[(at("2025-06-20", "09:00"), at("2025-06-20", "12:00"))])
+    sooner = make_course(base=tenants.base_county)
+    make_course(base=tenants.base_a, status="submitted")
+    make_course(base=tenants.base_a, sessions=[(at("2025-06-01", "09:00"), at("2025-06-01", "12:00"))])  # past
+    other_city = make_course(base=tenants.base_b)
+    assert list_catalog(city_trainee, now) == [sooner, later]
+    assert is_in_catalog(city_trainee, later) and not is_in_catalog(city_trainee, other_city)
+
+
+def test_a_trainee_without_a_city_sees_every_approved_course(db, now, tenants, make_course):
+    a, b = make_course(base=tenants.base_a), make_course(base=tenants.base_b)
+    assert tenants.trainee.bureau_id is None
+    assert set(list_catalog(tenants.trainee, now)) == {a, b}

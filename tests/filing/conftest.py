@@ -1,0 +1,3 @@
+"""Filing tests reuse the course helpers."""
+
+from tests.courses.conftest import clock, new_course  # noqa: F401  (fixtures)
