@@ -7,7 +7,7 @@ from sqlalchemy import case, func
 
 from basesys.accounts.scope import visible_base_ids
 from basesys.core.time import local_date
-from basesys.courses.models import Course, CourseSession
+from basesys.courses.models import Course
 from basesys.extensions import db
 from basesys.filing.rosters.models import OPEN_STATUSES, Roster
 from basesys.filing.rosters.services import due_date, effective_status
@@ -77,26 +77,6 @@ def base_roster_items(base_id: int, now: datetime) -> list[RosterItem]:
         status = effective_status(roster.status if roster else "pending", due_on, today)
         items.append(RosterItem(course, roster, status, due_on))
     return items
-
-
-def last_session_dates(course_ids: list[int]) -> dict[int, date]:
-    """Local date of each course's last session, in one query."""
-    if not course_ids:
-        return {}
-    rows = db.session.execute(
-        db.select(CourseSession.course_id, func.max(CourseSession.starts_at))
-        .where(CourseSession.course_id.in_(course_ids))
-        .group_by(CourseSession.course_id)
-    ).all()
-    result = {}
-    for course_id, last in rows:
-        if last is not None:
-            if last.tzinfo is None:  # SQLite aggregates bypass the column type: stored values are UTC
-                from basesys.core.time import UTC
-
-                last = last.replace(tzinfo=UTC)
-            result[course_id] = local_date(last)
-    return result
 
 
 def bases_in_scope(user) -> list:
