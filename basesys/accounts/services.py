@@ -58,7 +58,7 @@ def _require(fields: dict[str, str]) -> None:
 def authenticate(username: str, password: str, *, address: str, now: datetime, policy: Policy) -> User:
     """The user; refuses `too_many_attempts`, `invalid_credentials`, `account_disabled`."""
     username = (username or "").strip()
-    if len(username) == 18:
+    if len(username) == 18 and username[:17].isdigit():
         username = username.upper()  # ID numbers end in X or x
     since = now - timedelta(minutes=policy.login_lockout_minutes)
     failures = db.session.scalar(
