@@ -169,14 +169,7 @@ def read_all_notifications():
     return redirect(url_for("accounts.home"))
 
 
-# A's course page, whichever name it has; the list of courses otherwise.
-_COURSE_PAGES = ("courses.course_detail", "courses.show_course", "courses.view_course", "courses.course")
-
-
 @bp.app_template_global()
 def course_url(course_id: int) -> str | None:
-    for endpoint in _COURSE_PAGES:
-        href = nav_url(endpoint, course_id=course_id)
-        if href:
-            return href
-    return nav_url("courses.list_courses")
+    """The course's own page (courses feature), for links from roster and bureau pages."""
+    return nav_url("courses.course_detail", course_id=course_id)
