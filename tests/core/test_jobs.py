@@ -1,0 +1,108 @@
+"""The scheduler: jobs registered by the features, run-due-jobs, idempotence, the in-process lock."""
+
+import fcntl
+from datetime import timedelta
+from pathlib import Path
+
+from basesys.certificates.models import Certificate, CourseResult, LedgerEntry
+from basesys.core import jobs
+from basesys.core.jobs import JOBS, JobRun, build_scheduler, run_due_jobs, start_in_process, stop_in_process
+from tests.conftest import at
+
+
+def _rows(db):
+    return (
+        sorted(
+            db.session.execute(db.select(CourseResult.course_id, CourseResult.trainee_id, CourseResult.completed)).all()
+        ),
+        sorted(db.session.execute(db.select(LedgerEntry.trainee_id, LedgerEntry.hours, LedgerEntry.status)).all()),
+        sorted(db.session.execute(db.select(Certificate.number, Certificate.signature)).all()),
+    )
+
+
+def _ended_course(tenants, make_course, enroll, db):
+    from basesys.attendance.models import Attendance
+
+    course = make_course(base=tenants.base_a, sessions=[(at("2025-05-20", "09:00"), at("2025-05-20", "12:00"))])
+    enroll(course, tenants.trainee)
+    for course_session in course.sessions:
+        db.session.add(
+            Attendance(
+                session_id=course_session.id,
+                trainee_id=tenants.trainee.id,
+                check_in_at=course_session.starts_at,
+                check_out_at=course_session.ends_at,
+                created_at=course_session.starts_at,
+                updated_at=course_session.ends_at,
+            )
+        )
+    db.session.commit()
+    return course
+
+
+def test_run_due_jobs_finalises_due_courses_once(db, tenants, make_course, enroll):
+    course = _ended_course(tenants, make_course, enroll, db)
+    too_early = run_due_jobs(course.ends_at + timedelta(hours=1))
+    assert too_early["finalize_courses"] == "finalised 0 course(s)" and _rows(db)[0] == []
+    first = run_due_jobs(course.ends_at + timedelta(hours=2))
+    assert first["finalize_courses"] == f"finalised 1 course(s): [{course.id}]"
+    assert first["heartbeat"] == "alive"
+    rows = _rows(db)
+    assert len(rows[0]) == len(rows[1]) == len(rows[2]) == 1
+    second = run_due_jobs(course.ends_at + timedelta(hours=3))
+    assert second["finalize_courses"] == "finalised 0 course(s)"
+    assert _rows(db) == rows
+    runs = {r.name: r for r in db.session.scalars(db.select(JobRun))}
+    assert {"heartbeat", "finalize_courses"} <= set(runs)
+    assert runs["finalize_courses"].last_run_at == course.ends_at + timedelta(hours=3)
+
+
+def test_a_failing_course_does_not_stop_the_others_and_is_retried(db, tenants, make_course, enroll, monkeypatch):
+    from basesys.certificates.services import finalize as module
+
+    good = _ended_course(tenants, make_course, enroll, db)
+    bad = _ended_course(tenants, make_course, enroll, db)
+    real = module.finalize_course
+
+    def flaky(course, actor, now):
+        if course.id == bad.id:
+            raise RuntimeError("killed half-way")
+        return real(course, actor, now)
+
+    monkeypatch.setattr("basesys.certificates.services.finalize_course", flaky)
+    result = run_due_jobs(at("2025-05-21", "09:00"))["finalize_courses"]
+    assert f"[{good.id}]" in result and f"failed [{bad.id}]" in result
+    assert {r[0] for r in _rows(db)[0]} == {good.id}
+    monkeypatch.undo()
+    run_due_jobs(at("2025-05-21", "10:00"))
+    assert {r[0] for r in _rows(db)[0]} == {good.id, bad.id}
+    assert len(_rows(db)[2]) == 2
+
+
+def test_run_due_jobs_cli(runner, tenants, make_course, enroll, db):
+    course = _ended_course(tenants, make_course, enroll, db)
+    result = runner.invoke(args=["run-due-jobs", "--now", "2025-05-21T09:00:00+08:00"])
+    assert result.exit_code == 0 and f"finalize_courses: finalised 1 course(s): [{course.id}]" in result.output
+    assert runner.invoke(args=["run-due-jobs", "--now", "2025-05-21T09:00:00"]).exit_code != 0
+
+
+def test_the_scheduler_has_every_job_with_an_aware_first_run(app):
+    scheduler = build_scheduler(app, blocking=False)
+    ids = {job.id for job in scheduler.get_jobs()}
+    assert {"heartbeat", "finalize_courses"} <= ids == set(JOBS)
+
+
+def test_only_one_process_runs_the_scheduler_in_process(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setattr(jobs, "JOBS", {})  # no job may touch the database from the scheduler thread
+    monkeypatch.setattr(jobs, "_load_feature_jobs", lambda: None)
+    with open(Path(tmp_path) / "scheduler.lock", "w") as holder:  # another process holding the lock
+        fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert start_in_process(app) is False
+    try:
+        assert start_in_process(app) is True
+        assert jobs._in_process is not None and jobs._in_process.running
+        assert start_in_process(app) is False  # already running here
+    finally:
+        stop_in_process()
+    assert jobs._in_process is None and jobs._lock_file is None
