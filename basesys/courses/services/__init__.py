@@ -15,6 +15,7 @@ from basesys.courses.services.enrolment import (
     list_trainee_courses,
 )
 from basesys.courses.services.importing import ImportResult, import_enrollments
+from basesys.courses.services.queries import list_base_courses, sessions_between, status_counts
 from basesys.courses.services.sessions import (
     CheckedSession,
     SessionInput,
@@ -36,6 +37,7 @@ __all__ = [
     "enrolled_ids",
     "import_enrollments",
     "is_in_catalog",
+    "list_base_courses",
     "list_catalog",
     "list_enrollments",
     "list_trainee_courses",
@@ -50,5 +52,7 @@ __all__ = [
     "plan_totals",
     "plan_totals_of",
     "policy_for_course",
+    "sessions_between",
+    "status_counts",
     "update_course",
 ]

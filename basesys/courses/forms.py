@@ -1,0 +1,177 @@
+"""WTForms of the course pages: input shape only; the rules live in the services."""
+
+from datetime import datetime
+
+from flask import flash
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from basesys.core.time import LOCAL_TZ, to_local
+from basesys.courses.models import ATTENDANCE_MODES, CATEGORIES, DELIVERIES, KINDS
+
+SERIES_HINT = "工程、卫生、教育……"
+
+
+def _choices(mapping: dict) -> list[tuple[str, str]]:
+    return list(mapping.items())
+
+
+class SessionRowForm(Form):
+    """One 课次 row: a local date and two local times (a session never crosses midnight)."""
+
+    id = HiddenField()
+    day = DateField(_l("Date"), validators=[Optional()])
+    start = TimeField(_l("Start"), validators=[Optional()])
+    end = TimeField(_l("End"), validators=[Optional()])
+    credit_hours = DecimalField(_l("Credit hours"), places=1, validators=[Optional(), NumberRange(min=0, max=24)])
+    title = StringField(_l("Topic"), validators=[Optional(), Length(max=200)])
+
+    def is_blank(self) -> bool:
+        return not any(
+            [self.day.raw_data and self.day.raw_data[0], self.start.raw_data and self.start.raw_data[0]]
+            + [self.end.raw_data and self.end.raw_data[0], (self.title.data or "").strip()]
+        )
+
+    def instants(self) -> tuple[datetime | None, datetime | None]:
+        """Start and end as aware Asia/Shanghai datetimes (None where the row lacks them)."""
+        if self.day.data is None:
+            return None, None
+
+        def combine(clock):
+            return None if clock is None else datetime.combine(self.day.data, clock, tzinfo=LOCAL_TZ)
+
+        return combine(self.start.data), combine(self.end.data)
+
+    def fill_from(self, course_session) -> None:
+        start, end = to_local(course_session.starts_at), to_local(course_session.ends_at)
+        self.id.data = str(course_session.id)
+        self.day.data, self.start.data, self.end.data = start.date(), start.time(), end.time()
+        self.credit_hours.data = course_session.credit_hours
+        self.title.data = course_session.title
+
+
+class CourseForm(FlaskForm):
+    title = StringField(_l("Course title"), validators=[InputRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=_choices(KINDS), default="course")
+    category = SelectField(_l("Category"), choices=_choices(CATEGORIES), default="professional")
+    delivery = SelectField(_l("Delivery"), choices=_choices(DELIVERIES), default="offline")
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
+    target = TextAreaField(_l("Target trainees"), validators=[Optional(), Length(max=2000)])
+    planned_headcount = IntegerField(
+        _l("Planned headcount"), validators=[Optional(), NumberRange(min=0, max=100000)], default=0
+    )
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1, max=100000)])
+    responsible = StringField(_l("Responsible person"), validators=[Optional(), Length(max=60)])
+    contact = StringField(_l("Contact person"), validators=[Optional(), Length(max=60)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
+    plan = TextAreaField(_l("Training plan"), validators=[Optional(), Length(max=20000)])
+    apply_municipal_seminar = BooleanField(_l("Apply to be a municipal advanced seminar"))
+    attendance_mode = SelectField(_l("Attendance"), choices=_choices(ATTENDANCE_MODES), default="in_out")
+    pass_percent = IntegerField(_l("Pass ratio (%)"), validators=[Optional(), NumberRange(min=1, max=100)])
+    sessions = FieldList(FormField(SessionRowForm), min_entries=1, max_entries=200)
+
+    def course_values(self) -> dict:
+        """The plain course fields for the services."""
+        return {
+            "title": self.title.data,
+            "kind": self.kind.data,
+            "category": self.category.data,
+            "delivery": self.delivery.data,
+            "location": self.location.data or "",
+            "target": self.target.data or "",
+            "planned_headcount": self.planned_headcount.data or 0,
+            "capacity": self.capacity.data,
+            "responsible": self.responsible.data or "",
+            "contact": self.contact.data or "",
+            "contact_phone": self.contact_phone.data or "",
+            "plan": self.plan.data or "",
+            "apply_municipal_seminar": bool(self.apply_municipal_seminar.data),
+            "attendance_mode": self.attendance_mode.data,
+            "pass_ratio": None if self.pass_percent.data is None else self.pass_percent.data / 100,
+        }
+
+    def fill_from(self, course) -> None:
+        for name in (
+            "title",
+            "kind",
+            "category",
+            "delivery",
+            "location",
+            "target",
+            "planned_headcount",
+            "capacity",
+            "responsible",
+            "contact",
+            "contact_phone",
+            "plan",
+            "apply_municipal_seminar",
+            "attendance_mode",
+        ):
+            getattr(self, name).data = getattr(course, name)
+        self.pass_percent.data = None if course.pass_ratio is None else round(course.pass_ratio * 100)
+        while len(self.sessions.entries):
+            self.sessions.pop_entry()
+        for course_session in sorted(course.sessions, key=lambda s: s.starts_at):
+            self.sessions.append_entry()
+            self.sessions.entries[-1].form.fill_from(course_session)
+        if not self.sessions.entries:
+            self.sessions.append_entry()
+
+
+class EnrollForm(FlaskForm):
+    id_number = StringField(_l("ID number"), validators=[InputRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=60)])
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=20)])
+    employer = StringField(_l("Employer"), validators=[Optional(), Length(max=120)])
+    series = StringField(_l("Professional series"), validators=[Optional(), Length(max=40)])
+    title = StringField(_l("Professional title"), validators=[Optional(), Length(max=40)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Enrolment file (XLSX or CSV)"), validators=[FileRequired()])
+
+
+# Where a service's field names land on the page.
+_ROW_FIELDS = {"starts_at": "start", "ends_at": "end", "credit_hours": "credit_hours", "title": "title", "id": "start"}
+_COURSE_FIELDS = {"pass_ratio": "pass_percent"}
+
+
+def place_course_errors(form: CourseForm, rows: list[SessionRowForm], error) -> list[str]:
+    """Put a refusal on the course form: each session problem on its row's input, each course
+    problem on its field; returns the session problems that belong to no row. The message of the
+    refusal is flashed as a summary."""
+    general: list[str] = []
+    for key, message in (getattr(error, "fields", None) or {}).items():
+        parts = key.split(".")
+        if parts[0] == "sessions" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(rows):
+            row = rows[int(parts[1])]
+            field = getattr(row, _ROW_FIELDS.get(parts[2] if len(parts) > 2 else "", "start"))
+            if field is row.start and row.day.data is None:
+                field = row.day
+            field.errors = list(field.errors) + [message]
+        elif parts[0] == "sessions":
+            general.append(message)
+        else:
+            field = getattr(form, _COURSE_FIELDS.get(parts[0], parts[0]), None)
+            if field is not None and hasattr(field, "errors"):
+                field.errors = list(field.errors) + [message]
+            else:
+                general.append(message)
+    flash(error.message, "error")
+    return general
