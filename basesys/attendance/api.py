@@ -3,7 +3,6 @@
 from flask import request
 
 from basesys.accounts.models import Trainee
-from basesys.accounts.scope import trainee_of
 from basesys.attendance import services
 from basesys.attendance.schemas import ManualEntry, QrQuery, ScanRequest
 from basesys.core.api import api_blueprint, api_endpoint
@@ -65,12 +64,9 @@ def session_qr(actor, session_id: int, query: QrQuery):
     },
 )
 def scan(actor, body: ScanRequest):
-    trainee = trainee_of(actor)
-    if trainee is None:
-        raise DomainError("forbidden")
     try:
         result = services.scan(
-            trainee,
+            actor,
             token=body.token or None,
             session_id=body.session_id,
             code=body.code,

@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from basesys.accounts.models import Trainee
-from basesys.accounts.scope import trainee_of
 from basesys.attendance import exports, services
 from basesys.attendance.forms import ManualEntryForm
 from basesys.attendance.models import Attendance
@@ -88,7 +87,7 @@ def scan_page(token: str):
         flash(_("Log in to finish checking in: you will not need to scan again."), "info")
         target = url_for("attendance.scan_page", token=token, p=proof)
         return _with_device(redirect(url_for("accounts.login", next=target)), device)
-    if trainee_of(current_user) is None:
+    if current_user.role != "trainee":
         return _result(403, device, staff=True, course_session=course_session)
     page = render_template(
         "attendance/scan.html", token=token, proof=proof, purpose=purpose, course_session=course_session
@@ -99,18 +98,17 @@ def scan_page(token: str):
 @bp.post("/q/<token>")
 @login_required
 def scan_submit(token: str):
-    trainee = trainee_of(current_user)
     device = request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(18)
-    if trainee is None:
+    if current_user.role != "trainee":
         return _result(403, device, staff=True)
     moment = _pending_moment(request.form.get("p"), token, device) or now_utc()
     try:
-        result = services.scan(trainee, token=token, device_id=device, now=moment, via="web")
+        result = services.scan(current_user._get_current_object(), token=token, device_id=device, now=moment, via="web")
     except DomainError as error:
         db.session.commit()  # keep the logged refusal; the scan itself changed nothing
         return _result(error.status, device, error=error)
     db.session.commit()
-    stored = db.session.get(Attendance, result.attendance.id)  # answer from the stored row, never from memory
+    stored = db.session.get(Attendance, result.attendance_id)  # answer from the stored row, never from memory
     at = stored.check_out_at if result.result == "checked_out" else stored.check_in_at
     return _result(200, device, result=result.result, at=at, course_session=stored.course_session)
 

@@ -1,7 +1,7 @@
 """Attendance operations and queries: scans, manual corrections, credited hours (§6–§7).
 
-Split by concern: `credit` (hours from stored attendance), `scan` (QR codes, scans and 补签),
-`lists` (what the pages show).
+Split by concern: `credit` (hours from stored attendance), `issue` (rotating codes), `scan` (the
+scan hot path), `manual` (补签), `lists` (what the pages show), `refusals` (codes and messages).
 """
 
 from basesys.attendance.services.credit import (
@@ -13,18 +13,11 @@ from basesys.attendance.services.credit import (
     finalized_hours_by_date,
     presences_for,
 )
+from basesys.attendance.services.issue import IssuedCode, issue_code, resolve_token, scan_policy
 from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day
-from basesys.attendance.services.scan import (
-    REFUSALS,
-    IssuedCode,
-    ScanResult,
-    issue_code,
-    normalize_device_id,
-    record_manual,
-    resolve_token,
-    scan,
-    scan_policy,
-)
+from basesys.attendance.services.manual import record_manual, session_window
+from basesys.attendance.services.refusals import REFUSALS
+from basesys.attendance.services.scan import ScanResult, normalize_device_id, scan
 
 __all__ = [
     "REFUSALS",
@@ -45,5 +38,6 @@ __all__ = [
     "scan",
     "scan_policy",
     "session_counts",
+    "session_window",
     "sessions_of_day",
 ]
