@@ -178,7 +178,7 @@ def floor(pages) -> float:
             canvas.setFont(font, 14)
             canvas.drawString(96, y, label)
             canvas.setFillColor(ink)
-            canvas.setFont(font, 15)
+            canvas.setFont(font, 18 if label == "姓　　名" else 15)
             canvas.drawString(190, y, value)
             y -= 30
         canvas.setFont(font, 13)
@@ -187,7 +187,7 @@ def floor(pages) -> float:
         code.add_data(page.verify_url)
         code.make(fit=True)
         matrix = code.get_matrix()
-        size, qx, qy = 150, width - 246, 168
+        size, qx, qy = 150, width - 246, 188
         cell = size / len(matrix)
         path = canvas.beginPath()
         for r, row in enumerate(matrix):  # runs of dark modules as one rectangle, as the app does

@@ -20,7 +20,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from basesys.core.pdf import font_for, missing_glyphs, registered_fonts
+from basesys.core.pdf import cjk_font, font_for, missing_glyphs, registered_fonts
 from basesys.core.time import local_date
 from basesys.courses.models import CATEGORIES, KINDS
 
@@ -81,6 +81,19 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
         else:
             line += char
     return [*lines, line] if line else lines or [""]
+
+
+VALUE_WIDTH = 390  # a value never runs into the QR code (x ≥ 596)
+MAX_VALUE_LINES = 3
+
+
+def fit(text: str, font: str, size: float, width: float) -> tuple[float, list[str]]:
+    """The largest size (down to 9 pt) at which the text wraps into at most three lines."""
+    while True:
+        lines = wrap(text, font, size, width)
+        if len(lines) <= MAX_VALUE_LINES or size <= 9:
+            return size, lines
+        size -= 1
 
 
 def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, *, color=INK, align="left") -> None:
@@ -172,10 +185,10 @@ def draw_certificate(canvas: Canvas, page: CertificatePage) -> None:
     y = height - 172
     for label, value in rows:
         draw_text(canvas, 96, y, label, 14, color=MUTED)
-        font = font_of(value)
-        for line in wrap(value, font, 15, 470):
-            draw_text(canvas, 190, y, line, 15)
-            y -= 22
+        size, lines = fit(value, font_of(value), 18 if label == "姓　　名" else 15, VALUE_WIDTH)
+        for line in lines:
+            draw_text(canvas, 190, y, line, size)
+            y -= size + 7
         y -= 8
     draw_text(
         canvas,
@@ -185,7 +198,7 @@ def draw_certificate(canvas: Canvas, page: CertificatePage) -> None:
         13,
     )
     qr_size = 150
-    qr_x, qr_y = width - 96 - qr_size, 168
+    qr_x, qr_y = width - 96 - qr_size, 188
     draw_qr(canvas, qr_matrix(page.verify_url), qr_x, qr_y, qr_size)
     draw_text(canvas, qr_x + qr_size / 2, qr_y - 18, "扫码验证证书真伪", 11, color=MUTED, align="center")
     right = width - 96
@@ -197,6 +210,7 @@ def draw_certificate(canvas: Canvas, page: CertificatePage) -> None:
         canvas, 96, 60, f"本证书由发证机构以 Ed25519 电子签名（密钥标识 {page.key_id}），可离线核验。", 9, color=MUTED
     )
     if page.revoked_on:
+        draw_text(canvas, width / 2, height - 146, f"本证书已于 {page.revoked_on} 撤销", 14, color=RED, align="center")
         _revoked_stamp(canvas, width, height, page.revoked_on)
 
 
@@ -211,11 +225,16 @@ def _revoked_stamp(canvas: Canvas, width: float, height: float, revoked_on: str)
     canvas.restoreState()
 
 
+def new_canvas(target, pagesize) -> Canvas:
+    """A canvas whose initial font is the embedded CJK font (not a non-embedded Helvetica)."""
+    return Canvas(target, pagesize=pagesize, pageCompression=1, initialFontName=cjk_font())
+
+
 def certificate_pdf(page: CertificatePage, out=None) -> bytes | None:
     """The PDF of one certificate, written to `out` (a binary file) or returned as bytes."""
     check_printable(page)
     target = out if out is not None else io.BytesIO()
-    canvas = Canvas(target, pagesize=landscape(A4), pageCompression=1)
+    canvas = new_canvas(target, landscape(A4))
     canvas.setTitle(f"继续教育培训证书 {page.number}")
     canvas.setAuthor(page.base_name)
     draw_certificate(canvas, page)
@@ -261,7 +280,7 @@ def hours_statement_pdf(
     """学时证明: the year's ledger entries and totals against the annual requirement (§10)."""
     width, height = A4
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = new_canvas(buffer, A4)
     canvas.setTitle(f"{year}年度继续教育学时证明")
     draw_text(canvas, width / 2, height - 72, f"{year} 年度专业技术人员继续教育学时证明", 18, color=RED, align="center")
     draw_text(canvas, 56, height - 110, f"姓名：{name}　　身份证号：{id_number_masked}", 11)
