@@ -11,7 +11,9 @@ from basesys.demo import load_demo
 
 
 def enrolled(db, course):
-    return db.session.scalar(db.select(db.func.count()).select_from(Enrollment).where(Enrollment.course_id == course.id))
+    return db.session.scalar(
+        db.select(db.func.count()).select_from(Enrollment).where(Enrollment.course_id == course.id)
+    )
 
 
 @pytest.mark.parametrize(
@@ -51,4 +53,9 @@ def test_demo_courses_cover_every_filing_state(db, now):
     assert jn.base_id == ctx["base_jn"].id and jn.is_approved and jn.filing_number.startswith("备")
     numbers = [c.filing_number for c in courses.values() if c.filing_number]
     assert len(numbers) == len(set(numbers))
-    assert db.session.scalar(db.select(db.func.count()).select_from(AuditRecord).where(AuditRecord.action == "filing.approved")) == 5
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).select_from(AuditRecord).where(AuditRecord.action == "filing.approved")
+        )
+        == 5
+    )

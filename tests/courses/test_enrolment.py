@@ -162,3 +162,41 @@ def test_a_trainee_without_a_city_sees_every_approved_course(db, now, tenants, m
     a, b = make_course(base=tenants.base_a), make_course(base=tenants.base_b)
     assert tenants.trainee.bureau_id is None
     assert set(list_catalog(tenants.trainee, now)) == {a, b}
+
+
+def test_simultaneous_last_place_enrolments_admit_one(app, db, now, tenants, make_course, make_trainee):
+    import threading
+
+    from basesys.accounts.models import Trainee as TraineeModel
+    from basesys.courses.models import Course
+
+    course = make_course(base=tenants.base_a, capacity=1)
+    people = [make_trainee(name=f"抢位{i}", bureau_id=tenants.city_a.id) for i in range(4)]
+    ids, course_id = [p.id for p in people], course.id
+    barrier, outcomes = threading.Barrier(len(ids)), []
+
+    def run(trainee_id):
+        from basesys.core.database import mark_read_only
+
+        with app.app_context():
+            mark_read_only(False)
+            try:
+                barrier.wait()
+                trainee = db.session.get(TraineeModel, trainee_id)
+                enrol_self(trainee.user, trainee, db.session.get(Course, course_id), now=now)
+                db.session.commit()
+                outcomes.append("enrolled")
+            except DomainError as error:
+                db.session.rollback()
+                outcomes.append(error.code)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["course_full"] * 3 + ["enrolled"]
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Enrollment)) == 1

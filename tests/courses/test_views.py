@@ -234,3 +234,40 @@ def test_trainee_cannot_open_a_draft(client, login, tenants, make_course):
 def test_admin_home_shows_the_courses_panel(client, login, tenants):
     login(tenants.admin_a)
     assert 'id="courses-panel"' in client.get("/").get_data(as_text=True)
+
+
+def test_schedule_puts_sessions_on_their_local_day_around_1600_utc(db, tenants, new_course):
+    from datetime import date, datetime, timezone
+
+    from basesys.courses.services import SessionInput, create_course, sessions_between
+    from tests.courses.conftest import course_values
+
+    def utc(text):
+        return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+    create_course(
+        tenants.admin_a,
+        tenants.base_a,
+        values=course_values(),
+        sessions=[
+            SessionInput(utc("2025-06-04T15:00"), utc("2025-06-04T15:50")),  # 23:00 June 4
+            SessionInput(utc("2025-06-04T16:00"), utc("2025-06-04T17:00")),  # 00:00 June 5
+        ],
+        now=utc("2025-06-01T00:00"),
+    )
+    assert len(sessions_between(tenants.base_a.id, date(2025, 6, 4), 1)) == 1
+    assert len(sessions_between(tenants.base_a.id, date(2025, 6, 5), 1)) == 1
+
+
+def test_detail_of_a_change_filing_names_what_changed(client, login, tenants, new_course, db, now):
+    from basesys.filing import services as filing
+
+    course = new_course(("2025-06-16", "09:00", "12:00"))
+    filing.submit_filing(tenants.admin_a, course, now=now)
+    filing.decide_filing(tenants.officer_a, course, decision="approve", comment="", now=now)
+    db.session.commit()
+    login(tenants.admin_a)
+    data = course_form(**{"sessions-0-id": str(course.sessions[0].id), "category": "public", "title": course.title})
+    assert client.post(f"/courses/{course.id}/edit", data=data).status_code == 302
+    page = client.get(f"/courses/{course.id}").get_data(as_text=True)
+    assert 'id="change-summary"' in page and "科目类别" in page and "课次" in page

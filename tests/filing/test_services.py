@@ -318,3 +318,28 @@ def test_concurrent_approvals_never_share_a_number(app, db, new_course, tenants,
         db.session.scalar(db.select(db.func.count()).select_from(FilingEvent).where(FilingEvent.action == "approved"))
         == 6
     )
+
+
+# The filing year is a day rule: the local date of the first session, on both sides of 16:00 UTC.
+
+
+def test_filing_year_is_the_local_year_of_the_first_session(db, new_course, tenants, now):
+    from datetime import datetime, timezone
+
+    from basesys.courses.services import SessionInput, create_course
+    from tests.courses.conftest import course_values
+
+    def course_starting(utc_text):
+        start = datetime.fromisoformat(utc_text).replace(tzinfo=timezone.utc)
+        course = create_course(
+            tenants.admin_a,
+            tenants.base_a,
+            values=course_values(),
+            sessions=[SessionInput(start, start.replace(minute=59))],
+            now=now,
+        )
+        filing.submit_filing(tenants.admin_a, course, now=now)
+        return approve(course, tenants.officer_a, now)
+
+    assert course_starting("2025-12-31T15:00").filing_number == f"备2025-{tenants.base_a.code}-0001"  # 23:00 Dec 31
+    assert course_starting("2025-12-31T16:00").filing_number == f"备2026-{tenants.base_a.code}-0001"  # 00:00 Jan 1
