@@ -119,6 +119,7 @@ def build_scheduler(app, blocking: bool):
             "interval",
             minutes=job.every_minutes,
             id=job.name,
+            name=job.name,
             coalesce=True,
             max_instances=1,
             misfire_grace_time=300,

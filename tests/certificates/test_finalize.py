@@ -291,3 +291,20 @@ def test_the_finalize_delay_is_a_policy_setting(db, tenants, make_course):
     course = make_course(base=tenants.base_a, sessions=[(at("2025-05-20", "09:00"), ended)])
     assert courses_due_for_finalisation(ended + timedelta(hours=23)) == []
     assert courses_due_for_finalisation(ended + timedelta(hours=24)) == [course]
+
+
+def test_the_issue_date_is_the_local_date_on_both_sides_of_16_utc(db, finished):
+    from datetime import UTC, datetime
+
+    finalize_course(finished.course, finished.admin_a, datetime(2025, 6, 1, 16, 0, tzinfo=UTC))
+    db.session.commit()
+    assert db.session.scalar(db.select(Certificate.issued_on)).isoformat() == "2025-06-02"
+
+
+def test_the_issue_date_just_before_local_midnight(db, finished):
+    from datetime import UTC, datetime
+
+    finalize_course(finished.course, finished.admin_a, datetime(2025, 6, 1, 15, 59, tzinfo=UTC))
+    db.session.commit()
+    certificate = db.session.scalar(db.select(Certificate))
+    assert certificate.issued_on.isoformat() == "2025-06-01" and '"issued_on":"2025-06-01"' in certificate.payload
