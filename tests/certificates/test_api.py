@@ -7,6 +7,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from basesys.certificates.models import Certificate
 from basesys.core.time import local_date
+from tests.certificates import ed25519_reference
 
 
 def test_finalize_answers_totals_and_is_idempotent(client, finished, api_headers, now):
@@ -108,9 +109,10 @@ def test_verification_returns_the_signed_payload_that_checks_against_the_public_
         "filing_number": finalized.course.filing_number,
     }
     assert body["signed"]["payload"] == certificate.payload
-    Ed25519PublicKey.from_public_bytes(raw).verify(
-        base64.b64decode(body["signed"]["signature"]), body["signed"]["payload"].encode("utf-8")
-    )
+    signature, message = base64.b64decode(body["signed"]["signature"]), body["signed"]["payload"].encode("utf-8")
+    Ed25519PublicKey.from_public_bytes(raw).verify(signature, message)  # the `cryptography` library
+    assert ed25519_reference.verify(raw, message, signature)  # RFC 8032's own algorithm, no library
+    assert not ed25519_reference.verify(raw, message.replace(b"16.0", b"61.0"), signature)
 
 
 def test_verification_accepts_the_code_in_lower_case(client, finalized):
