@@ -6,6 +6,7 @@ from basesys.accounts.models import Trainee
 from basesys.attendance import services
 from basesys.attendance.schemas import ManualEntry, QrQuery, ScanRequest
 from basesys.core.api import api_blueprint, api_endpoint
+from basesys.core.database import mark_read_only
 from basesys.core.errors import DomainError, NotFound
 from basesys.core.time import iso, now_utc
 from basesys.courses.access import get_course_for
@@ -64,20 +65,33 @@ def session_qr(actor, session_id: int, query: QrQuery):
     },
 )
 def scan(actor, body: ScanRequest):
+    # Hundreds of scans within minutes: on SQLite the single write lock is taken only for the one
+    # INSERT. The scan is planned in a read transaction (deferred BEGIN, see _scan_reads_first),
+    # which then ends (nothing was written), and carried out in a short writing one. The unique
+    # constraints still settle whatever changed in between.
+    plan = services.plan_scan(
+        actor,
+        token=body.token or None,
+        session_id=body.session_id,
+        code=body.code,
+        device_id=request.headers.get("X-Device-Id"),
+        now=now_utc(),
+        via="api",
+    )
+    db.session.rollback()  # end the read transaction
+    mark_read_only(False)
     try:
-        result = services.scan(
-            actor,
-            token=body.token or None,
-            session_id=body.session_id,
-            code=body.code,
-            device_id=request.headers.get("X-Device-Id"),
-            now=now_utc(),
-            via="api",
-        )
+        result = services.carry_out(plan)
     except DomainError:
         db.session.commit()  # keep the logged refusal; the scan itself changed nothing
         raise
     return {"result": result.result, "at": iso(result.at), "session_id": result.session_id, "purpose": result.purpose}
+
+
+@bp.before_request
+def _scan_reads_first():
+    if request.endpoint == f"{bp.name}.scan":
+        mark_read_only(True)
 
 
 def attendance_json(row) -> dict:

@@ -17,13 +17,15 @@ from basesys.attendance.services.issue import IssuedCode, issue_code, resolve_to
 from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day
 from basesys.attendance.services.manual import record_manual, session_window
 from basesys.attendance.services.refusals import REFUSALS
-from basesys.attendance.services.scan import ScanResult, normalize_device_id, scan
+from basesys.attendance.services.scan import ScanPlan, ScanResult, carry_out, normalize_device_id, plan_scan, scan
 
 __all__ = [
     "REFUSALS",
     "IssuedCode",
+    "ScanPlan",
     "ScanResult",
     "TraineeAttendance",
+    "carry_out",
     "course_attendance",
     "course_policy",
     "course_spec",
@@ -31,6 +33,7 @@ __all__ = [
     "finalized_hours_by_date",
     "issue_code",
     "normalize_device_id",
+    "plan_scan",
     "presences_for",
     "record_manual",
     "refusals_for",

@@ -150,6 +150,62 @@ def _refuse(code: str, situation: Situation, purpose: str, message=None, other_t
     return _Refused(DomainError(code, message, **details), situation, purpose, other_trainee_id)
 
 
+@dataclass(frozen=True)
+class ScanPlan:
+    """What a scan will do, decided from reads only (see `plan_scan`)."""
+
+    situation: Situation | None
+    purpose: str
+    device_id: str | None
+    now: datetime
+    via: str
+    refusal: "_Refused | None" = None
+    answer: ScanResult | None = None  # already_checked_in: nothing to write
+
+
+def plan_scan(
+    who: Trainee | User,
+    *,
+    token: str | None = None,
+    session_id: int | None = None,
+    code: str | None = None,
+    device_id: str | None,
+    now: datetime,
+    via: str = "web",
+) -> ScanPlan:
+    """Decide a scan by reading only, so a caller may read outside SQLite's write lock (the API does).
+
+    Raises token_invalid at once when no session is known (nothing to log); every other refusal
+    is part of the plan, logged by `carry_out`.
+    """
+    device_id = normalize_device_id(device_id)
+    via = via if token is not None else "code"
+    try:
+        if token is not None:
+            situation, purpose = _by_token(token, who, device_id, now)
+        else:
+            situation, purpose = _by_code(session_id, code, who, device_id, now)
+        answer = _decide(situation, purpose, now)
+    except _Refused as refused:
+        return ScanPlan(refused.situation, refused.purpose, device_id, now, via, refusal=refused)
+    return ScanPlan(situation, purpose, device_id, now, via, answer=answer)
+
+
+def carry_out(plan: ScanPlan) -> ScanResult:
+    """Write the planned scan (one INSERT or UPDATE), or log its refusal and raise it."""
+    try:
+        if plan.refusal is not None:
+            raise plan.refusal
+        if plan.answer is not None:
+            return plan.answer
+        if plan.purpose == "in":
+            return _check_in(plan.situation, plan.device_id, plan.now)
+        return _check_out(plan.situation, plan.device_id, plan.now)
+    except _Refused as refused:
+        _log_refusal(refused, plan.device_id, plan.now, plan.via)
+        raise refused.error from None
+
+
 def scan(
     who: Trainee | User,
     *,
@@ -168,17 +224,8 @@ def scan(
     is logged (ScanRefusal) in the caller's transaction, which the caller commits: the scan itself
     changed nothing.
     """
-    device_id = normalize_device_id(device_id)
-    via = via if token is not None else "code"
-    try:
-        if token is not None:
-            situation, purpose = _by_token(token, who, device_id, now)
-        else:
-            situation, purpose = _by_code(session_id, code, who, device_id, now)
-        return _apply(situation, purpose, device_id, now)
-    except _Refused as refused:
-        _log_refusal(refused, device_id, now, via)
-        raise refused.error from None
+    plan = plan_scan(who, token=token, session_id=session_id, code=code, device_id=device_id, now=now, via=via)
+    return carry_out(plan)
 
 
 def _by_token(token, who, device_id, now) -> tuple[Situation, str]:
@@ -242,7 +289,8 @@ def _log_refusal(refused: _Refused, device_id, now, via) -> None:
     db.session.flush()
 
 
-def _apply(situation: Situation, purpose: str, device_id, now) -> ScanResult:
+def _decide(situation: Situation, purpose: str, now: datetime) -> ScanResult | None:
+    """The rules of §6 in order; the answer when nothing is to be written (a repeated check-in)."""
     if situation.filing_status != "approved":
         raise _refuse("course_not_approved", situation, purpose)
     if situation.finalized:
@@ -262,9 +310,7 @@ def _apply(situation: Situation, purpose: str, device_id, now) -> ScanResult:
         raise _refuse("outside_window", situation, purpose, message, opens_at=iso(opens), closes_at=iso(closes))
     if situation.holder is not None:
         raise _refuse("device_already_used", situation, purpose, other_trainee_id=situation.holder)
-    if purpose == "in":
-        return _check_in(situation, device_id, now)
-    return _check_out(situation, device_id, now)
+    return None
 
 
 _INSERTS: dict[str, object] = {}
