@@ -57,6 +57,7 @@ migration: $(VENV)/.app-deps
 	$(BIN)/python scripts/regen_migration.py
 
 bench: install-test
+	@scripts/sysdeps.sh wrk
 	$(BIN)/python bench/checkin.py
 	$(BIN)/python bench/certificates.py
 
