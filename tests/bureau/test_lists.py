@@ -129,3 +129,10 @@ def test_audit_log_dates_are_local(clock, client, login, tenants):
     login(tenants.officer_a)
     assert "深夜" not in client.get("/bureau/audit?start=2025-06-02&end=2025-06-02").text
     assert "深夜" in client.get("/bureau/audit?start=2025-06-03&end=2025-06-03").text
+
+
+def test_malformed_filters_are_ignored_not_errors(clock, client, login, tenants):
+    login(tenants.officer_a)
+    for path in ("/bureau/courses", "/bureau/certificates", "/bureau/audit", "/rosters/inbox"):
+        response = client.get(f"{path}?base=abc&start=2025-13-40&end=x&status=<b>&q={'长' * 300}&page=-3")
+        assert response.status_code == 200, path

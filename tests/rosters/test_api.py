@@ -144,3 +144,15 @@ def test_every_roster_endpoint_is_in_the_openapi_document(client):
     assert "post" in paths["/api/v1/courses/{course_id}/roster/decision"]
     assert "get" in paths["/api/v1/courses/{course_id}/roster.xlsx"]
     assert "get" in paths["/api/v1/courses/{course_id}/roster.csv"]
+
+
+def test_status_becomes_overdue_after_the_due_date_unless_submitted(clock, client, api_headers, tenants, finished):
+    from tests.conftest import at
+
+    url = f"/api/v1/courses/{finished.id}/roster"
+    clock.set(at("2025-06-20", "00:01"))
+    assert client.get(url, headers=api_headers(tenants.officer_a)).json["status"] == "overdue"
+    late = client.post(url, headers=api_headers(tenants.admin_a)).json
+    assert late["status"] == "submitted" and late["submitted_late"] is True
+    clock.set(at("2025-08-01", "09:00"))
+    assert client.get(url, headers=api_headers(tenants.officer_a)).json["status"] == "submitted"
