@@ -1,17 +1,19 @@
-"""Certificates in a real browser: the trainee downloads the PDF on a phone, a stranger scans its QR
-code and verifies it on a phone-sized page, the bureau revokes it, and the page then says revoked."""
+"""Certificates in a real browser: the base admin finalises the course from its preview, the trainee
+downloads the PDF on a phone, a stranger scans its QR code and verifies it on a phone-sized page,
+the bureau revokes it, and the page then says revoked."""
 
 import subprocess
 from pathlib import Path
 
 import cv2
 
+from basesys.certificates.models import Certificate
 from basesys.extensions import db
 from tests.browser.conftest import browser_login
 from tests.certificates import conftest as certificate_fixtures
 from tests.conftest import PASSWORD
 
-attend, finished, finalized = certificate_fixtures.attend, certificate_fixtures.finished, certificate_fixtures.finalized
+attend, finished = certificate_fixtures.attend, certificate_fixtures.finished
 
 
 def _qr_url(pdf: Path, tmp_path: Path) -> str:
@@ -24,12 +26,26 @@ def _no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
-def test_download_verify_on_a_phone_revoke_and_verify_again(
-    page, phone_page, finalized, live_server, screenshot, tmp_path
+def test_finalise_download_verify_on_a_phone_revoke_and_verify_again(
+    page, phone_page, finished, live_server, screenshot, tmp_path
 ):
-    certificate = finalized.certificate
-    number, code = certificate.number, certificate.check_code
+    finalized = finished
     db.session.commit()
+
+    # The base admin checks the preview (who completes, and why not) and finalises.
+    browser_login(page, finished.admin_a.username, PASSWORD)
+    page.goto(f"/courses/{finished.course.id}/finalize")
+    preview = page.inner_text("table")
+    assert "李四" in preview and "王五" in preview and "未结业" in preview
+    screenshot(page, "finalize-preview")
+    page.click("form button.primary[type=submit]")
+    page.wait_for_load_state()
+    assert "已结业：结业 1 人，未结业 1 人，发放证书 1 份。" in page.content()
+    screenshot(page, "course-certificates")
+    page.context.clear_cookies()
+    db.session.commit()  # end the test's read snapshot: the live server wrote meanwhile
+    certificate = db.session.scalar(db.select(Certificate))
+    number, code = certificate.number, certificate.check_code
 
     # The trainee, on their phone, downloads the certificate.
     browser_login(phone_page, finalized.trainee.id_number, PASSWORD)
