@@ -17,14 +17,15 @@ from sqlalchemy.exc import IntegrityError
 
 from basesys.accounts.models import Trainee, User
 from basesys.attendance import codes
-from basesys.attendance.engine import SessionSpec, checkin_window, checkout_window
+from basesys.attendance.engine import checkin_window, checkout_window
 from basesys.attendance.models import PURPOSES, Attendance, ScanRefusal
 from basesys.attendance.services.credit import course_policy
 from basesys.attendance.services.issue import check_step, secret
+from basesys.attendance.services.situation import Situation, read_situation
 from basesys.core.errors import DomainError
-from basesys.core.policy import DEFAULT_POLICY, Policy, PolicyOverride
+from basesys.core.policy import DEFAULT_POLICY, Policy
 from basesys.core.time import hhmm, iso
-from basesys.courses.models import Course, CourseSession, Enrollment
+from basesys.courses.models import Course
 from basesys.extensions import db
 
 # A numeric code may be typed slowly: codes up to this many steps old answer token_expired, not invalid.
@@ -51,85 +52,6 @@ def normalize_device_id(device_id: str | None) -> str | None:
     if len(device_id) > 64:
         return hashlib.sha256(device_id.encode()).hexdigest()
     return device_id
-
-
-@dataclass(frozen=True)
-class Situation:
-    """Everything a scan decides on, read in one statement."""
-
-    session_id: int
-    course_id: int
-    starts_at: datetime
-    ends_at: datetime
-    credit_hours: float
-    attendance_mode: str
-    filing_status: str
-    finalized: bool
-    overridden: bool  # some bureau overrides a policy number: read the course's policy
-    trainee_id: int | None
-    enrolled: bool
-    row_id: int | None
-    check_in_at: datetime | None
-    check_out_at: datetime | None
-    holder: int | None  # another trainee this phone already checked in for the session
-
-    @property
-    def spec(self) -> SessionSpec:
-        return SessionSpec(self.session_id, self.starts_at, self.ends_at, float(self.credit_hours))
-
-
-_SITUATION_STATEMENTS: dict[bool, object] = {}
-
-
-def _situation_statement(by_user: bool):
-    """Built once per process with bound parameters: SQLAlchemy then reuses the compiled SQL."""
-    if by_user not in _SITUATION_STATEMENTS:
-        person = (Trainee.user_id if by_user else Trainee.id) == db.bindparam("person_id")
-        other = db.aliased(Attendance, name="other_attendance")
-        holder = (
-            db.select(other.trainee_id)
-            .where(other.session_id == CourseSession.id, other.check_in_device == db.bindparam("device_id"))
-            .where(other.trainee_id != Trainee.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-        _SITUATION_STATEMENTS[by_user] = (
-            db.select(
-                CourseSession.id,
-                CourseSession.course_id,
-                CourseSession.starts_at,
-                CourseSession.ends_at,
-                CourseSession.credit_hours,
-                Course.attendance_mode,
-                Course.filing_status,
-                Course.finalized_at.is_not(None),
-                db.select(PolicyOverride.id).limit(1).exists(),
-                Trainee.id,
-                Enrollment.id.is_not(None),
-                Attendance.id,
-                Attendance.check_in_at,
-                Attendance.check_out_at,
-                holder,
-            )
-            .select_from(CourseSession)
-            .join(Course, Course.id == CourseSession.course_id)
-            .outerjoin(Trainee, person)
-            .outerjoin(Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.trainee_id == Trainee.id))
-            .outerjoin(Attendance, (Attendance.session_id == CourseSession.id) & (Attendance.trainee_id == Trainee.id))
-            .where(CourseSession.id == db.bindparam("session_id"))
-        )
-    return _SITUATION_STATEMENTS[by_user]
-
-
-def _situation(session_id: int, who: Trainee | User, device_id: str | None) -> Situation | None:
-    """The session and the scanning trainee (a Trainee, or the User they log in as); None: no such session.
-
-    A NULL device matches no row, so `holder` is None without a device.
-    """
-    statement = _situation_statement(by_user=not isinstance(who, Trainee))
-    params = {"person_id": who.id, "device_id": device_id, "session_id": session_id}
-    found = db.session.execute(statement, params).first()
-    return None if found is None else Situation(*found)
 
 
 def _policy(situation: Situation) -> Policy:
@@ -233,7 +155,7 @@ def _by_token(token, who, device_id, now) -> tuple[Situation, str]:
         parsed = codes.parse_token(secret(), token)
     except codes.BadToken:
         raise DomainError("token_invalid") from None
-    situation = _situation(parsed.session_id, who, device_id)
+    situation = read_situation(parsed.session_id, who, device_id)
     if situation is None:
         raise DomainError("token_invalid")
     refused = check_step(parsed.step, now, _policy(situation))
@@ -243,7 +165,7 @@ def _by_token(token, who, device_id, now) -> tuple[Situation, str]:
 
 
 def _by_code(session_id, code, who, device_id, now) -> tuple[Situation, str]:
-    situation = _situation(session_id, who, device_id) if session_id is not None else None
+    situation = read_situation(session_id, who, device_id) if session_id is not None else None
     if situation is None:
         raise DomainError("token_invalid")
     since = now - timedelta(minutes=CODE_GUESS_MINUTES)
