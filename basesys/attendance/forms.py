@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, TextAreaField
+from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 
@@ -14,3 +14,10 @@ class ManualEntryForm(FlaskForm):
     purpose = SelectField(_l("Entry"), choices=[("in", _l("Check-in")), ("out", _l("Check-out"))])
     at = DateTimeLocalField(_l("Time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=500)])
+
+
+class CodeForm(FlaskForm):
+    """The 6-digit code of the projector, for phones whose camera fails (§6)."""
+
+    session_id = SelectField(_l("Session"), coerce=int, validators=[InputRequired()])
+    code = StringField(_l("Check-in code"), validators=[InputRequired(), Length(min=6, max=6)])

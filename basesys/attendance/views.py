@@ -10,14 +10,15 @@ from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from basesys.accounts.models import Trainee
+from basesys.accounts.scope import trainee_of
 from basesys.attendance import exports, services
-from basesys.attendance.forms import ManualEntryForm
+from basesys.attendance.forms import CodeForm, ManualEntryForm
 from basesys.attendance.models import Attendance
 from basesys.attendance.qr import qr_svg
 from basesys.core.errors import DomainError, NotFound, message_for
 from basesys.core.forms import show_refusal
 from basesys.core.home import home_panel
-from basesys.core.time import LOCAL_TZ, iso, now_utc
+from basesys.core.time import LOCAL_TZ, hhmm, iso, now_utc
 from basesys.core.web import roles_required
 from basesys.courses.access import get_course_for
 from basesys.courses.models import CourseSession, Enrollment
@@ -113,6 +114,33 @@ def scan_submit(token: str):
     return _result(200, device, result=result.result, at=at, course_session=stored.course_session)
 
 
+@bp.route("/attendance/code", methods=["GET", "POST"])
+@roles_required("trainee")
+def enter_code():
+    """The projector's numeric code, typed on a phone whose camera fails: the same scan service."""
+    now = now_utc()
+    trainee = trainee_of(current_user)
+    todays = services.trainee_sessions_of_day(trainee.id, now) if trainee else []
+    form = CodeForm()
+    form.session_id.choices = [(s.id, f"{s.starts_at.astimezone(LOCAL_TZ):%H:%M} {s.course.title}") for s, _ in todays]
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("attendance/code.html", form=form, todays=todays), status
+    device = request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(18)
+    try:
+        result = services.scan(
+            current_user._get_current_object(), session_id=form.session_id.data, code=form.code.data,
+            device_id=device, now=now, via="code",
+        )  # fmt: skip
+    except DomainError as error:
+        db.session.commit()  # keep the logged refusal
+        return _result(error.status, device, error=error)
+    db.session.commit()
+    stored = db.session.get(Attendance, result.attendance_id)
+    at = stored.check_out_at if result.result == "checked_out" else stored.check_in_at
+    return _result(200, device, result=result.result, at=at, course_session=stored.course_session)
+
+
 # --- projector ---------------------------------------------------------------------------------
 
 
@@ -136,6 +164,12 @@ def _projector_state(course_session: CourseSession, purpose: str, have: str | No
     if not state["approved"]:
         return state
     policy = services.scan_policy(course_session.course)
+    opens, closes = services.session_window(course_session, purpose, policy)
+    state.update(
+        opens=hhmm(opens),
+        closes=hhmm(closes),
+        window="before" if now < opens else "open" if now <= closes else "closed",
+    )
     issued = services.issue_code(course_session, purpose, now=now, policy=policy)
     state.update(
         token=issued.token,
@@ -269,3 +303,12 @@ def todays_sessions_panel(user, now):
         return None
     counts = {s.id: services.session_counts(s) for s in sessions}
     return {"template": "attendance/panel.html", "today_sessions": sessions, "today_counts": counts, "now": now}
+
+
+@home_panel("trainee", order=5)
+def trainee_today_panel(user, now):
+    trainee = trainee_of(user)
+    todays = services.trainee_sessions_of_day(trainee.id, now) if trainee else []
+    if not todays:
+        return None
+    return {"template": "attendance/panel_trainee.html", "todays": todays}

@@ -17,6 +17,7 @@
     if (typeof state.refresh_in_ms === "number") { refreshAt = Date.now() + state.refresh_in_ms + 150; }
     $("count-main").textContent = purposeIn ? state.checked_in : state.checked_out;
     $("count-enrolled").textContent = state.enrolled;
+    if (state.window && $("window")) { $("window").dataset.state = state.window; }
     root.dataset.token = token;
   }
 

@@ -92,6 +92,7 @@ def test_projector_page_and_state(client, running_course, tenants, clock, login,
     assert state["approved"] and (state["checked_in"], state["enrolled"]) == (1, 1)
     assert state["url"].endswith("/q/" + state["token"]) and len(state["code"]) == 6 and "svg" in state
     assert 0 < state["refresh_in_ms"] <= 30000
+    assert (state["window"], state["opens"], state["closes"]) == ("open", "08:30", "12:00")
     again = client.get(f"/attendance/sessions/{course_session.id}/projector.json?have={state['token']}").get_json()
     assert "svg" not in again and again["token"] == state["token"]
     clock.advance(seconds=30)
@@ -191,3 +192,27 @@ def test_home_panel_lists_todays_sessions_for_the_base_admin(client, running_cou
     assert "今日课次" in page.text and f"/attendance/sessions/{running_course.sessions[0].id}/projector" in page.text
     login(tenants.admin_b)
     assert "今日课次" not in client.get("/").text
+
+
+def test_trainee_types_the_numeric_code(client, running_course, tenants, clock, login, db, monkeypatch, now):
+    import basesys.accounts.views as account_views
+
+    monkeypatch.setattr(account_views, "now_utc", lambda: now)
+    login(tenants.trainee)
+    home = client.get("/")
+    assert "今日课次" in home.text and "输入数字签到码" in home.text
+    course_session = running_course.sessions[0]
+    page = client.get("/attendance/code")
+    assert page.status_code == 200 and running_course.title in page.text
+    code = services.issue_code(course_session, "in", now=clock(), policy=DEFAULT_POLICY).code
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    refused = client.post("/attendance/code", data={"session_id": course_session.id, "code": wrong})
+    assert refused.status_code == 422 and "二维码无效" in refused.text
+    done = client.post("/attendance/code", data={"session_id": course_session.id, "code": code})
+    assert done.status_code == 200 and "签到成功" in done.text
+    assert db.session.scalar(db.select(ScanRefusal)).via == "code"
+
+
+def test_code_page_is_for_trainees(client, tenants, login):
+    login(tenants.admin_a)
+    assert client.get("/attendance/code").status_code == 403

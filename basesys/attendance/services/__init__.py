@@ -14,7 +14,7 @@ from basesys.attendance.services.credit import (
     presences_for,
 )
 from basesys.attendance.services.issue import IssuedCode, issue_code, resolve_token, scan_policy
-from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day
+from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day, trainee_sessions_of_day
 from basesys.attendance.services.manual import record_manual, session_window
 from basesys.attendance.services.refusals import REFUSALS
 from basesys.attendance.services.scan import ScanPlan, ScanResult, carry_out, normalize_device_id, plan_scan, scan
@@ -43,4 +43,5 @@ __all__ = [
     "session_counts",
     "session_window",
     "sessions_of_day",
+    "trainee_sessions_of_day",
 ]

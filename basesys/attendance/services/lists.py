@@ -46,3 +46,17 @@ def refusals_for(course: Course, limit: int = 200) -> list[ScanRefusal]:
             .limit(limit)
         )
     )
+
+
+def trainee_sessions_of_day(trainee_id: int, now: datetime) -> list[tuple[CourseSession, Attendance | None]]:
+    """The trainee's sessions on the local date of `now` (approved courses), with their attendance row."""
+    start, end = local_day_bounds(local_date(now))
+    rows = db.session.execute(
+        db.select(CourseSession, Attendance)
+        .join(Course, Course.id == CourseSession.course_id)
+        .join(Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.trainee_id == trainee_id))
+        .outerjoin(Attendance, (Attendance.session_id == CourseSession.id) & (Attendance.trainee_id == trainee_id))
+        .where(Course.filing_status == "approved", CourseSession.starts_at >= start, CourseSession.starts_at < end)
+        .order_by(CourseSession.starts_at)
+    ).all()
+    return [(course_session, row) for course_session, row in rows]
