@@ -63,6 +63,10 @@ def test_projector_qr_checks_in_a_logged_out_phone(page, phone_page, live_course
     page.wait_for_function("() => document.getElementById('count-main').textContent === '1'", timeout=10000)
     screenshot(page, "projector-after-scan")
 
+    page.goto(f"/attendance/courses/{live_course.id}")
+    assert "安全生产培训" in page.content() and "未签退" in page.content()
+    screenshot(page, "attendance-course")
+
     phone_page.goto(url)  # scanning again on the same (now logged-in) phone
     phone_page.wait_for_selector(".scan-result")
     assert phone_page.locator(".scan-result").get_attribute("data-result") == "already_checked_in"
