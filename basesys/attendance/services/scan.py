@@ -249,7 +249,7 @@ def _insert_or_nothing(values: dict) -> int | None:
             table = Attendance.__table__  # Core, not the ORM's bulk-insert machinery
             insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
             _INSERTS[dialect] = insert.on_conflict_do_nothing().returning(table.c.id)
-        return db.session.execute(_INSERTS[dialect], values).scalar()
+        return db.session.connection().execute(_INSERTS[dialect], values).scalar()  # Core: no ORM layer
     try:  # other databases: a savepoint around a plain INSERT
         with db.session.begin_nested():
             return db.session.execute(db.insert(Attendance).values(**values)).inserted_primary_key[0]

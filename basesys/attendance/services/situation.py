@@ -86,5 +86,5 @@ def read_situation(session_id: int, who: Trainee | User, device_id: str | None) 
     """
     statement = _situation_statement(by_user=not isinstance(who, Trainee))
     params = {"person_id": who.id, "device_id": device_id, "session_id": session_id}
-    found = db.session.execute(statement, params).first()
+    found = db.session.connection().execute(statement, params).first()  # Core: no ORM layer
     return None if found is None else Situation(*found)
