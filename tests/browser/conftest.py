@@ -38,7 +38,6 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app served over HTTP on a free port, in a thread of the test process (same database)."""
-    app.config["WTF_CSRF_ENABLED"] = True
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -50,7 +49,14 @@ def live_server(app):
     finally:
         server.shutdown()
         app.config["BASE_URL"] = old_base
-        app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def _csrf_on(app):
+    """Browser tests submit real forms with real CSRF tokens; the rest of the suite runs without."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +70,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, db):
+def page(browser, live_server, db, _csrf_on):
     """A desktop page (1366×800) whose relative URLs go to the live server."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 800}, locale="zh-CN")
     yield context.new_page()
@@ -72,7 +78,7 @@ def page(browser, live_server, db):
 
 
 @pytest.fixture
-def phone_page(browser, live_server, db):
+def phone_page(browser, live_server, db, _csrf_on):
     """A phone-sized page with WeChat's in-app browser user agent."""
     context = browser.new_context(
         base_url=live_server.url,
