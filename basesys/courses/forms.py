@@ -35,6 +35,12 @@ def _choices(mapping: dict) -> list[tuple[str, str]]:
 class SessionRowForm(Form):
     """One 课次 row: a local date and two local times (a session never crosses midnight)."""
 
+    class Meta:
+        def get_translations(self, form):  # WTForms' own messages in the page's language, as FlaskForm does
+            from flask_wtf.i18n import translations
+
+            return translations
+
     id = HiddenField()
     day = DateField(_l("Date"), validators=[Optional()])
     start = TimeField(_l("Start"), validators=[Optional()])

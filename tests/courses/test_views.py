@@ -271,3 +271,10 @@ def test_detail_of_a_change_filing_names_what_changed(client, login, tenants, ne
     assert client.post(f"/courses/{course.id}/edit", data=data).status_code == 302
     page = client.get(f"/courses/{course.id}").get_data(as_text=True)
     assert 'id="change-summary"' in page and "科目类别" in page and "课次" in page
+
+
+def test_form_input_errors_are_in_chinese(client, login, tenants):
+    login(tenants.admin_a)
+    data = course_form(**{"sessions-0-day": "2025-13-45", "planned_headcount": "abc"})
+    page = client.post("/courses/new", data=data).get_data(as_text=True)
+    assert "不是有效的日期值" in page and "不是有效的整数" in page
