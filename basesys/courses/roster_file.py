@@ -8,7 +8,6 @@ number in the file (header = 1); nothing here touches the database.
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from basesys.core.errors import DomainError
@@ -109,18 +108,33 @@ def _csv_records(data: bytes):
 def _xlsx_records(data: bytes):
     from openpyxl import load_workbook
 
+    # A damaged workbook can fail anywhere inside openpyxl (zip, XML, styles), while opening or
+    # while reading rows: any such failure is a bad upload, never a server error.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise invalid([problem(1, "", f"无法读取该 Excel 文件（{type(exc).__name__}），请检查文件是否损坏")]) from None
+    except Exception as exc:  # noqa: BLE001
+        raise _unreadable(exc) from None
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             return
-        for line, values in enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1):
+        rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+        line = 0
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001
+                raise _unreadable(exc, line + 1) from None
+            line += 1
             yield line, list(values)
     finally:
         workbook.close()
+
+
+def _unreadable(exc: Exception, line: int = 1) -> DomainError:
+    return invalid([problem(line, "", f"无法读取该 Excel 文件（{type(exc).__name__}），请检查文件是否损坏")])
 
 
 def _records(data: bytes, filename: str):

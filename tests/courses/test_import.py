@@ -182,6 +182,22 @@ def test_old_xls_and_garbage_are_refused(db, now, tenants, course):
     assert refused(course, b"PK\x03\x04broken zip", tenants.admin_a, now, "a.xlsx")
 
 
+def test_damaged_workbooks_are_refused_not_crashed(db, now, tenants, course):
+    import zipfile
+
+    good = xlsx_bytes([row(1)])
+    source, damaged = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, data[: len(data) // 2] if item.filename.endswith("sheet1.xml") else data)
+    assert "无法读取" in refused(course, damaged.getvalue(), tenants.admin_a, now, "a.xlsx")[0]["reason"]
+    other_zip = io.BytesIO()
+    with zipfile.ZipFile(other_zip, "w") as target:
+        target.writestr("readme.txt", "not a workbook")
+    assert "无法读取" in refused(course, other_zip.getvalue(), tenants.admin_a, now, "a.xlsx")[0]["reason"]
+
+
 def test_id_numbers_excel_turned_into_numbers_are_explained(db, now, tenants, course):
     data = xlsx_bytes([[1, "张三", "", 370402198001011234, "单位", "卫生", "医师", 13800000000]])
     rows = refused(course, data, tenants.admin_a, now, "a.xlsx")
