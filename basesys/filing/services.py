@@ -120,7 +120,9 @@ def submit_filing(actor, course: Course, *, now: datetime) -> Course:
 
 def file_change(actor, course: Course, *, before: dict, now: datetime) -> Course:
     """An approved course whose sessions, category, kind or hours changed goes back to the bureau
-    (变更备案); check-in stays suspended until it is approved again (§4)."""
+    (变更备案); check-in stays suspended until it is approved again (§4). Refuses, like a first
+    filing, `no_sessions` and `filing_incomplete`."""
+    _check_complete(course)
     changes = changed_fields(course.approved_snapshot or before, course_state(course))
     course.filing_status, course.submitted_at = "submitted", now
     course.filing_late = is_late(course, now)
@@ -140,7 +142,8 @@ def file_change(actor, course: Course, *, before: dict, now: datetime) -> Course
 
 def record_amendment(actor, course: Course, *, before: dict, now: datetime) -> FilingEvent:
     """Another edit of an approved course (contact, location, plan text): nothing is suspended, but
-    the bureau sees it in the filing history (§4)."""
+    the bureau sees it in the filing history (§4). The filed form must stay complete."""
+    _check_complete(course)
     event = _record(actor, course, "amended", now=now, changes=changed_fields(before, course_state(course)))
     db.session.flush()
     return event

@@ -232,6 +232,18 @@ def test_other_edits_of_an_approved_course_are_recorded_without_suspending(db, a
     )
 
 
+def test_an_approved_course_cannot_lose_all_its_sessions(db, approved, tenants, now):
+    with pytest.raises(ValidationFailed) as error:
+        update_course(tenants.admin_a, approved, values={}, sessions=[], now=now)
+    assert error.value.code == "no_sessions"
+
+
+def test_an_approved_course_keeps_its_form_complete(db, approved, tenants, now):
+    with pytest.raises(ValidationFailed) as error:
+        update_course(tenants.admin_a, approved, values={"responsible": ""}, sessions=None, now=now)
+    assert error.value.code == "filing_incomplete"
+
+
 def test_change_filed_after_the_start_is_late(db, approved, tenants):
     update_course(
         tenants.admin_a,
