@@ -5,16 +5,6 @@ import pytest
 from tests.conftest import at
 
 
-@pytest.fixture(autouse=True)
-def _csrf_off_as_the_app_fixture_says(app):
-    """The browser tests' session-scoped live_server turns CSRF on for the rest of the session; these
-    tests post forms as the `app` fixture configures them (CSRF off), whatever ran before."""
-    old = app.config.get("WTF_CSRF_ENABLED", True)
-    app.config["WTF_CSRF_ENABLED"] = False
-    yield
-    app.config["WTF_CSRF_ENABLED"] = old
-
-
 @pytest.fixture
 def attend(db, now):
     """Write attendance rows directly: attend(course, trainee, sessions=None, check_in=..., check_out=...).
