@@ -53,6 +53,11 @@ REFUSALS = {
         "该课程暂不接受报名（须已备案且尚未开课）。",
         "This course does not take enrolments (it must be approved and not started).",
     ),
+    "enrolment_locked": Refusal(
+        409,
+        "课程已开课或已结业，不能再移除报名学员。",
+        "The course has started or is finalised; enrolments can no longer be removed.",
+    ),
     "import_invalid": Refusal(
         422,
         "导入文件有错误，未导入任何数据，请按提示修改后重新上传。",

@@ -17,7 +17,7 @@ from basesys.core.web import roles_required
 from basesys.courses import roster_file, services
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.forms import CourseForm, EnrollForm, ImportForm, place_course_errors
-from basesys.courses.models import FILING_STATUSES
+from basesys.courses.models import FILING_STATUSES, Enrollment
 from basesys.courses.state import FIELD_LABELS
 from basesys.extensions import db
 from basesys.filing import services as filing
@@ -177,6 +177,25 @@ def enroll(course_id: int):
         return _render_detail(course, enroll_form=form, status=error.status)
     db.session.commit()
     flash(_("%(name)s is enrolled.", name=enrollment.trainee.name), "success")
+    return redirect(url_for("courses.course_detail", course_id=course.id, _anchor="trainees"))
+
+
+@bp.post("/courses/<int:course_id>/enrollments/<int:enrollment_id>/remove")
+@roles_required("base_admin")
+def remove_enrollment(course_id: int, enrollment_id: int):
+    course = get_managed_course(current_user, course_id)
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.course_id != course.id:
+        raise NotFound()
+    name = enrollment.trainee.name
+    try:
+        services.remove_enrollment(current_user, enrollment, now=now_utc())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("courses.course_detail", course_id=course.id, _anchor="trainees"))
+    db.session.commit()
+    flash(_("%(name)s is no longer enrolled.", name=name), "success")
     return redirect(url_for("courses.course_detail", course_id=course.id, _anchor="trainees"))
 
 

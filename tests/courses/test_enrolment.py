@@ -200,3 +200,27 @@ def test_simultaneous_last_place_enrolments_admit_one(app, db, now, tenants, mak
     assert sorted(outcomes) == ["course_full"] * 3 + ["enrolled"]
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(Enrollment)) == 1
+
+
+def test_admin_removes_an_enrolment_before_the_start(db, now, tenants, make_course, enroll):
+    from basesys.courses.services import remove_enrollment
+
+    course = make_course(base=tenants.base_a)
+    (enrollment,) = enroll(course, tenants.trainee)
+    remove_enrollment(tenants.admin_a, enrollment, now=now)
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Enrollment)) == 0
+    assert (
+        db.session.scalar(db.select(AuditRecord).where(AuditRecord.action == "enrollment.removed")).before["trainee_id"]
+        == tenants.trainee.id
+    )
+
+
+def test_enrolments_are_locked_once_the_course_started(db, tenants, make_course, enroll):
+    from basesys.courses.services import remove_enrollment
+
+    course = make_course(base=tenants.base_a)
+    (enrollment,) = enroll(course, tenants.trainee)
+    with pytest.raises(DomainError) as error:
+        remove_enrollment(tenants.admin_a, enrollment, now=at("2025-06-10", "09:00"))
+    assert error.value.code == "enrolment_locked"

@@ -278,3 +278,15 @@ def test_form_input_errors_are_in_chinese(client, login, tenants):
     data = course_form(**{"sessions-0-day": "2025-13-45", "planned_headcount": "abc"})
     page = client.post("/courses/new", data=data).get_data(as_text=True)
     assert "不是有效的日期值" in page and "不是有效的整数" in page
+
+
+def test_remove_an_enrolment_from_the_page(client, login, tenants, make_course, enroll, db):
+    course = make_course(base=tenants.base_a)
+    other = make_course(base=tenants.base_b)
+    (enrollment,) = enroll(course, tenants.trainee)
+    (foreign,) = enroll(other, tenants.other_trainee)
+    login(tenants.admin_a)
+    assert client.post(f"/courses/{course.id}/enrollments/{foreign.id}/remove").status_code == 404
+    assert client.post(f"/courses/{other.id}/enrollments/{foreign.id}/remove").status_code == 404
+    assert client.post(f"/courses/{course.id}/enrollments/{enrollment.id}/remove").status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Enrollment)) == 1

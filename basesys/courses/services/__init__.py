@@ -13,6 +13,7 @@ from basesys.courses.services.enrolment import (
     list_catalog,
     list_enrollments,
     list_trainee_courses,
+    remove_enrollment,
 )
 from basesys.courses.services.importing import ImportResult, import_enrollments
 from basesys.courses.services.queries import list_base_courses, sessions_between, status_counts
@@ -52,6 +53,7 @@ __all__ = [
     "plan_totals",
     "plan_totals_of",
     "policy_for_course",
+    "remove_enrollment",
     "sessions_between",
     "status_counts",
     "update_course",

@@ -212,3 +212,22 @@ def enrol_self(actor, trainee: Trainee, course: Course, *, now: datetime) -> Enr
     if not course.is_approved or course.finalized or starts_at is None or starts_at <= now:
         raise DomainError("enrolment_closed")
     return _add(actor, course, trainee, source="self", now=now)
+
+
+def remove_enrollment(actor, enrollment: Enrollment, *, now: datetime) -> None:
+    """Take a trainee off a course's list (a mistake while preparing the roster). Refuses
+    `enrolment_locked` once the course has started (attendance may hang on it) or is finalised."""
+    course = enrollment.course
+    starts_at = min((s.starts_at for s in course.sessions), default=None)
+    if course.finalized or (starts_at is not None and starts_at <= now):
+        raise DomainError("enrolment_locked")
+    audit(
+        actor,
+        "enrollment.removed",
+        enrollment,
+        now=now,
+        before={"course_id": course.id, "trainee_id": enrollment.trainee_id, "source": enrollment.source},
+        **_scope(course),
+    )
+    db.session.delete(enrollment)
+    db.session.flush()
