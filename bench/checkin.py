@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -288,14 +289,39 @@ def database_url(kind: str, name: str, workdir: Path, pg) -> str:
     return pg.create_database(name)
 
 
+def summarize(results: list[dict]) -> list[dict]:
+    """Per database, concurrency and target: the medians of the repeats; errors and lost added up."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in results:
+        groups.setdefault((r["db"], r["concurrency"], r["target"]), []).append(r)
+    rows = []
+    for (kind, concurrency, target), runs in groups.items():
+        rows.append(
+            {
+                "db": kind,
+                "concurrency": concurrency,
+                "target": target,
+                "runs": len(runs),
+                "rps": statistics.median(r["rps"] for r in runs),
+                "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+                "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+                "errors": sum(r["errors"] for r in runs),
+                "lost": sum(r["lost"] for r in runs),
+                "stored": sum(r["stored"] for r in runs),
+            }
+        )
+    return rows
+
+
 def table(results: list[dict]) -> str:
     head = (
         "| database | concurrency | target | req/s | p50 ms | p99 ms | errors | lost "
         "| req/s ÷ floor | p99 ÷ floor | targets |"
     )
     lines = [head, "|" + "---|" * 11]
-    floors = {(r["db"], r["concurrency"]): r for r in results if r["target"] == "floor"}
-    for r in results:
+    rows = summarize(results)
+    floors = {(r["db"], r["concurrency"]): r for r in rows if r["target"] == "floor"}
+    for r in rows:
         floor = floors.get((r["db"], r["concurrency"]))
         ratio_rps = ratio_p99 = ""
         verdict = "0 errors, 0 lost: " + ("yes" if r["errors"] == 0 and r["lost"] == 0 else "NO")
@@ -322,9 +348,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
     parser.add_argument("--concurrency", nargs="+", type=int, default=[16, 64])
-    parser.add_argument("--trainees", type=int, default=8000, help="enrolled trainees (more than one run needs)")
-    parser.add_argument("--duration", type=float, default=8.0, help="seconds measured per run")
+    parser.add_argument("--trainees", type=int, default=6000, help="enrolled trainees (more than one run needs)")
+    parser.add_argument("--duration", type=float, default=6.0, help="seconds measured per run")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per run (not measured)")
+    parser.add_argument("--repeat", type=int, default=3, help="alternating floor/app runs; the table shows medians")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -340,16 +367,21 @@ def main() -> int:
             pg = PostgresServer().start()
         for kind in args.databases:
             for concurrency in args.concurrency:
-                for target in ("floor", "app"):
-                    url = database_url(kind, f"bench_{target}_{concurrency}", workdir, pg)
-                    result = measure(kind, target, url, concurrency, args, workdir)
-                    print(progress_line(result), flush=True)
-                    results.append(result)
+                # floor and app alternate, so a noisy neighbour on the machine hits both alike
+                for repeat in range(args.repeat):
+                    for target in ("floor", "app"):
+                        url = database_url(kind, f"bench_{target}_{concurrency}_{repeat}", workdir, pg)
+                        result = measure(kind, target, url, concurrency, args, workdir)
+                        print(progress_line(result), flush=True)
+                        results.append(result)
     finally:
         if pg is not None:
             pg.stop()
     print()
-    print(f"{os.cpu_count()} CPUs, gunicorn -w {WORKERS} (sync), wrk -t1, {args.duration:g} s measured per run")
+    print(
+        f"{os.cpu_count()} CPUs, gunicorn -w {WORKERS} (sync), wrk -t1, {args.duration:g} s measured per run, "
+        f"medians of {args.repeat} alternating runs"
+    )
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
