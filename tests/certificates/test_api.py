@@ -126,6 +126,8 @@ def test_a_wrong_code_is_the_same_404_as_an_unknown_number(client, finalized):
     wrong = client.get(f"/api/v1/certificates/{number}?code=AAAAAAAA")
     missing = client.get(f"/api/v1/certificates/{number}")
     unknown = client.get("/api/v1/certificates/2025-9999-000001?code=AAAAAAAA")
+    long_code = client.get(f"/api/v1/certificates/{number}?code={'A' * 300}")
+    assert long_code.status_code == 404 and long_code.get_json() == unknown.get_json()
     assert wrong.status_code == missing.status_code == unknown.status_code == 404
     assert wrong.get_json() == missing.get_json() == unknown.get_json()
     assert wrong.get_json()["error"]["code"] == "not_found"
