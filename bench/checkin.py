@@ -230,9 +230,9 @@ def fetch_qr_token(port: int, admin_token: str, session_id: int) -> str:
 # --- one measurement -----------------------------------------------------------------------------
 
 
-def measure(kind: str, target: str, url: str, concurrency: int, args, workdir: Path) -> dict:
+def measure(kind: str, target: str, url: str, concurrency: int, args, workdir: Path, label: str) -> dict:
     port = free_port()
-    creds_file = workdir / f"creds-{kind}-{target}-{concurrency}.tsv"
+    creds_file = workdir / f"creds-{label}.tsv"
     if target == "app":
         seeded = seed_app(url, args.trainees, f"http://127.0.0.1:{port}")
         env = {
@@ -241,11 +241,11 @@ def measure(kind: str, target: str, url: str, concurrency: int, args, workdir: P
             "BASE_URL": f"http://127.0.0.1:{port}",
             "BASESYS_SCHEDULER": "off",
         }
-        server = Gunicorn("wsgi:app", env, port, workdir / f"gunicorn-{kind}-{target}-{concurrency}.log")
+        server = Gunicorn("wsgi:app", env, port, workdir / f"gunicorn-{label}.log")
     else:
         seeded = seed_floor(url, args.trainees)
         env = {"FLOOR_DATABASE_URL": url}
-        server = Gunicorn("bench.floor:app", env, port, workdir / f"gunicorn-{kind}-{target}-{concurrency}.log")
+        server = Gunicorn("bench.floor:app", env, port, workdir / f"gunicorn-{label}.log")
     creds_file.write_text("\n".join(seeded["creds"]) + "\n")
     try:
         server.wait_ready()
@@ -370,8 +370,9 @@ def main() -> int:
                 # floor and app alternate, so a noisy neighbour on the machine hits both alike
                 for repeat in range(args.repeat):
                     for target in ("floor", "app"):
+                        label = f"{kind}_{target}_{concurrency}_{repeat}"
                         url = database_url(kind, f"bench_{target}_{concurrency}_{repeat}", workdir, pg)
-                        result = measure(kind, target, url, concurrency, args, workdir)
+                        result = measure(kind, target, url, concurrency, args, workdir, label)
                         print(progress_line(result), flush=True)
                         results.append(result)
     finally:

@@ -68,7 +68,7 @@ def scan(actor, body: ScanRequest):
     # Hundreds of scans within minutes: on SQLite the single write lock is taken only for the one
     # INSERT. The scan is planned in a read transaction (deferred BEGIN, see _scan_reads_first),
     # which then ends (nothing was written), and carried out in a short writing one. The unique
-    # constraints still settle whatever changed in between.
+    # constraints still settle whatever changed in between. PostgreSQL needs no such split.
     plan = services.plan_scan(
         actor,
         token=body.token or None,
@@ -78,8 +78,9 @@ def scan(actor, body: ScanRequest):
         now=now_utc(),
         via="api",
     )
-    db.session.rollback()  # end the read transaction
-    mark_read_only(False)
+    if db.session.get_bind().dialect.name == "sqlite":  # PostgreSQL locks rows, not the database
+        db.session.rollback()  # end the read transaction
+        mark_read_only(False)
     try:
         result = services.carry_out(plan)
     except DomainError:
