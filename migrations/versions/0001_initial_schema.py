@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 00:04:19.072942
+Create Date: 2026-11-22 01:04:02.270930
 
 """
 from alembic import op
@@ -47,6 +47,12 @@ def upgrade():
         batch_op.create_index('ix_login_attempt_address_at', ['address', 'at'], unique=False)
         batch_op.create_index('ix_login_attempt_username_at', ['username', 'at'], unique=False)
 
+    op.create_table('signing_key',
+    sa.Column('key_id', sa.String(length=32), nullable=False),
+    sa.Column('public_key', sa.String(length=64), nullable=False),
+    sa.Column('first_used_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key_id', name=op.f('pk_signing_key'))
+    )
     op.create_table('base',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -71,6 +77,13 @@ def upgrade():
     sa.ForeignKeyConstraint(['bureau_id'], ['bureau.id'], name=op.f('fk_policy_override_bureau_id_bureau')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_policy_override')),
     sa.UniqueConstraint('bureau_id', 'year', name=op.f('uq_policy_override_bureau_id_year'))
+    )
+    op.create_table('certificate_sequence',
+    sa.Column('base_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_certificate_sequence_base_id_base')),
+    sa.PrimaryKeyConstraint('base_id', 'year', name=op.f('pk_certificate_sequence'))
     )
     op.create_table('course',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -108,6 +121,15 @@ def upgrade():
     with op.batch_alter_table('course', schema=None) as batch_op:
         batch_op.create_index('ix_course_base_status', ['base_id', 'filing_status'], unique=False)
 
+    op.create_table('filing_sequence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('base_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last_value', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_filing_sequence_base_id_base')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_filing_sequence')),
+    sa.UniqueConstraint('base_id', 'year', name=op.f('uq_filing_sequence_base_id_year'))
+    )
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
@@ -159,6 +181,81 @@ def upgrade():
     with op.batch_alter_table('course_session', schema=None) as batch_op:
         batch_op.create_index('ix_course_session_course_starts', ['course_id', 'starts_at'], unique=False)
 
+    op.create_table('filing_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('actor_name', sa.String(length=120), nullable=False),
+    sa.Column('at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('late', sa.Boolean(), nullable=False),
+    sa.Column('filing_number', sa.String(length=40), nullable=True),
+    sa.Column('changes', sa.JSON(), nullable=True),
+    sa.Column('snapshot', sa.JSON(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_filing_event_actor_id_user_account')),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_filing_event_course_id_course')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_filing_event'))
+    )
+    with op.batch_alter_table('filing_event', schema=None) as batch_op:
+        batch_op.create_index('ix_filing_event_action_at', ['action', 'at'], unique=False)
+        batch_op.create_index('ix_filing_event_course_at', ['course_id', 'at'], unique=False)
+
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=80), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=True),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('emailed_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_notification_course_id_course')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
+    sa.UniqueConstraint('user_id', 'dedupe_key', name=op.f('uq_notification_user_id_dedupe_key'))
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index('ix_notification_user_read', ['user_id', 'read_at'], unique=False)
+
+    op.create_table('notification_email',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=200), nullable=False),
+    sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_email_user_id_user_account')),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_notification_email'))
+    )
+    op.create_table('roster',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('base_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('submitted_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=True),
+    sa.Column('submitted_late', sa.Boolean(), nullable=False),
+    sa.Column('submission_count', sa.Integer(), nullable=False),
+    sa.Column('decided_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decision_comment', sa.Text(), nullable=False),
+    sa.Column('return_count', sa.Integer(), nullable=False),
+    sa.Column('reminded_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('overdue_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('rows', sa.JSON(), nullable=True),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_roster_base_id_base')),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_roster_course_id_course')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'], name=op.f('fk_roster_decided_by_id_user_account')),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['user_account.id'], name=op.f('fk_roster_submitted_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster')),
+    sa.UniqueConstraint('course_id', name=op.f('uq_roster_course_id'))
+    )
+    with op.batch_alter_table('roster', schema=None) as batch_op:
+        batch_op.create_index('ix_roster_base_status', ['base_id', 'status'], unique=False)
+        batch_op.create_index('ix_roster_status_due', ['status', 'due_on'], unique=False)
+
     op.create_table('trainee',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('id_number', sa.String(length=18), nullable=False),
@@ -180,6 +277,74 @@ def upgrade():
     sa.UniqueConstraint('id_number', name=op.f('uq_trainee_id_number')),
     sa.UniqueConstraint('user_id', name=op.f('uq_trainee_user_id'))
     )
+    op.create_table('attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('check_in_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('check_out_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('check_in_manual', sa.Boolean(), nullable=False),
+    sa.Column('check_out_manual', sa.Boolean(), nullable=False),
+    sa.Column('check_in_device', sa.String(length=64), nullable=True),
+    sa.Column('check_out_device', sa.String(length=64), nullable=True),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['course_session.id'], name=op.f('fk_attendance_session_id_course_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_attendance_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance')),
+    sa.UniqueConstraint('session_id', 'check_in_device', name=op.f('uq_attendance_session_id_check_in_device')),
+    sa.UniqueConstraint('session_id', 'trainee_id', name=op.f('uq_attendance_session_id_trainee_id'))
+    )
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.create_index('ix_attendance_trainee', ['trainee_id'], unique=False)
+
+    op.create_table('certificate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=32), nullable=False),
+    sa.Column('check_code', sa.String(length=16), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('holder_name', sa.String(length=60), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('base_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('issued_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('signature', sa.String(length=120), nullable=False),
+    sa.Column('key_id', sa.String(length=32), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('revoked_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_reason', sa.Text(), nullable=False),
+    sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_certificate_base_id_base')),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_certificate_course_id_course')),
+    sa.ForeignKeyConstraint(['revoked_by_id'], ['user_account.id'], name=op.f('fk_certificate_revoked_by_id_user_account')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_certificate_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate')),
+    sa.UniqueConstraint('base_id', 'year', 'sequence', name=op.f('uq_certificate_base_id_year_sequence')),
+    sa.UniqueConstraint('course_id', 'trainee_id', name=op.f('uq_certificate_course_id_trainee_id')),
+    sa.UniqueConstraint('number', name=op.f('uq_certificate_number'))
+    )
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.create_index('ix_certificate_trainee', ['trainee_id'], unique=False)
+
+    op.create_table('credited_day',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_credited_day_course_id_course')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_credited_day_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_credited_day')),
+    sa.UniqueConstraint('trainee_id', 'local_date', 'course_id', name=op.f('uq_credited_day_trainee_id_local_date_course_id'))
+    )
+    with op.batch_alter_table('credited_day', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credited_day_course_id'), ['course_id'], unique=False)
+
     op.create_table('enrollment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
@@ -196,16 +361,114 @@ def upgrade():
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.create_index('ix_enrollment_trainee', ['trainee_id'], unique=False)
 
+    op.create_table('scan_refusal',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=True),
+    sa.Column('purpose', sa.String(length=3), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('device_id', sa.String(length=64), nullable=True),
+    sa.Column('other_trainee_id', sa.Integer(), nullable=True),
+    sa.Column('via', sa.String(length=8), nullable=False),
+    sa.Column('at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['other_trainee_id'], ['trainee.id'], name=op.f('fk_scan_refusal_other_trainee_id_trainee')),
+    sa.ForeignKeyConstraint(['session_id'], ['course_session.id'], name=op.f('fk_scan_refusal_session_id_course_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_scan_refusal_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scan_refusal'))
+    )
+    with op.batch_alter_table('scan_refusal', schema=None) as batch_op:
+        batch_op.create_index('ix_scan_refusal_session_at', ['session_id', 'at'], unique=False)
+
+    op.create_table('course_result',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('credited_hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('capped_hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('completed', sa.Boolean(), nullable=False),
+    sa.Column('explanation', sa.Text(), nullable=False),
+    sa.Column('certificate_id', sa.Integer(), nullable=True),
+    sa.Column('certificate_problem', sa.Text(), nullable=False),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificate.id'], name=op.f('fk_course_result_certificate_id_certificate')),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_course_result_course_id_course')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_course_result_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_course_result')),
+    sa.UniqueConstraint('course_id', 'trainee_id', name=op.f('uq_course_result_course_id_trainee_id'))
+    )
+    with op.batch_alter_table('course_result', schema=None) as batch_op:
+        batch_op.create_index('ix_course_result_trainee', ['trainee_id'], unique=False)
+
+    op.create_table('ledger_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('certificate_id', sa.Integer(), nullable=True),
+    sa.Column('issued_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recognized_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('voided_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificate.id'], name=op.f('fk_ledger_entry_certificate_id_certificate')),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_ledger_entry_course_id_course')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_ledger_entry_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_entry')),
+    sa.UniqueConstraint('course_id', 'trainee_id', name=op.f('uq_ledger_entry_course_id_trainee_id'))
+    )
+    with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
+        batch_op.create_index('ix_ledger_entry_trainee_year', ['trainee_id', 'year'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_entry_trainee_year')
+
+    op.drop_table('ledger_entry')
+    with op.batch_alter_table('course_result', schema=None) as batch_op:
+        batch_op.drop_index('ix_course_result_trainee')
+
+    op.drop_table('course_result')
+    with op.batch_alter_table('scan_refusal', schema=None) as batch_op:
+        batch_op.drop_index('ix_scan_refusal_session_at')
+
+    op.drop_table('scan_refusal')
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.drop_index('ix_enrollment_trainee')
 
     op.drop_table('enrollment')
+    with op.batch_alter_table('credited_day', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_credited_day_course_id'))
+
+    op.drop_table('credited_day')
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.drop_index('ix_certificate_trainee')
+
+    op.drop_table('certificate')
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.drop_index('ix_attendance_trainee')
+
+    op.drop_table('attendance')
     op.drop_table('trainee')
+    with op.batch_alter_table('roster', schema=None) as batch_op:
+        batch_op.drop_index('ix_roster_status_due')
+        batch_op.drop_index('ix_roster_base_status')
+
+    op.drop_table('roster')
+    op.drop_table('notification_email')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index('ix_notification_user_read')
+
+    op.drop_table('notification')
+    with op.batch_alter_table('filing_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_filing_event_course_at')
+        batch_op.drop_index('ix_filing_event_action_at')
+
+    op.drop_table('filing_event')
     with op.batch_alter_table('course_session', schema=None) as batch_op:
         batch_op.drop_index('ix_course_session_course_starts')
 
@@ -216,15 +479,18 @@ def downgrade():
 
     op.drop_table('audit_record')
     op.drop_table('user_account')
+    op.drop_table('filing_sequence')
     with op.batch_alter_table('course', schema=None) as batch_op:
         batch_op.drop_index('ix_course_base_status')
 
     op.drop_table('course')
+    op.drop_table('certificate_sequence')
     op.drop_table('policy_override')
     with op.batch_alter_table('base', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_base_bureau_id'))
 
     op.drop_table('base')
+    op.drop_table('signing_key')
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
         batch_op.drop_index('ix_login_attempt_username_at')
         batch_op.drop_index('ix_login_attempt_address_at')
