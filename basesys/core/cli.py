@@ -71,6 +71,9 @@ def register(app) -> None:
         click.echo(f"basesys is running at http://{host}:{port}/")
         print_logins(click.echo)
         click.echo("")
+        # The CLI's app context read the demo logins: end that transaction, or on SQLite it would
+        # hold the write lock for the server's whole life and every login would time out.
+        db.session.remove()
         # app.run() refuses to block inside a `flask` CLI command; serve with werkzeug directly.
         from werkzeug.serving import run_simple
 
