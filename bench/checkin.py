@@ -341,6 +341,7 @@ def progress_line(r: dict) -> str:
     return (
         f"{r['db']:8} c={r['concurrency']:<3} {r['target']:5} {r['rps']:7.0f} req/s  p50 {r['p50_ms']:6.1f} ms"
         f"  p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}  lost {r['lost']}  ({r['stored']} rows)"
+        + (f"  OVERFLOW {r['overflow']}: trainees scanned twice, raise --trainees" if r["overflow"] else "")
     )
 
 
@@ -348,7 +349,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
     parser.add_argument("--concurrency", nargs="+", type=int, default=[16, 64])
-    parser.add_argument("--trainees", type=int, default=6000, help="enrolled trainees (more than one run needs)")
+    parser.add_argument("--trainees", type=int, default=15000, help="enrolled trainees (more than one run needs)")
     parser.add_argument("--duration", type=float, default=6.0, help="seconds measured per run")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per run (not measured)")
     parser.add_argument("--repeat", type=int, default=3, help="alternating floor/app runs; the table shows medians")
