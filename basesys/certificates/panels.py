@@ -1,19 +1,13 @@
-"""Home-page panels: courses ready to finalise (base admin) and the year's hours (trainee)."""
+"""Home-page panel: the year's hours (trainee).
+
+Courses ready to finalise appear in the base admin's "courses needing action" panel (rosters), so
+there is one list of what a base has to do, not two.
+"""
 
 from basesys.accounts.scope import trainee_of
 from basesys.certificates import services
 from basesys.core.home import home_panel
 from basesys.core.time import local_date
-
-
-@home_panel("base_admin", order=30)
-def ready_to_finalize(user, now):
-    if not user.base_id:
-        return None
-    courses = services.courses_ready_to_finalize(user.base_id, now)
-    if not courses:
-        return None
-    return {"template": "certificates/panel_finalize.html", "ready_courses": courses}
 
 
 @home_panel("trainee", order=30)
