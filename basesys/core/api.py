@@ -27,6 +27,7 @@ class EndpointSpec:
     query: type[BaseModel] | None
     responses: dict = field(default_factory=dict)
     content_type: str = "application/json"
+    files: tuple[str, ...] = ()  # multipart/form-data file fields
 
 
 ENDPOINTS: list[EndpointSpec] = []
@@ -119,8 +120,12 @@ def api_endpoint(
     responses: dict | None = None,
     public: bool = False,
     content_type="application/json",
+    files: tuple[str, ...] = (),
 ):
-    """Declare an endpoint: `roles=None` with public=False means any logged-in user."""
+    """Declare an endpoint: `roles=None` with public=False means any logged-in user.
+
+    `files` names the multipart/form-data file fields of an upload (the view reads request.files).
+    """
     spec = EndpointSpec(
         bp.url_prefix + rule if bp.url_prefix else rule,
         method,
@@ -130,6 +135,7 @@ def api_endpoint(
         query,
         responses or {},
         content_type,
+        tuple(files),
     )
     ENDPOINTS.append(spec)
 
@@ -218,6 +224,19 @@ def openapi_document(title: str = "basesys API", version: str = "1.0.0") -> dict
         if spec.body is not None:
             content_type = spec.content_type
             operation["requestBody"] = {"required": True, "content": {content_type: {"schema": ref(spec.body)}}}
+        if spec.files:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {name: {"type": "string", "format": "binary"} for name in spec.files},
+                            "required": list(spec.files),
+                        }
+                    }
+                },
+            }
         paths.setdefault(path, {})[spec.method.lower()] = operation
     return {
         "openapi": "3.1.0",

@@ -188,6 +188,7 @@ def enroll(actor, course_id: int, body: EnrollmentBody):
     summary="Import the enrolment form (multipart field `file`, XLSX or CSV): all rows or none",
     roles=["base_admin"],
     responses={200: "{imported, created_trainees, already_enrolled}", 422: "import_invalid (with rows)"},
+    files=("file",),
 )
 def import_enrollments(actor, course_id: int):
     course = get_managed_course(actor, course_id)

@@ -202,3 +202,10 @@ def test_openapi_describes_every_endpoint(client, app):
     token = document["paths"]["/api/v1/auth/token"]["post"]
     assert token["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("TokenRequest")
     assert "TraineeCreate" in document["components"]["schemas"]
+
+
+def test_openapi_describes_uploads_as_multipart(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    body = document["paths"]["/api/v1/courses/{course_id}/enrollments/import"]["post"]["requestBody"]
+    schema = body["content"]["multipart/form-data"]["schema"]
+    assert schema["properties"]["file"] == {"type": "string", "format": "binary"}
