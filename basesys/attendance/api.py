@@ -5,8 +5,8 @@ from flask import request
 from basesys.accounts.models import Trainee
 from basesys.attendance import services
 from basesys.attendance.schemas import ManualEntry, QrQuery, ScanRequest
+from basesys.attendance.transactions import begin_writes, reads_first
 from basesys.core.api import api_blueprint, api_endpoint
-from basesys.core.database import mark_read_only
 from basesys.core.errors import DomainError, NotFound
 from basesys.core.time import iso, now_utc
 from basesys.courses.access import get_course_for
@@ -65,10 +65,6 @@ def session_qr(actor, session_id: int, query: QrQuery):
     },
 )
 def scan(actor, body: ScanRequest):
-    # Hundreds of scans within minutes: on SQLite the single write lock is taken only for the one
-    # INSERT. The scan is planned in a read transaction (deferred BEGIN, see _scan_reads_first),
-    # which then ends (nothing was written), and carried out in a short writing one. The unique
-    # constraints still settle whatever changed in between. PostgreSQL needs no such split.
     plan = services.plan_scan(
         actor,
         token=body.token or None,
@@ -78,9 +74,7 @@ def scan(actor, body: ScanRequest):
         now=now_utc(),
         via="api",
     )
-    if db.session.get_bind().dialect.name == "sqlite":  # PostgreSQL locks rows, not the database
-        db.session.rollback()  # end the read transaction
-        mark_read_only(False)
+    begin_writes()  # SQLite: the write lock only around the INSERT (attendance/transactions.py)
     try:
         result = services.carry_out(plan)
     except DomainError:
@@ -89,10 +83,7 @@ def scan(actor, body: ScanRequest):
     return {"result": result.result, "at": iso(result.at), "session_id": result.session_id, "purpose": result.purpose}
 
 
-@bp.before_request
-def _scan_reads_first():
-    if request.endpoint == f"{bp.name}.scan":
-        mark_read_only(True)
+reads_first(bp, "scan")
 
 
 def attendance_json(row) -> dict:

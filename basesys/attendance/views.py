@@ -15,6 +15,7 @@ from basesys.attendance import exports, services
 from basesys.attendance.forms import CodeForm, ManualEntryForm
 from basesys.attendance.models import Attendance
 from basesys.attendance.qr import qr_svg
+from basesys.attendance.transactions import begin_writes, end_writes, reads_first
 from basesys.core.errors import DomainError, NotFound, message_for
 from basesys.core.forms import show_refusal
 from basesys.core.home import home_panel
@@ -103,13 +104,22 @@ def scan_submit(token: str):
     if current_user.role != "trainee":
         return _result(403, device, staff=True)
     moment = _pending_moment(request.form.get("p"), token, device) or now_utc()
+    return _scan_and_answer(device, token=token, now=moment, via="web")
+
+
+def _scan_and_answer(device: str, **scan):
+    """Plan the scan (reads), carry it out (one write), commit, and answer from the stored row."""
+    plan = services.plan_scan(current_user._get_current_object(), device_id=device, **scan)
+    begin_writes()  # SQLite: the write lock only around the INSERT (attendance/transactions.py)
     try:
-        result = services.scan(current_user._get_current_object(), token=token, device_id=device, now=moment, via="web")
+        result = services.carry_out(plan)
     except DomainError as error:
         db.session.commit()  # keep the logged refusal; the scan itself changed nothing
+        end_writes()
         return _result(error.status, device, error=error)
     db.session.commit()
-    stored = db.session.get(Attendance, result.attendance_id)  # answer from the stored row, never from memory
+    end_writes()
+    stored = db.session.get(Attendance, result.attendance_id)  # never a success without the stored row
     at = stored.check_out_at if result.result == "checked_out" else stored.check_in_at
     return _result(200, device, result=result.result, at=at, course_session=stored.course_session)
 
@@ -127,18 +137,10 @@ def enter_code():
         status = 422 if request.method == "POST" else 200
         return render_template("attendance/code.html", form=form, todays=todays), status
     device = request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(18)
-    try:
-        result = services.scan(
-            current_user._get_current_object(), session_id=form.session_id.data, code=form.code.data,
-            device_id=device, now=now, via="code",
-        )  # fmt: skip
-    except DomainError as error:
-        db.session.commit()  # keep the logged refusal
-        return _result(error.status, device, error=error)
-    db.session.commit()
-    stored = db.session.get(Attendance, result.attendance_id)
-    at = stored.check_out_at if result.result == "checked_out" else stored.check_in_at
-    return _result(200, device, result=result.result, at=at, course_session=stored.course_session)
+    return _scan_and_answer(device, session_id=form.session_id.data, code=form.code.data, now=now, via="code")
+
+
+reads_first(bp, "scan_submit", "enter_code")
 
 
 # --- projector ---------------------------------------------------------------------------------
