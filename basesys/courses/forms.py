@@ -24,6 +24,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from basesys.core.time import LOCAL_TZ, to_local
 from basesys.courses.models import ATTENDANCE_MODES, CATEGORIES, DELIVERIES, KINDS
+from basesys.courses.state import COURSE_FIELDS
 
 SERIES_HINT = "工程、卫生、教育……"
 
@@ -113,23 +114,9 @@ class CourseForm(FlaskForm):
         }
 
     def fill_from(self, course) -> None:
-        for name in (
-            "title",
-            "kind",
-            "category",
-            "delivery",
-            "location",
-            "target",
-            "planned_headcount",
-            "capacity",
-            "responsible",
-            "contact",
-            "contact_phone",
-            "plan",
-            "apply_municipal_seminar",
-            "attendance_mode",
-        ):
-            getattr(self, name).data = getattr(course, name)
+        for name in COURSE_FIELDS:
+            if name != "pass_ratio":  # shown as a percentage
+                getattr(self, name).data = getattr(course, name)
         self.pass_percent.data = None if course.pass_ratio is None else round(course.pass_ratio * 100)
         while len(self.sessions.entries):
             self.sessions.pop_entry()
