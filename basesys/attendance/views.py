@@ -132,7 +132,9 @@ def enter_code():
     trainee = trainee_of(current_user)
     todays = services.trainee_sessions_of_day(trainee.id, now) if trainee else []
     form = CodeForm()
-    form.session_id.choices = [(s.id, f"{s.starts_at.astimezone(LOCAL_TZ):%H:%M} {s.course.title}") for s, _ in todays]
+    form.session_id.choices = [
+        (s.id, f"{s.starts_at.astimezone(LOCAL_TZ):%H:%M} {s.course.title}") for s, _row in todays
+    ]
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("attendance/code.html", form=form, todays=todays), status
