@@ -55,6 +55,7 @@ def session_qr(actor, session_id: int, query: QrQuery):
     summary="Check in or out with a QR token or a session's numeric code (send X-Device-Id)",
     roles=["trainee"],
     body=ScanRequest,
+    verify_user_in_view=True,  # the scan's one statement checks the token's user (hot path)
     responses={
         200: "{result: checked_in/checked_out/already_checked_in, at, session_id}",
         403: "not_enrolled",

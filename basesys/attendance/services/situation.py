@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from basesys.accounts.models import Trainee, User
+from basesys.accounts.tokens import TokenClaims
 from basesys.attendance.engine import SessionSpec
 from basesys.attendance.models import Attendance
+from basesys.core.errors import DomainError
 from basesys.core.policy import PolicyOverride
 from basesys.courses.models import Course, CourseSession, Enrollment
 from basesys.extensions import db
@@ -30,6 +32,10 @@ class Situation:
     check_in_at: datetime | None
     check_out_at: datetime | None
     holder: int | None  # another trainee this phone already checked in for the session
+    # The scanning user's row (by_user statements only): an API scan checks its token against it.
+    user_active: bool | None = None
+    user_generation: int | None = None
+    user_role: str | None = None
 
     @property
     def spec(self) -> SessionSpec:
@@ -68,6 +74,7 @@ def _situation_statement(by_user: bool):
                 Attendance.check_in_at,
                 Attendance.check_out_at,
                 holder,
+                *((User.active, User.token_generation, User.role) if by_user else ()),
             )
             .select_from(CourseSession)
             .join(Course, Course.id == CourseSession.course_id)
@@ -76,15 +83,37 @@ def _situation_statement(by_user: bool):
             .outerjoin(Attendance, (Attendance.session_id == CourseSession.id) & (Attendance.trainee_id == Trainee.id))
             .where(CourseSession.id == db.bindparam("session_id"))
         )
+        if by_user:
+            _SITUATION_STATEMENTS[by_user] = _SITUATION_STATEMENTS[by_user].outerjoin(
+                User, User.id == db.bindparam("person_id")
+            )
     return _SITUATION_STATEMENTS[by_user]
 
 
-def read_situation(session_id: int, who: Trainee | User, device_id: str | None) -> Situation | None:
-    """The session and the scanning trainee (a Trainee, or the User they log in as); None: no such session.
+def read_situation(session_id: int, who, device_id: str | None) -> Situation | None:
+    """The session and the scanning trainee (a Trainee, the User they log in as, or the TokenClaims
+    of an API scan); None: no such session.
 
-    A NULL device matches no row, so `holder` is None without a device.
+    A NULL device matches no row, so `holder` is None without a device. For TokenClaims the same
+    statement reads the user's row, and a token that no longer holds is refused here: 401 when the
+    account is disabled or its password changed, 403 when it is not a trainee's.
     """
     statement = _situation_statement(by_user=not isinstance(who, Trainee))
     params = {"person_id": who.id, "device_id": device_id, "session_id": session_id}
     found = db.session.connection().execute(statement, params).first()  # Core: no ORM layer
-    return None if found is None else Situation(*found)
+    situation = None if found is None else Situation(*found)
+    if isinstance(who, TokenClaims):
+        _check_claims(who, situation)
+    return situation
+
+
+def _check_claims(claims: TokenClaims, situation: Situation | None) -> None:
+    if situation is None:  # unknown session: the statement read no user row, so read it alone
+        user = db.session.get(User, claims.id)
+        active, generation, role = (user.active, user.token_generation, user.role) if user else (None, None, None)
+    else:
+        active, generation, role = situation.user_active, situation.user_generation, situation.user_role
+    if not claims.accepts(active, generation):
+        raise DomainError("unauthorized")
+    if role != "trainee":
+        raise DomainError("forbidden")
