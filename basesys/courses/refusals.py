@@ -22,7 +22,7 @@ REFUSALS = {
     ),
     "credit_hours_above_duration": Refusal(
         422,
-        "课次学时不能超过按时长计算的学时（每学时 45 分钟）。",
+        "课次学时不能超过按时长计算的学时。",
         "Credit hours may not exceed what the duration gives.",
     ),
     "unknown_session": Refusal(422, "课次不存在或不属于该课程。", "Unknown session for this course."),

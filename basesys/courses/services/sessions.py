@@ -80,7 +80,8 @@ def _check_one(index: int, item: SessionInput, policy: Policy) -> tuple[CheckedS
     if hours < 0 or not _is_half_multiple(hours):
         return None, {f"{prefix}.credit_hours": ("invalid_credit_hours", _message("invalid_credit_hours"))}
     if hours > computed:
-        message = f"该课次时长最多计 {computed:g} 学时，不能填写 {hours:g} 学时。"
+        minutes = policy.minutes_per_credit_hour
+        message = f"该课次时长最多计 {computed:g} 学时（每学时 {minutes} 分钟），不能填写 {hours:g} 学时。"
         return None, {f"{prefix}.credit_hours": ("credit_hours_above_duration", message)}
     checked = CheckedSession(item.starts_at, item.ends_at, (item.title or "").strip(), hours, item.id, index)
     return checked, {}
