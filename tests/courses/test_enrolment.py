@@ -96,6 +96,11 @@ def test_planned_headcount_is_only_a_soft_limit(db, now, tenants, make_course):
     course.planned_headcount = 1
     enroll_trainee(tenants.admin_a, course, id_number=tenants.trainee.id_number, now=now)
     enroll_trainee(tenants.admin_a, course, id_number=tenants.other_trainee.id_number, now=now)
+    db.session.commit()
+    stored = db.session.scalar(
+        db.select(db.func.count()).select_from(Enrollment).where(Enrollment.course_id == course.id)
+    )
+    assert stored == 2 > course.planned_headcount
 
 
 def test_a_finalized_course_takes_no_enrolment(db, now, tenants, make_course):
