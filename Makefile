@@ -38,6 +38,8 @@ run: install
 	BASESYS_SCHEDULER=$${BASESYS_SCHEDULER:-on} $(BIN)/flask --app wsgi serve --host 127.0.0.1 --port $(PORT)
 
 test: install-test
+	@echo "==================== layers: import-linter ===================="
+	$(BIN)/lint-imports --no-cache
 	@echo "==================== test run 1/2: SQLite ===================="
 	BASESYS_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
 	@echo "==================== test run 2/2: PostgreSQL ===================="

@@ -4,7 +4,7 @@ test, a client, and factories that return callables (STYLE.md "Tests")."""
 import itertools
 import os
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -20,7 +20,7 @@ from sqlalchemy import text  # noqa: E402
 
 from basesys import create_app  # noqa: E402
 from basesys.core.ids import id_check_digit  # noqa: E402
-from basesys.core.time import LOCAL_TZ  # noqa: E402
+from basesys.core.time import LOCAL_TZ, set_clock  # noqa: E402
 from basesys.extensions import db as _db  # noqa: E402
 from tests.pg import PostgresServer  # noqa: E402
 
@@ -126,6 +126,31 @@ def runner(app, db):
 def now():
     """A fixed Monday morning in Shanghai; tests never read the real clock."""
     return datetime(2025, 6, 2, 9, 0, tzinfo=LOCAL_TZ)
+
+
+class Clock:
+    """The one test clock: `now_utc()` answers it everywhere (services, views, API, jobs, live server)."""
+
+    def __init__(self, moment: datetime):
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def set(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def advance(self, **delta) -> None:
+        self.moment = self.moment + timedelta(**delta)
+
+
+@pytest.fixture
+def clock(now):
+    """Freezes the system's clock at `now` for this test; `clock.set(...)` / `clock.advance(...)` move it."""
+    frozen = Clock(now)
+    set_clock(frozen)
+    yield frozen
+    set_clock(None)
 
 
 _sequence = itertools.count(1)

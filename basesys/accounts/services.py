@@ -31,7 +31,7 @@ REFUSALS = {
     ),
     "wrong_password": Refusal(422, "原密码不正确。", "The current password is wrong."),
 }
-register_refusals(REFUSALS)
+register_refusals("accounts", REFUSALS)
 
 MIN_PASSWORD = 8
 

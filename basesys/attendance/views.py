@@ -18,7 +18,6 @@ from basesys.attendance.qr import qr_svg
 from basesys.attendance.transactions import begin_writes, end_writes, reads_first
 from basesys.core.errors import DomainError, NotFound, message_for
 from basesys.core.forms import show_refusal
-from basesys.core.home import home_panel
 from basesys.core.time import LOCAL_TZ, hhmm, iso, now_utc
 from basesys.core.web import roles_required
 from basesys.courses.access import get_course_for
@@ -298,7 +297,6 @@ def export_xlsx(course_id: int):
 # --- home panel --------------------------------------------------------------------------------
 
 
-@home_panel("base_admin", order=5)
 def todays_sessions_panel(user, now):
     if not user.base_id:
         return None
@@ -309,7 +307,6 @@ def todays_sessions_panel(user, now):
     return {"template": "attendance/panel.html", "today_sessions": sessions, "today_counts": counts, "now": now}
 
 
-@home_panel("trainee", order=5)
 def trainee_today_panel(user, now):
     trainee = trainee_of(user)
     todays = services.trainee_sessions_of_day(trainee.id, now) if trainee else []

@@ -12,8 +12,8 @@ from basesys.core.audit import AuditRecord
 from basesys.core.time import local_date, local_midnight
 from basesys.courses.models import Course, CourseSession, Enrollment
 from basesys.extensions import db
-from basesys.filing.rosters.models import Roster
-from basesys.filing.rosters.queries import status_expression
+from basesys.rosters.models import Roster
+from basesys.rosters.queries import status_expression
 
 
 @dataclass

@@ -6,11 +6,9 @@ from flask_babel import gettext as _
 
 from basesys.bureau.charts import hours_chart
 from basesys.bureau.stats import figures_by_base, totals, waiting_counts
-from basesys.core.home import home_panel
 from basesys.core.time import local_date
 
 
-@home_panel("bureau_officer", order=10)
 def bureau_home(user, now: datetime):
     year = local_date(now).year
     rows = figures_by_base(user, year)

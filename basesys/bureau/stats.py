@@ -11,7 +11,7 @@ from basesys.certificates.models import Certificate, LedgerEntry
 from basesys.core.time import local_date, local_midnight
 from basesys.courses.models import Course, CourseSession, Enrollment
 from basesys.extensions import db
-from basesys.filing.rosters.models import OPEN_STATUSES, Roster
+from basesys.rosters.models import OPEN_STATUSES, Roster
 
 
 @dataclass

@@ -8,7 +8,7 @@ from basesys.bureau import lists, panels  # noqa: F401 -- the home panel registe
 from basesys.bureau.forms import ListFilterForm
 from basesys.core.time import now_utc
 from basesys.core.web import roles_required
-from basesys.filing.rosters.queries import bases_in_scope
+from basesys.rosters.queries import bases_in_scope
 
 bp = Blueprint("bureau", __name__)
 

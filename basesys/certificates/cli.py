@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from basesys.certificates.services.issue import holder_digest
 
@@ -29,49 +30,52 @@ def check(payload: str, signature: str, public_key: str | None) -> tuple[bool, s
     return False, "signature INVALID: the payload was altered or signed by another key"
 
 
-def register(app) -> None:
-    @app.cli.command("verify-certificate")
-    @click.argument("number", required=False)
-    @click.option("--payload", help="the signed payload (canonical JSON) exactly as the API returned it")
-    @click.option("--payload-file", type=click.Path(), help="file with the payload ('-' for stdin)")
-    @click.option("--signature", help="base64 Ed25519 signature")
-    @click.option("--public-key", help="base64 raw public key or PEM (default: the key id's known key)")
-    @click.option("--public-key-file", type=click.Path(exists=True), help="file with the public key")
-    @click.option("--name", help="with --id-number: check the certificate belongs to this person")
-    @click.option("--id-number", help="the holder's ID number (see --name)")
-    def verify_certificate(number, payload, payload_file, signature, public_key, public_key_file, name, id_number):
-        """Verify a certificate: by NUMBER from this database, or a --payload and --signature.
+@click.command("verify-certificate")
+@with_appcontext
+@click.argument("number", required=False)
+@click.option("--payload", help="the signed payload (canonical JSON) exactly as the API returned it")
+@click.option("--payload-file", type=click.Path(), help="file with the payload ('-' for stdin)")
+@click.option("--signature", help="base64 Ed25519 signature")
+@click.option("--public-key", help="base64 raw public key or PEM (default: the key id's known key)")
+@click.option("--public-key-file", type=click.Path(exists=True), help="file with the public key")
+@click.option("--name", help="with --id-number: check the certificate belongs to this person")
+@click.option("--id-number", help="the holder's ID number (see --name)")
+def verify_certificate(number, payload, payload_file, signature, public_key, public_key_file, name, id_number):
+    """Verify a certificate: by NUMBER from this database, or a --payload and --signature.
 
-        Exit status 0 when the signature checks (and, for a NUMBER, the certificate is not revoked).
-        """
-        from basesys.certificates.models import Certificate
-        from basesys.extensions import db
+    Exit status 0 when the signature checks (and, for a NUMBER, the certificate is not revoked).
+    """
+    from basesys.certificates.models import Certificate
+    from basesys.extensions import db
 
-        payload = _read(payload, payload_file)
-        public_key = _read(public_key, public_key_file)
-        status = None
-        if number:
-            certificate = db.session.scalar(db.select(Certificate).where(Certificate.number == number.strip()))
-            if certificate is None:
-                raise click.ClickException(f"no certificate {number}")
-            payload, signature, status = certificate.payload, certificate.signature, certificate.status
-        if not payload or not signature:
-            raise click.UsageError("give a certificate NUMBER, or --payload (or --payload-file) and --signature")
-        valid, explanation = check(payload, signature, public_key)
-        click.echo(explanation)
-        try:
-            fields = json.loads(payload)
-        except ValueError:
-            fields = {}
-        for key in ("number", "name_masked", "course_title", "hours", "issued_on", "base_name", "filing_number", "kid"):
-            if key in fields:
-                click.echo(f"  {key}: {fields[key]}")
-        if name and id_number and fields:
-            same = holder_digest(fields.get("number", ""), name.strip(), id_number.strip().upper())
-            holder_ok = same == fields.get("holder_sha256")
-            click.echo("holder matches" if holder_ok else "holder does NOT match the name and ID number")
-            valid = valid and holder_ok
-        if status is not None:
-            click.echo(f"status: {status}")
-            valid = valid and status == "valid"
-        sys.exit(0 if valid else 1)
+    payload = _read(payload, payload_file)
+    public_key = _read(public_key, public_key_file)
+    status = None
+    if number:
+        certificate = db.session.scalar(db.select(Certificate).where(Certificate.number == number.strip()))
+        if certificate is None:
+            raise click.ClickException(f"no certificate {number}")
+        payload, signature, status = certificate.payload, certificate.signature, certificate.status
+    if not payload or not signature:
+        raise click.UsageError("give a certificate NUMBER, or --payload (or --payload-file) and --signature")
+    valid, explanation = check(payload, signature, public_key)
+    click.echo(explanation)
+    try:
+        fields = json.loads(payload)
+    except ValueError:
+        fields = {}
+    for key in ("number", "name_masked", "course_title", "hours", "issued_on", "base_name", "filing_number", "kid"):
+        if key in fields:
+            click.echo(f"  {key}: {fields[key]}")
+    if name and id_number and fields:
+        same = holder_digest(fields.get("number", ""), name.strip(), id_number.strip().upper())
+        holder_ok = same == fields.get("holder_sha256")
+        click.echo("holder matches" if holder_ok else "holder does NOT match the name and ID number")
+        valid = valid and holder_ok
+    if status is not None:
+        click.echo(f"status: {status}")
+        valid = valid and status == "valid"
+    sys.exit(0 if valid else 1)
+
+
+COMMANDS = (verify_certificate,)

@@ -7,13 +7,11 @@ others, and a run killed half-way keeps what it finished; the next run completes
 import logging
 from datetime import datetime
 
-from basesys.core.jobs import register_job
 from basesys.extensions import db
 
 log = logging.getLogger("basesys.jobs.finalize")
 
 
-@register_job("finalize_courses", every_minutes=5)
 def finalize_due_courses(now: datetime) -> str:
     from basesys.certificates.services import courses_due_for_finalisation, finalize_course
     from basesys.courses.models import Course

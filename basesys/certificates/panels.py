@@ -6,11 +6,9 @@ there is one list of what a base has to do, not two.
 
 from basesys.accounts.scope import trainee_of
 from basesys.certificates import services
-from basesys.core.home import home_panel
 from basesys.core.time import local_date
 
 
-@home_panel("trainee", order=30)
 def hours_progress(user, now):
     trainee = trainee_of(user)
     if trainee is None:

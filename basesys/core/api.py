@@ -12,6 +12,8 @@ from flask import Blueprint, g, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from basesys.core.errors import DomainError, ValidationFailed
+from basesys.core.features import provided
+from basesys.core.tokens import claims_from_token
 from basesys.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
@@ -104,8 +106,6 @@ def _bearer_token() -> str | None:
 
 def current_api_claims():
     """The verified claims of the bearer token (no database read), or None; a bad token is a 401."""
-    from basesys.accounts.tokens import claims_from_token
-
     token = _bearer_token()
     if token is None:
         return None
@@ -117,12 +117,10 @@ def current_api_claims():
 
 def current_api_user():
     """The user of the bearer token, or None; a present but bad token is a 401."""
-    from basesys.accounts.tokens import user_from_token
-
     token = _bearer_token()
     if token is None:
         return None
-    user = user_from_token(token)
+    user = provided("user_from_token")(token)
     if user is None:
         raise DomainError("unauthorized")
     return user

@@ -1,7 +1,8 @@
 """Scheduled jobs: a registry, a runner for `run-due-jobs`, and the APScheduler set-up.
 
 Every job takes `now`, is idempotent and survives being killed half-way: running it again
-finishes the work and never doubles it. Features register their jobs with `register_job`.
+finishes the work and never doubles it. Features declare their jobs (`Job` in feature.py); the
+runner takes them from the app's registry.
 
 Job store: APScheduler's memory store. The jobs are defined in code (an interval each) and keep
 no state of their own — each run looks for its due work in the database (courses to finalise,
@@ -13,37 +14,20 @@ the web process under a file lock (`start_in_process`, `make run`).
 import atexit
 import fcntl
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import String, Text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from basesys.core.features import Job, registry
 from basesys.core.time import UTCDateTime, now_utc
 from basesys.extensions import db
 
 log = logging.getLogger("basesys.jobs")
-
-
-@dataclass
-class Job:
-    name: str
-    every_minutes: int
-    func: Callable[[datetime], str | None]
-
-
-JOBS: dict[str, Job] = {}
-
-
-def register_job(name: str, every_minutes: int):
-    def decorator(func):
-        JOBS[name] = Job(name, every_minutes, func)
-        return func
-
-    return decorator
 
 
 class JobRun(db.Model):
@@ -56,7 +40,6 @@ class JobRun(db.Model):
     last_result: Mapped[str] = mapped_column(Text, default="")
 
 
-@register_job("heartbeat", every_minutes=1)
 def heartbeat(now: datetime) -> str:
     return "alive"
 
@@ -89,26 +72,17 @@ def _record_run(name: str, now: datetime, result: str) -> None:
             db.session.rollback()
 
 
+HEARTBEAT = Job("heartbeat", 1, heartbeat)
+
+
 def run_due_jobs(now: datetime) -> dict[str, str]:
     """Run every job once (each finds its own due work) and return their results."""
-    _load_feature_jobs()
-    return {name: run_job(job, now) for name, job in sorted(JOBS.items())}
-
-
-def _load_feature_jobs() -> None:
-    from basesys import FEATURES, _feature_module
-
-    for feature in FEATURES:
-        _feature_module(feature, "jobs")
+    return {name: run_job(job, now) for name, job in sorted(registry().jobs.items())}
 
 
 def build_scheduler(app, blocking: bool):
-    from apscheduler.schedulers.background import BackgroundScheduler
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
-    _load_feature_jobs()
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="Asia/Shanghai")
-    for job in JOBS.values():
+    for job in registry(app).jobs.values():
 
         def tick(job=job):
             with app.app_context():

@@ -10,8 +10,18 @@ UTC = timezone.utc
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
+_clock = None  # a callable answering the current instant; None: the real clock
+
+
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    """The current instant, aware. The only reader of the clock; tests replace it with `set_clock`."""
+    return _clock() if _clock is not None else datetime.now(UTC)
+
+
+def set_clock(clock) -> None:
+    """Replace the clock for the whole process (tests: the `clock` fixture); None restores the real one."""
+    global _clock
+    _clock = clock
 
 
 def to_local(moment: datetime) -> datetime:

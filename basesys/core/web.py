@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from basesys.core.database import mark_read_only
+from basesys.core.features import registry
 from basesys.core.ids import mask_id_number
 from basesys.core.time import hhmm, iso, local_date, to_local
 
@@ -65,7 +66,6 @@ def _fmt_hours(value) -> str:
 
 
 def init_app(app) -> None:
-    app.register_blueprint(bp)
 
     @app.before_request
     def _transaction_mode():
@@ -78,6 +78,13 @@ def init_app(app) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
+
+    @app.context_processor
+    def _nav():
+        # The top bar lists what the registered features offer this role (base.html holds no list).
+        if not current_user or not current_user.is_authenticated:
+            return {"nav_entries": []}
+        return {"nav_entries": registry().nav_for(current_user.role)}
 
     app.jinja_env.globals.update(nav_url=nav_url)
     app.jinja_env.filters.update(

@@ -69,4 +69,4 @@ REFUSALS = {
         "Someone registered or enrolled meanwhile; nothing was imported. Upload again.",
     ),
 }
-register_refusals(REFUSALS)
+register_refusals("courses", REFUSALS)

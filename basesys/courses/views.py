@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from basesys.accounts.scope import trainee_of
 from basesys.core.errors import DomainError, NotFound
 from basesys.core.forms import show_refusal
-from basesys.core.home import home_panel
 from basesys.core.policy import policy_for_base
 from basesys.core.time import local_date, now_utc
 from basesys.core.web import roles_required
@@ -320,7 +319,6 @@ def enrol_self(course_id: int):
 # --- home panels ------------------------------------------------------------------------------
 
 
-@home_panel("base_admin", order=20)
 def admin_panel(user, now):
     if user.base_id is None:
         return None
@@ -334,7 +332,6 @@ def admin_panel(user, now):
     }
 
 
-@home_panel("trainee", order=20)
 def trainee_panel(user, now):
     trainee = trainee_of(user)
     if trainee is None:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from basesys.accounts.scope import can_supervise_base, visible_base_ids
 from basesys.core.audit import audit
-from basesys.core.errors import DomainError, NotFound, Refusal, ValidationFailed, register_refusals
+from basesys.core.errors import CORE_REFUSALS, DomainError, NotFound, Refusal, ValidationFailed, register_refusals
 from basesys.core.time import local_date
 from basesys.courses.models import Course, CourseSession
 from basesys.courses.state import FIELD_LABELS, changed_fields, course_state, session_changes
@@ -35,10 +35,9 @@ REFUSALS = {
     "filing_not_submitted": Refusal(
         409, "该课程当前不在待审核状态，不能审核。", "This course is not waiting for a decision."
     ),
-    "comment_required": Refusal(422, "退回时必须填写审核意见。", "A comment is required when returning a filing."),
     "invalid_decision": Refusal(422, "审核结论只能是通过或退回。", "The decision must be approve or return."),
 }
-register_refusals(REFUSALS)
+register_refusals("filing", REFUSALS)
 
 # Fields of the Zaozhuang form (附件2) that must be filled before the bureau sees the filing.
 REQUIRED_FOR_FILING = ("title", "responsible", "contact", "contact_phone", "target", "location", "plan")
@@ -161,7 +160,7 @@ def decide_filing(actor, course: Course, *, decision: str, comment: str, now: da
         raise DomainError("filing_not_submitted")
     comment = (comment or "").strip()
     if decision == "return" and not comment:
-        raise ValidationFailed({"comment": REFUSALS["comment_required"].zh}, code="comment_required")
+        raise ValidationFailed({"comment": CORE_REFUSALS["comment_required"].zh}, code="comment_required")
     if decision == "approve":
         if course.filing_number is None:
             course.filing_number = next_filing_number(course)

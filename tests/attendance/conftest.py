@@ -49,31 +49,4 @@ def running_course(make_course, tenants, enroll):
     return course
 
 
-class Clock:
-    """The server's clock in attendance views and API, frozen and moved by the test."""
 
-    def __init__(self, moment):
-        self.moment = moment
-
-    def __call__(self):
-        return self.moment
-
-    def advance(self, **delta):
-        from datetime import timedelta
-
-        self.moment = self.moment + timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch, now):
-    import basesys.attendance.api as api_module
-
-    frozen = Clock(now)
-    monkeypatch.setattr(api_module, "now_utc", frozen)
-    try:
-        import basesys.attendance.views as views_module
-
-        monkeypatch.setattr(views_module, "now_utc", frozen)
-    except ImportError:
-        pass
-    return frozen

@@ -183,10 +183,7 @@ def test_xlsx_export(client, running_course, tenants, attend, login):
     assert "*" in rows[2][2]
 
 
-def test_home_panel_lists_todays_sessions_for_the_base_admin(client, running_course, tenants, login, monkeypatch, now):
-    import basesys.accounts.views as account_views
-
-    monkeypatch.setattr(account_views, "now_utc", lambda: now)
+def test_home_panel_lists_todays_sessions_for_the_base_admin(client, running_course, tenants, login, clock):
     login(tenants.admin_a)
     page = client.get("/")
     assert "今日课次" in page.text and f"/attendance/sessions/{running_course.sessions[0].id}/projector" in page.text
@@ -194,10 +191,7 @@ def test_home_panel_lists_todays_sessions_for_the_base_admin(client, running_cou
     assert "今日课次" not in client.get("/").text
 
 
-def test_trainee_types_the_numeric_code(client, running_course, tenants, clock, login, db, monkeypatch, now):
-    import basesys.accounts.views as account_views
-
-    monkeypatch.setattr(account_views, "now_utc", lambda: now)
+def test_trainee_types_the_numeric_code(client, running_course, tenants, clock, login, db, now):
     login(tenants.trainee)
     home = client.get("/")
     assert "今日课次" in home.text and "输入数字签到码" in home.text

@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from basesys.extensions import db
-from basesys.filing.rosters.models import Roster
+from basesys.rosters.models import Roster
 from tests.browser.conftest import browser_login
 from tests.conftest import PASSWORD
 from tests.rosters import conftest as roster_fixtures
@@ -17,19 +17,9 @@ from tests.rosters.test_exports import SECTION_9
 finalize, finished = roster_fixtures.finalize, roster_fixtures.finished
 
 
-def _freeze(monkeypatch, moment):
-    import basesys.accounts.views
-    import basesys.certificates.views
-    import basesys.filing.rosters.views
-
-    for module in (basesys.accounts.views, basesys.certificates.views, basesys.filing.rosters.views):
-        monkeypatch.setattr(module, "now_utc", lambda: moment)
-
-
 def test_officer_accepts_downloads_and_the_trainee_sees_recognized_hours(
-    page, tenants, finished, screenshot, monkeypatch, now
+    page, tenants, finished, screenshot, clock
 ):
-    _freeze(monkeypatch, now)
     db.session.commit()
 
     # The base admin sees the roster waiting on the home page and submits it.

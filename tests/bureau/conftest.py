@@ -1,1 +1,1 @@
-from tests.rosters.conftest import clock, finalize, finished  # noqa: F401 -- shared fixtures
+from tests.rosters.conftest import finalize, finished  # noqa: F401 -- shared fixtures

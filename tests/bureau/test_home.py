@@ -4,7 +4,7 @@ from sqlalchemy import event
 
 from basesys.bureau import stats
 from basesys.extensions import db
-from basesys.filing.rosters import deadlines, services
+from basesys.rosters import deadlines, services
 from tests.conftest import at
 
 

@@ -5,7 +5,7 @@ import pytest
 from basesys.certificates.models import Certificate
 from basesys.core.audit import audit
 from basesys.extensions import db
-from basesys.filing.rosters import services
+from basesys.rosters import services
 from tests.conftest import at
 
 

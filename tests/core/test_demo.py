@@ -1,5 +1,5 @@
 from basesys.accounts.models import Trainee, User
-from basesys.demo import load_demo
+from basesys.core.cli import load_demo
 
 
 def test_demo_loads_every_role_with_valid_trainees(db, now, runner):

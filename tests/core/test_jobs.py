@@ -6,7 +6,8 @@ from pathlib import Path
 
 from basesys.certificates.models import Certificate, CourseResult, LedgerEntry
 from basesys.core import jobs
-from basesys.core.jobs import JOBS, JobRun, build_scheduler, run_due_jobs, start_in_process, stop_in_process
+from basesys.core.features import registry
+from basesys.core.jobs import JobRun, build_scheduler, run_due_jobs, start_in_process, stop_in_process
 from tests.conftest import at
 
 
@@ -89,13 +90,12 @@ def test_run_due_jobs_cli(runner, tenants, make_course, enroll, db):
 def test_the_scheduler_has_every_job_with_an_aware_first_run(app):
     scheduler = build_scheduler(app, blocking=False)
     ids = {job.id for job in scheduler.get_jobs()}
-    assert {"heartbeat", "finalize_courses"} <= ids == set(JOBS)
+    assert {"heartbeat", "finalize_courses"} <= ids == set(registry(app).jobs)
 
 
 def test_only_one_process_runs_the_scheduler_in_process(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "INSTANCE_DIR", str(tmp_path))
-    monkeypatch.setattr(jobs, "JOBS", {})  # no job may touch the database from the scheduler thread
-    monkeypatch.setattr(jobs, "_load_feature_jobs", lambda: None)
+    monkeypatch.setattr(registry(app), "jobs", {})  # no job may touch the database from the scheduler thread
     with open(Path(tmp_path) / "scheduler.lock", "w") as holder:  # another process holding the lock
         fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
         assert start_in_process(app) is False

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from basesys.demo import load_demo
+from basesys.core.cli import load_demo
 
 ROLES = ["admin", "officer_zz", "officer_szq", "admin_zz", "admin_jn", "trainee"]
 

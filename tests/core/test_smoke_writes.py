@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from basesys.demo import load_demo
+from basesys.core.cli import load_demo
 
 ROLES = ["admin", "officer_zz", "admin_zz", "trainee"]
 BODIES = [

@@ -55,26 +55,4 @@ def new_course(db, now, tenants):
     return make
 
 
-CLOCKED_MODULES = (
-    "basesys.courses.api",
-    "basesys.courses.views",
-    "basesys.filing.api",
-    "basesys.filing.views",
-    "basesys.filing.pdf",
-)
 
-
-@pytest.fixture
-def clock(monkeypatch, now):
-    """Pins the clock of the course and filing pages and endpoints to `now` (set clock["now"] to move it)."""
-    import importlib
-
-    state = {"now": now}
-    for name in CLOCKED_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-        if hasattr(module, "now_utc"):
-            monkeypatch.setattr(module, "now_utc", lambda: state["now"])
-    return state

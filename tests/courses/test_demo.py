@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from basesys.core.audit import AuditRecord
+from basesys.core.cli import load_demo
 from basesys.core.time import LOCAL_TZ, local_date
 from basesys.courses.models import Enrollment
-from basesys.demo import load_demo
 
 
 def enrolled(db, course):

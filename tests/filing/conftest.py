@@ -1,3 +1,3 @@
 """Filing tests reuse the course helpers."""
 
-from tests.courses.conftest import clock, new_course  # noqa: F401  (fixtures)
+from tests.courses.conftest import new_course  # noqa: F401  (fixtures)

@@ -68,7 +68,7 @@ def test_submit_without_sessions_or_fields_is_422(client, tenants, api_headers, 
 
 def test_late_submission_is_flagged(client, tenants, api_headers, new_course, clock):
     course = new_course(("2025-06-01", "09:00", "12:00"))
-    clock["now"] = at("2025-06-01", "10:00")
+    clock.set(at("2025-06-01", "10:00"))
     assert submit(client, course, api_headers(tenants.admin_a)).json["filing_late"] is True
 
 
@@ -89,9 +89,9 @@ def test_submit_walls(client, tenants, api_headers, new_course, who, status):
 def test_filings_list_of_the_officers_bases(client, tenants, api_headers, new_course, clock):
     first, county = new_course(title="甲"), new_course(base=tenants.base_county, actor=tenants.admin_county)
     other = new_course(base=tenants.base_b, actor=tenants.admin_b)
-    clock["now"] = at("2025-06-01", "08:00")
+    clock.set(at("2025-06-01", "08:00"))
     submit(client, county, api_headers(tenants.admin_county))
-    clock["now"] = at("2025-06-01", "09:00")
+    clock.set(at("2025-06-01", "09:00"))
     submit(client, first, api_headers(tenants.admin_a))
     submit(client, other, api_headers(tenants.admin_b))
     items = client.get("/api/v1/filings?status=submitted", headers=api_headers(tenants.officer_a)).json["items"]

@@ -96,31 +96,4 @@ def finished(tenants, make_course, make_trainee, enroll, finalize):
     return course
 
 
-class Clock:
-    def __init__(self, moment):
-        self.moment = moment
 
-    def __call__(self):
-        return self.moment
-
-    def set(self, moment):
-        self.moment = moment
-
-
-@pytest.fixture
-def clock(monkeypatch, now):
-    """Pages and API read a fixed clock (`clock.set(...)` moves it): tests never read the real one."""
-    import basesys.accounts.views
-    import basesys.filing.rosters.api
-    import basesys.filing.rosters.views
-
-    frozen = Clock(now)
-    for module in (basesys.filing.rosters.api, basesys.filing.rosters.views, basesys.accounts.views):
-        monkeypatch.setattr(module, "now_utc", frozen)
-    try:
-        import basesys.bureau.views
-
-        monkeypatch.setattr(basesys.bureau.views, "now_utc", frozen)
-    except ImportError:
-        pass
-    return frozen

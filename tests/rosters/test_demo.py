@@ -1,7 +1,7 @@
 """The roster demo step: the past course's roster is left submitted for the officer."""
 
-from basesys.filing.rosters import demo
-from basesys.filing.rosters.models import Roster
+from basesys.rosters import demo
+from basesys.rosters.models import Roster
 
 
 def test_demo_submits_the_past_courses_roster(db, finished, tenants, now):
@@ -21,7 +21,7 @@ def test_demo_without_courses_does_nothing(db, now):
 
 
 def test_the_full_demo_leaves_a_roster_waiting_when_the_other_features_are_there(db, now):
-    from basesys.demo import load_demo
+    from basesys.core.cli import load_demo
 
     ctx = load_demo(now)
     db.session.commit()

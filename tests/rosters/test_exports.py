@@ -5,8 +5,8 @@ import io
 
 from openpyxl import load_workbook
 
-from basesys.filing.rosters import exports, services
-from basesys.filing.rosters.rows import HEADER
+from basesys.rosters import exports, services
+from basesys.rosters.rows import HEADER
 from tests.conftest import at
 
 SECTION_9 = [

@@ -9,10 +9,10 @@ import pytest
 
 from basesys.core.audit import AuditRecord
 from basesys.extensions import db
-from basesys.filing.rosters import deadlines, services
-from basesys.filing.rosters.jobs import roster_overdue, roster_reminders
-from basesys.filing.rosters.models import Notification, Roster
-from basesys.filing.rosters.notify import set_notification_email
+from basesys.rosters import deadlines, services
+from basesys.rosters.jobs import roster_overdue, roster_reminders
+from basesys.rosters.models import Notification, Roster
+from basesys.rosters.notify import set_notification_email
 from tests.conftest import at
 from tests.rosters.smtp_sink import SmtpSink
 

@@ -8,9 +8,9 @@ from basesys.certificates.models import LedgerEntry
 from basesys.core.audit import AuditRecord
 from basesys.core.errors import DomainError
 from basesys.core.policy import PolicyOverride
-from basesys.filing.rosters import services
-from basesys.filing.rosters.models import Notification, Roster
-from basesys.filing.rosters.rows import HEADER
+from basesys.rosters import services
+from basesys.rosters.models import Notification, Roster
+from basesys.rosters.rows import HEADER
 from tests.conftest import at
 
 

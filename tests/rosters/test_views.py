@@ -5,8 +5,8 @@ import io
 from openpyxl import load_workbook
 
 from basesys.extensions import db
-from basesys.filing.rosters import deadlines, services
-from basesys.filing.rosters.models import Notification, NotificationEmail, Roster
+from basesys.rosters import deadlines, services
+from basesys.rosters.models import Notification, NotificationEmail, Roster
 from tests.conftest import at
 
 

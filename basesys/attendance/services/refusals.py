@@ -21,12 +21,9 @@ REFUSALS = {
         "这部手机已为其他学员签到，不能再为他人签到（防代签）。请用本人手机扫码。",
         "This phone already checked in another trainee for this session.",
     ),
-    "course_finalized": Refusal(
-        409, "该培训项目已结业核算，考勤不能再更改。", "The course is finalized: attendance can no longer change."
-    ),
     "too_many_codes": Refusal(
         429, "数字签到码输错次数过多，请稍后再试或扫描二维码。", "Too many wrong codes; wait or scan the QR code."
     ),
     "reason_required": Refusal(422, "补签必须填写原因。", "A manual entry needs a reason."),
 }
-register_refusals(REFUSALS)
+register_refusals("attendance", REFUSALS)

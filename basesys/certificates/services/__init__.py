@@ -29,7 +29,7 @@ REFUSALS = {
     ),
     "already_revoked": Refusal(409, "该证书已撤销。", "This certificate is already revoked."),
 }
-register_refusals(REFUSALS)
+register_refusals("certificates", REFUSALS)
 
 __all__ = [
     "REFUSALS",

@@ -1,11 +1,12 @@
-"""Demo data for `flask --app wsgi demo`: a province, two cities, a county, two bases, their
-staff, and 20 trainees with valid ID numbers. Feature packages add theirs via `<feature>.demo.load`.
+"""Demo accounts for `flask --app wsgi demo`: a province, two cities, a county, two bases, their
+staff, and 20 trainees with valid ID numbers. The features above add their data after these
+(each feature's `demo` in its declaration), reading what this one put in `ctx`.
 """
 
 from datetime import date, datetime, timedelta
 
 from basesys.accounts import services as accounts
-from basesys.accounts.models import User
+from basesys.accounts.models import Trainee, User
 from basesys.core.ids import id_check_digit, make_credit_code
 from basesys.extensions import db
 
@@ -45,21 +46,7 @@ def is_empty() -> bool:
     return db.session.scalar(db.select(User.id).limit(1)) is None
 
 
-def load_demo(now: datetime) -> dict:
-    """Everything in one transaction (the caller commits)."""
-    ctx: dict = {"now": now, "password": DEMO_PASSWORD, "logins": []}
-    _load_accounts(ctx, now)
-    from basesys import FEATURES, _feature_module
-
-    for feature in FEATURES:
-        module = _feature_module(feature, "demo")
-        if module is not None and hasattr(module, "load"):
-            module.load(ctx, now)
-    db.session.flush()
-    return ctx
-
-
-def _load_accounts(ctx: dict, now: datetime) -> None:
+def load(ctx: dict, now: datetime) -> None:
     admin = accounts.create_staff_user(
         None, username="admin", password=DEMO_PASSWORD, role="sysadmin", display_name="系统管理员", now=now
     )
@@ -131,6 +118,7 @@ def _load_accounts(ctx: dict, now: datetime) -> None:
             )
         )
     ctx.update(
+        password=DEMO_PASSWORD,
         admin=admin,
         users=users,
         province=province,
@@ -155,8 +143,6 @@ def _load_accounts(ctx: dict, now: datetime) -> None:
 
 def demo_logins() -> list[tuple[str, str]]:
     """Logins of the demo database as loaded (read back so a restart prints them too)."""
-    from basesys.accounts.models import Trainee
-
     logins = [
         ("系统管理员 sysadmin", "admin"),
         ("人社局经办人 (枣庄市)", "officer_zz"),

@@ -15,7 +15,7 @@ from basesys.accounts.models import User
 from basesys.core.errors import ValidationFailed
 from basesys.courses.models import Course
 from basesys.extensions import db
-from basesys.filing.rosters.models import Notification, NotificationEmail
+from basesys.rosters.models import Notification, NotificationEmail
 
 log = logging.getLogger("basesys.rosters")
 

@@ -8,7 +8,7 @@ from flask import Response
 from basesys.accounts.scope import visible_base_ids
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.courses.models import Course
-from basesys.filing.rosters import exports, services
+from basesys.rosters import exports, services
 
 
 def file_response(data: bytes, mimetype: str, filename: str) -> Response:

@@ -11,9 +11,9 @@ from basesys.core.audit import audit
 from basesys.core.time import local_date
 from basesys.courses.models import Course
 from basesys.extensions import db
-from basesys.filing.rosters.models import Roster
-from basesys.filing.rosters.notify import notify_base_admins
-from basesys.filing.rosters.services import open_roster, roster_policy
+from basesys.rosters.models import Roster
+from basesys.rosters.notify import notify_base_admins
+from basesys.rosters.services import open_roster, roster_policy
 
 REMINDABLE = ("pending", "returned")
 

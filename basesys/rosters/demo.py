@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from basesys.filing.rosters import deadlines, services
+from basesys.rosters import deadlines, services
 
 
 def _admin_of(ctx: dict, base_id: int):

@@ -12,8 +12,8 @@ from openpyxl.utils import get_column_letter
 
 from basesys.core.time import local_day_bounds
 from basesys.extensions import db
-from basesys.filing.rosters.models import Roster
-from basesys.filing.rosters.rows import HEADER, HOURS_COLUMN, ID_COLUMN, export_values
+from basesys.rosters.models import Roster
+from basesys.rosters.rows import HEADER, HOURS_COLUMN, ID_COLUMN, export_values
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"

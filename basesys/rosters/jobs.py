@@ -7,13 +7,11 @@ from datetime import datetime
 
 from flask import current_app
 
-from basesys.core.jobs import register_job
 from basesys.extensions import db
-from basesys.filing.rosters import deadlines
-from basesys.filing.rosters.notify import send_pending_emails
+from basesys.rosters import deadlines
+from basesys.rosters.notify import send_pending_emails
 
 
-@register_job("roster_overdue", every_minutes=60)
 def roster_overdue(now: datetime) -> str:
     opened = deadlines.open_finalized_rosters(now)
     marked = deadlines.mark_overdue_rosters(now)
@@ -22,7 +20,6 @@ def roster_overdue(now: datetime) -> str:
     return f"opened {opened}, overdue {marked}, e-mailed {sent}" + (f", e-mail failed {failed}" if failed else "")
 
 
-@register_job("roster_reminders", every_minutes=60)
 def roster_reminders(now: datetime) -> str:
     opened = deadlines.open_finalized_rosters(now)
     reminded = deadlines.remind_due_rosters(now)

@@ -9,8 +9,8 @@ from basesys.accounts.scope import visible_base_ids
 from basesys.core.time import local_date
 from basesys.courses.models import Course
 from basesys.extensions import db
-from basesys.filing.rosters.models import OPEN_STATUSES, Roster
-from basesys.filing.rosters.services import due_date, effective_status
+from basesys.rosters.models import OPEN_STATUSES, Roster
+from basesys.rosters.services import due_date, effective_status
 
 
 @dataclass

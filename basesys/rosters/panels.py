@@ -5,17 +5,15 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_
 
-from basesys.core.home import home_panel
 from basesys.core.policy import policy_for_base
 from basesys.core.time import local_date
 from basesys.courses.models import Course, CourseSession
 from basesys.extensions import db
-from basesys.filing.rosters.models import OPEN_STATUSES, Roster
-from basesys.filing.rosters.notify import unread_notifications
-from basesys.filing.rosters.services import effective_status
+from basesys.rosters.models import OPEN_STATUSES, Roster
+from basesys.rosters.notify import unread_notifications
+from basesys.rosters.services import effective_status
 
 
-@home_panel("base_admin", "bureau_officer", order=5)
 def notifications_panel(user, now: datetime):
     items = unread_notifications(user)
     if not items:
@@ -99,7 +97,6 @@ def courses_needing_action(base, now: datetime) -> list[ActionItem]:
     return items
 
 
-@home_panel("base_admin", order=10)
 def base_actions_panel(user, now: datetime):
     if user.base is None:
         return None

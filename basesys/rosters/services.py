@@ -13,9 +13,9 @@ from basesys.core.policy import Policy, policy_for_base
 from basesys.core.time import local_date
 from basesys.courses.models import Course
 from basesys.extensions import db
-from basesys.filing.rosters.models import OPEN_STATUSES, Roster
-from basesys.filing.rosters.notify import notify_base_admins
-from basesys.filing.rosters.rows import live_rows
+from basesys.rosters.models import OPEN_STATUSES, Roster
+from basesys.rosters.notify import notify_base_admins
+from basesys.rosters.rows import live_rows
 
 REFUSALS = {
     "course_not_finalized": Refusal(
@@ -32,9 +32,8 @@ REFUSALS = {
     "roster_not_submitted": Refusal(
         409, "该学员名单当前不是待审核状态，不能审核。", "This roster is not waiting for a decision."
     ),
-    "comment_required": Refusal(422, "退回时必须填写审核意见。", "A comment is required when returning."),
 }
-register_refusals(REFUSALS)
+register_refusals("rosters", REFUSALS)
 
 DECISIONS = ("accept", "return")
 

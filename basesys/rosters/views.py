@@ -11,9 +11,9 @@ from basesys.core.time import now_utc
 from basesys.core.web import nav_url, roles_required
 from basesys.courses.access import get_course_for
 from basesys.extensions import db
-from basesys.filing.rosters import downloads, panels, queries, services  # noqa: F401 -- panels register themselves
-from basesys.filing.rosters.forms import DecisionForm, EmailForm, ExportForm, RosterFilterForm, SubmitRosterForm
-from basesys.filing.rosters.notify import mark_read, notification_email, set_notification_email
+from basesys.rosters import downloads, panels, queries, services  # noqa: F401 -- panels register themselves
+from basesys.rosters.forms import DecisionForm, EmailForm, ExportForm, RosterFilterForm, SubmitRosterForm
+from basesys.rosters.notify import mark_read, notification_email, set_notification_email
 
 bp = Blueprint("rosters", __name__)
 

@@ -3,9 +3,9 @@
 from basesys.core.api import api_blueprint, api_endpoint
 from basesys.core.time import iso, now_utc
 from basesys.courses.access import get_course_for
-from basesys.filing.rosters import downloads, services
-from basesys.filing.rosters.queries import list_rosters
-from basesys.filing.rosters.schemas import AcceptedRange, RosterDecision, RosterListQuery
+from basesys.rosters import downloads, services
+from basesys.rosters.queries import list_rosters
+from basesys.rosters.schemas import AcceptedRange, RosterDecision, RosterListQuery
 
 bp = api_blueprint("rosters_api", __name__)
 

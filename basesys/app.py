@@ -1,0 +1,53 @@
+"""The application factory: settings, extensions, then every feature's declaration, bottom-up.
+
+FEATURES is the layer order of the import-linter contract (pyproject.toml): each feature may import
+only those listed before it (attendance and filing are siblings and never import each other).
+"""
+
+import logging
+
+from flask import Flask, request
+from flask_babel import get_locale
+
+from basesys.accounts.feature import FEATURE as ACCOUNTS
+from basesys.attendance.feature import FEATURE as ATTENDANCE
+from basesys.bureau.feature import FEATURE as BUREAU
+from basesys.certificates.feature import FEATURE as CERTIFICATES
+from basesys.config import ROOT, load_config
+from basesys.core.database import configure_engine
+from basesys.core.feature import FEATURE as CORE
+from basesys.core.features import register_features
+from basesys.courses.feature import FEATURE as COURSES
+from basesys.extensions import babel, csrf, db, migrate
+from basesys.filing.feature import FEATURE as FILING
+from basesys.rosters.feature import FEATURE as ROSTERS
+
+FEATURES = (CORE, ACCOUNTS, COURSES, FILING, ATTENDANCE, CERTIFICATES, ROSTERS, BUREAU)
+
+
+def select_locale() -> str:
+    lang = request.cookies.get("lang") if request else None
+    return lang if lang in ("zh", "en") else "zh"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    settings = load_config(config)
+    app = Flask(
+        "basesys",
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=settings["INSTANCE_DIR"],
+    )
+    app.config.update(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+    csrf.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+    register_features(app, FEATURES)
+    return app

@@ -1,0 +1,17 @@
+"""The bureau's workspace: its home figures, course and certificate lists, the audit log (DOMAIN.md §12, §14)."""
+
+from flask_babel import lazy_gettext as _l
+
+from basesys.bureau import panels, views
+from basesys.core.features import Feature, NavEntry, Panel
+
+FEATURE = Feature(
+    name="bureau",
+    blueprints=(views.bp,),
+    nav=(
+        NavEntry("bureau.courses", _l("Courses"), ("bureau_officer",), order=20),
+        NavEntry("bureau.certificates", _l("Certificates"), ("bureau_officer",), order=40),
+        NavEntry("bureau.audit_log", _l("Audit log"), ("bureau_officer", "sysadmin"), order=50),
+    ),
+    panels=(Panel(panels.bureau_home, ("bureau_officer",), order=10),),
+)

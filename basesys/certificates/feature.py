@@ -1,0 +1,21 @@
+"""Certificates: finalisation, the hours ledger, signed certificates and their verification (DOMAIN.md §8)."""
+
+from flask_babel import lazy_gettext as _l
+
+from basesys.certificates import api, cli, demo, jobs, panels, views
+from basesys.certificates.services import REFUSALS
+from basesys.core.features import Feature, Job, NavEntry, Panel
+
+FEATURE = Feature(
+    name="certificates",
+    blueprints=(views.bp, api.bp),
+    nav=(
+        NavEntry("certificates.my_hours", _l("My hours"), ("trainee",), order=20),
+        NavEntry("certificates.my_certificates", _l("My certificates"), ("trainee",), order=30),
+    ),
+    panels=(Panel(panels.hours_progress, ("trainee",), order=30),),
+    jobs=(Job("finalize_courses", 5, jobs.finalize_due_courses),),
+    commands=cli.COMMANDS,
+    demo=demo.load,
+    refusals=REFUSALS,
+)

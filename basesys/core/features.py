@@ -1,0 +1,117 @@
+"""Features declare themselves; the factory registers the declarations in layer order.
+
+A feature package has a `feature.py` holding one `Feature`: its blueprints, nav entries, home
+panels, scheduled jobs, CLI commands, demo data, refusals and anything else it binds to the app
+(`init`). `basesys.FEATURES` lists them bottom-up; `register_features(app, FEATURES)` is the one
+loop. Nothing is registered as a side effect of an import: the registries live on the app
+(`app.extensions["basesys"]`), so two apps in one process (tests) never share one.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import click
+from flask import Blueprint, Flask, current_app
+
+from basesys.core.errors import Refusal, register_refusals
+
+EXTENSION = "basesys"
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the top bar for some roles; `label` is an English msgid (lazy-translated)."""
+
+    endpoint: str
+    label: object
+    roles: tuple[str, ...]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A home-page panel: `func(user, now) -> {"template": ..., **context} | None`."""
+
+    func: Callable
+    roles: tuple[str, ...]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job: `func(now) -> str | None`, idempotent, run every `every_minutes`."""
+
+    name: str
+    every_minutes: int
+    func: Callable[[datetime], str | None]
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    blueprints: tuple[Blueprint, ...] = ()
+    nav: tuple[NavEntry, ...] = ()
+    panels: tuple[Panel, ...] = ()
+    jobs: tuple[Job, ...] = ()
+    commands: tuple[click.Command, ...] = ()
+    # demo(ctx, now): adds this feature's demo data, after the features below it (one transaction).
+    demo: Callable[[dict, datetime], None] | None = None
+    refusals: Mapping[str, Refusal] = field(default_factory=dict)
+    template_filters: Mapping[str, Callable] = field(default_factory=dict)
+    init: Callable[[Flask], None] | None = None  # anything else the feature binds to the app
+
+
+@dataclass
+class Registry:
+    """What the registered features contributed, in registration (layer) order."""
+
+    features: list[Feature] = field(default_factory=list)
+    nav: list[NavEntry] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
+    jobs: dict[str, Job] = field(default_factory=dict)
+    services: dict[str, object] = field(default_factory=dict)
+
+    def nav_for(self, role: str) -> list[NavEntry]:
+        return sorted((e for e in self.nav if role in e.roles), key=lambda e: e.order)
+
+    def panels_for(self, role: str) -> list[Panel]:
+        return sorted((p for p in self.panels if role in p.roles), key=lambda p: p.order)
+
+    def demos(self) -> list[tuple[str, Callable]]:
+        return [(f.name, f.demo) for f in self.features if f.demo is not None]
+
+
+def register_features(app: Flask, features: Iterable[Feature]) -> Registry:
+    registry = app.extensions.setdefault(EXTENSION, Registry())
+    for feature in features:
+        register_refusals(feature.name, feature.refusals)
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
+        for command in feature.commands:
+            app.cli.add_command(command)
+        app.jinja_env.filters.update(feature.template_filters)
+        registry.nav.extend(feature.nav)
+        registry.panels.extend(feature.panels)
+        for job in feature.jobs:
+            if job.name in registry.jobs:
+                raise RuntimeError(f"job {job.name!r} is declared twice")
+            registry.jobs[job.name] = job
+        if feature.init is not None:
+            feature.init(app)
+        registry.features.append(feature)
+    return registry
+
+
+def registry(app: Flask | None = None) -> Registry:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def provide(app: Flask, name: str, implementation: object) -> None:
+    """A higher feature supplies what a lower layer needs but may not import (e.g. accounts gives
+    core the function that turns a bearer token into a user)."""
+    app.extensions.setdefault(EXTENSION, Registry()).services[name] = implementation
+
+
+def provided(name: str):
+    return registry().services[name]
