@@ -68,3 +68,12 @@ def audit(
     )
     db.session.add(record)
     return record
+
+
+def history_of(object_type: str, object_id: int, *, actions: tuple[str, ...] | None = None) -> list[AuditRecord]:
+    """The audit records of one object, oldest first: what every review page shows as its history
+    (who submitted, approved or returned it, when, why). The log is the one record of these steps."""
+    query = db.select(AuditRecord).where(AuditRecord.object_type == object_type, AuditRecord.object_id == object_id)
+    if actions:
+        query = query.where(AuditRecord.action.in_(actions))
+    return list(db.session.scalars(query.order_by(AuditRecord.at, AuditRecord.id)))

@@ -31,11 +31,16 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class Panel:
-    """A home-page panel: `func(user, now) -> {"template": ..., **context} | None`."""
+    """A section a feature adds to a page of a lower one, for some roles.
+
+    slot "home": `func(user, now)`; slot "course" (the course page): `func(user, now, course)`.
+    Either returns `{"template": ..., **context}`, or None when it has nothing to show.
+    """
 
     func: Callable
     roles: tuple[str, ...]
     order: int = 50
+    slot: str = "home"
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,8 @@ class Registry:
     def nav_for(self, role: str) -> list[NavEntry]:
         return sorted((e for e in self.nav if role in e.roles), key=lambda e: e.order)
 
-    def panels_for(self, role: str) -> list[Panel]:
-        return sorted((p for p in self.panels if role in p.roles), key=lambda p: p.order)
+    def panels_for(self, role: str, slot: str = "home") -> list[Panel]:
+        return sorted((p for p in self.panels if role in p.roles and p.slot == slot), key=lambda p: p.order)
 
     def demos(self) -> list[tuple[str, Callable]]:
         return [(f.name, f.demo) for f in self.features if f.demo is not None]

@@ -7,10 +7,11 @@ A panel is `Panel(func, roles, order)` in a feature's declaration; `func(user, n
 from basesys.core.features import registry
 
 
-def panels_for(user, now) -> list[dict]:
+def panels_for(user, now, slot: str = "home", *args) -> list[dict]:
+    """The panels of `slot` for the user's role that have something to show (args: the page's object)."""
     out = []
-    for panel in registry().panels_for(user.role):
-        shown = panel.func(user, now)
+    for panel in registry().panels_for(user.role, slot):
+        shown = panel.func(user, now, *args)
         if shown:
             out.append(shown)
     return out
