@@ -77,3 +77,12 @@ def trainee_of(user: User) -> Trainee | None:
     if user.role != "trainee":
         return None
     return db.session.scalar(db.select(Trainee).where(Trainee.user_id == user.id))
+
+
+def bases_in_scope(user: User) -> list[Base]:
+    """The bases a user may see, by name (for the filters of the lists)."""
+    query = db.select(Base).order_by(Base.name)
+    bases = visible_base_ids(user)
+    if bases is not None:
+        query = query.where(Base.id.in_(bases or {-1}))
+    return list(db.session.scalars(query))

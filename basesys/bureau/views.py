@@ -4,11 +4,11 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from basesys.accounts.scope import bases_in_scope
 from basesys.bureau import lists, panels  # noqa: F401 -- the home panel registers itself
 from basesys.bureau.forms import ListFilterForm
 from basesys.core.time import now_utc
 from basesys.core.web import roles_required
-from basesys.rosters.queries import bases_in_scope
 
 bp = Blueprint("bureau", __name__)
 

@@ -79,17 +79,6 @@ def base_roster_items(base_id: int, now: datetime) -> list[RosterItem]:
     return items
 
 
-def bases_in_scope(user) -> list:
-    """The bases a user may see, by name (for the filters of the lists)."""
-    from basesys.accounts.models import Base
-
-    query = db.select(Base).order_by(Base.name)
-    bases = visible_base_ids(user)
-    if bases is not None:
-        query = query.where(Base.id.in_(bases or {-1}))
-    return db.session.scalars(query).all()
-
-
 def roster_history(roster: Roster | None) -> list:
     """The audit records of a roster, oldest first (who submitted, accepted or returned it, when, why)."""
     from basesys.core.audit import AuditRecord

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from basesys.accounts.scope import bases_in_scope
 from basesys.core.errors import DomainError
 from basesys.core.forms import show_refusal
 from basesys.core.time import now_utc
@@ -29,7 +30,7 @@ def _page_number() -> int:
 @roles_required("bureau_officer", "sysadmin")
 def inbox():
     form = RosterFilterForm(request.args)
-    form.base.choices = [("", _("All bases"))] + [(b.id, b.name) for b in queries.bases_in_scope(current_user)]
+    form.base.choices = [("", _("All bases"))] + [(b.id, b.name) for b in bases_in_scope(current_user)]
     if not request.args:
         form.status.data = "submitted"  # what waits for the officer
     form.validate()
