@@ -104,9 +104,9 @@ def db(app):
     The test thread reads with deferred transactions (WAL readers never block), so a lazy load in
     a test cannot hold SQLite's write lock while a live-server request wants to write.
     """
-    from basesys.core.database import mark_read_only
+    from basesys.core.database import lock_at_begin
 
-    mark_read_only(True)
+    lock_at_begin(False)
     with app.app_context():
         yield _db
         wipe_database()

@@ -10,7 +10,7 @@ transaction. Figures in bench/README.md.
 
 from flask import Blueprint, request
 
-from basesys.core.database import mark_read_only
+from basesys.core.database import lock_at_begin
 from basesys.extensions import db
 
 
@@ -21,16 +21,16 @@ def reads_first(bp: Blueprint, *endpoints: str) -> None:
     @bp.before_request
     def _reads_first():
         if request.endpoint in names:
-            mark_read_only(True)
+            lock_at_begin(False)
 
 
 def begin_writes() -> None:
     """End the read transaction (nothing was written in it) so the writes hold SQLite's lock briefly."""
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.rollback()
-        mark_read_only(False)
+        lock_at_begin(True)
 
 
 def end_writes() -> None:
     """After the commit, what is still read (rendering the answer) goes back to deferred transactions."""
-    mark_read_only(True)
+    lock_at_begin(False)

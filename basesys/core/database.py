@@ -3,18 +3,20 @@
 A deferred SQLite transaction that reads and then writes fails at once with "database is locked"
 when another writer got there first (the busy timeout does not cover that upgrade), so every
 transaction that may write starts with BEGIN IMMEDIATE. Reads (GET pages) keep deferred BEGIN,
-which in WAL mode never waits for writers.
+which in WAL mode never waits for writers. (`lock_at_begin(False)` only defers the lock: a
+deferred transaction may still write, taking the lock at its first write.)
 """
 
 import contextvars
 
 from sqlalchemy import event
 
-_read_only = contextvars.ContextVar("basesys_read_only", default=False)
+_lock_at_begin = contextvars.ContextVar("basesys_lock_at_begin", default=True)
 
 
-def mark_read_only(value: bool) -> None:
-    _read_only.set(value)
+def lock_at_begin(value: bool) -> None:
+    """Whether this context's next SQLite transactions take the write lock at BEGIN (IMMEDIATE)."""
+    _lock_at_begin.set(value)
 
 
 def configure_engine(engine) -> None:
@@ -33,4 +35,4 @@ def configure_engine(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _lock_at_begin.get() else "BEGIN")

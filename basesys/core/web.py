@@ -6,7 +6,7 @@ from flask import Blueprint, abort, make_response, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
-from basesys.core.database import mark_read_only
+from basesys.core.database import lock_at_begin
 from basesys.core.features import registry
 from basesys.core.ids import mask_id_number
 from basesys.core.time import hhmm, iso, local_date, to_local
@@ -70,7 +70,7 @@ def init_app(app) -> None:
     @app.before_request
     def _transaction_mode():
         # GET pages read; everything else may write and starts with BEGIN IMMEDIATE on SQLite.
-        mark_read_only(request.method in ("GET", "HEAD", "OPTIONS"))
+        lock_at_begin(request.method not in ("GET", "HEAD", "OPTIONS"))
 
     @app.after_request
     def _security_headers(response):

@@ -1,6 +1,7 @@
 """Courses (培训项目) of a base, their sessions (课次) and enrolments (DOMAIN.md §3–§5)."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,7 +15,23 @@ CATEGORIES = {"public": "公需科目", "professional": "专业科目"}
 KINDS = {"course": "培训班", "advanced_seminar": "高级研修项目", "lecture": "专题讲座", "exchange": "学术交流"}
 DELIVERIES = {"offline": "线下", "online": "线上", "blended": "线上线下结合"}
 ATTENDANCE_MODES = {"in_out": "签到+签退", "in_only": "仅签到"}
-FILING_STATUSES = {"draft": "草稿", "submitted": "待审核", "approved": "已备案", "returned": "已退回"}
+
+
+class FilingStatus(StrEnum):
+    """DOMAIN §4: draft → submitted → approved | returned; returned → (edit) → submitted."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+FILING_STATUSES = {
+    FilingStatus.DRAFT: "草稿",
+    FilingStatus.SUBMITTED: "待审核",
+    FilingStatus.APPROVED: "已备案",
+    FilingStatus.RETURNED: "已退回",
+}
 
 
 class Course(db.Model):
@@ -75,7 +92,7 @@ class Course(db.Model):
 
     @property
     def is_approved(self) -> bool:
-        return self.filing_status == "approved"
+        return self.filing_status == FilingStatus.APPROVED
 
     @property
     def finalized(self) -> bool:

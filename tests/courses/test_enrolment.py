@@ -181,10 +181,10 @@ def test_simultaneous_last_place_enrolments_admit_one(app, db, now, tenants, mak
     barrier, outcomes = threading.Barrier(len(ids)), []
 
     def run(trainee_id):
-        from basesys.core.database import mark_read_only
+        from basesys.core.database import lock_at_begin
 
         with app.app_context():
-            mark_read_only(False)
+            lock_at_begin(True)
             try:
                 barrier.wait()
                 trainee = db.session.get(TraineeModel, trainee_id)

@@ -302,10 +302,10 @@ def test_concurrent_approvals_never_share_a_number(app, db, new_course, tenants,
 
     def run(course_id):
         from basesys.accounts.models import User
-        from basesys.core.database import mark_read_only
+        from basesys.core.database import lock_at_begin
 
         with app.app_context():
-            mark_read_only(False)
+            lock_at_begin(True)
             try:
                 barrier.wait()
                 course = db.session.get(Course, course_id)
