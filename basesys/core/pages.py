@@ -71,7 +71,8 @@ def page(
     """Declare a page. `roles=None` means any logged-in user; `public=True` needs no login.
 
     `load(user, **path)` → the object the view acts on (NotFound outside scope). The view is called
-    as `view(ctx, obj)` with a loader, else `view(ctx, **path)`. `invalid(ctx, obj)` (or
+    as `view(ctx, obj)` with a loader, else `view(ctx, **path)`. `form` is a form class or a factory
+    `form(ctx, obj)` (choices that depend on the object are set before validation). `invalid(ctx, obj)` (or
     `invalid(ctx)`) renders the form again; it is required with `form`.
     """
     if form is not None and invalid is None:
@@ -90,7 +91,8 @@ def page(
             kwargs = path if load is None else {}
             ctx.values = path
             if form is not None:
-                ctx.form = form()
+                # A form class, or a factory `form(ctx, obj)` for choices that depend on the object.
+                ctx.form = form() if isinstance(form, type) else form(*args)
                 if request.method == "POST" and not ctx.form.validate_on_submit():
                     return _rendered(invalid(*args), 422)
             try:
