@@ -210,3 +210,17 @@ def test_trainee_types_the_numeric_code(client, running_course, tenants, clock, 
 def test_code_page_is_for_trainees(client, tenants, login):
     login(tenants.admin_a)
     assert client.get("/attendance/code").status_code == 403
+
+
+def test_manual_entry_refuses_a_trainee_not_enrolled_in_the_course(client, running_course, tenants, clock, login, db):
+    login(tenants.admin_a)
+    data = {
+        "session_id": running_course.sessions[0].id,
+        "trainee_id": tenants.other_trainee.id,
+        "purpose": "in",
+        "at": "2025-06-02T08:58",
+        "reason": "手机没电",
+    }
+    response = client.post(f"/attendance/courses/{running_course.id}/manual", data=data)
+    assert response.status_code == 422 and "选项无效" in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Attendance)) == 0
