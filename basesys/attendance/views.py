@@ -60,7 +60,7 @@ def scan_submit(ctx, token: str):
 
 
 def _person(ctx):
-    """The logged-in user itself, not Flask-Login's proxy (the scan's statement reads its id)."""
+    """The logged-in User itself, not Flask-Login's proxy: the scan picks its statement by the type."""
     return ctx.user._get_current_object()
 
 
