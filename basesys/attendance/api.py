@@ -4,10 +4,11 @@ from flask import request
 
 from basesys.accounts.models import Trainee
 from basesys.attendance import services
+from basesys.attendance.models import ScanVia
 from basesys.attendance.schemas import ManualEntry, QrQuery, ScanRequest
-from basesys.attendance.transactions import begin_writes, reads_first
+from basesys.attendance.transactions import perform_scan, reads_first
 from basesys.core.api import api_blueprint, api_endpoint
-from basesys.core.errors import DomainError, NotFound
+from basesys.core.errors import NotFound
 from basesys.core.time import iso, now_utc
 from basesys.courses.access import get_course_for
 from basesys.courses.models import CourseSession
@@ -66,21 +67,18 @@ def session_qr(actor, session_id: int, query: QrQuery):
     },
 )
 def scan(actor, body: ScanRequest):
-    plan = services.plan_scan(
+    outcome = perform_scan(
         actor,
         token=body.token or None,
         session_id=body.session_id,
         code=body.code,
         device_id=request.headers.get("X-Device-Id"),
         now=now_utc(),
-        via="api",
+        via=ScanVia.API,
     )
-    begin_writes()  # SQLite: the write lock only around the INSERT (attendance/transactions.py)
-    try:
-        result = services.carry_out(plan)
-    except DomainError:
-        db.session.commit()  # keep the logged refusal; the scan itself changed nothing
-        raise
+    if outcome.refusal is not None:
+        raise outcome.refusal  # logged and committed by perform_scan; answered as API.md's error body
+    result = outcome.result
     return {"result": result.result, "at": iso(result.at), "session_id": result.session_id, "purpose": result.purpose}
 
 
@@ -112,12 +110,12 @@ def manual_entry(actor, session_id: int, body: ManualEntry):
     course_session = get_session_for(actor, session_id, ("base_admin",))
     trainee = db.session.scalar(db.select(Trainee).where(Trainee.id_number == body.id_number.upper()))
     row = services.record_manual(
+        actor,
         course_session,
         trainee,
         purpose=body.purpose,
         at=body.at,
         reason=body.reason,
-        actor=actor,
         now=now_utc(),
         policy=services.course_policy(course_session.course),
     )

@@ -1,16 +1,15 @@
 """Demo attendance: realistic scans for the past and today's courses, a 补签 and a refused scan.
 
-Everything goes through the real services (scan with real tokens at the scan's instant, record_manual),
-so the pages show what production would.
+Everything goes through the real services (a scan with the code the projector showed at its
+instant, record_manual), so the pages show what production would.
 """
 
 import contextlib
 from datetime import datetime, timedelta
 
-from flask import current_app
-
 from basesys.accounts.models import Trainee, User
-from basesys.attendance import codes, services
+from basesys.attendance import services
+from basesys.attendance.models import Purpose
 from basesys.core.errors import DomainError
 from basesys.courses.models import Course, Enrollment
 from basesys.extensions import db
@@ -40,8 +39,7 @@ def _admin_of(course: Course) -> User | None:
 
 
 def _scan(trainee, course_session, purpose, moment, policy, device=None):
-    step = codes.current_step(moment, policy.qr_period_seconds)
-    token = codes.make_token(current_app.config["SECRET_KEY"], course_session.id, purpose, step)
+    token = services.issue_code(course_session, purpose, now=moment, policy=policy).token  # the projector's code then
     try:
         return services.scan(trainee, token=token, device_id=device or f"demo-phone-{trainee.id}", now=moment)
     except DomainError:
@@ -60,23 +58,23 @@ def _past_course(course: Course, now: datetime) -> None:
             arrive = course_session.starts_at - timedelta(minutes=(i * 7 + n * 3) % 25)
             if i == 2 and n == 0:
                 arrive = course_session.starts_at + timedelta(minutes=50)  # late: pro rata credit
-            _scan(trainee, course_session, "in", arrive, policy)
+            _scan(trainee, course_session, Purpose.IN, arrive, policy)
             if i == 1 and n == 0:
                 continue  # forgot to check out: the admin fixes it below
             leave = course_session.ends_at + timedelta(minutes=(i * 3 + n) % 12)
-            _scan(trainee, course_session, "out", leave, policy)
+            _scan(trainee, course_session, Purpose.OUT, leave, policy)
     first, last = course.sessions[0], course.sessions[-1]
     if len(trainees) > 3:  # trainee 0's phone tries to check in the absent trainee 3 too (防代签)
-        _scan(trainees[3], last, "in", last.starts_at, policy, device=f"demo-phone-{trainees[0].id}")
+        _scan(trainees[3], last, Purpose.IN, last.starts_at, policy, device=f"demo-phone-{trainees[0].id}")
     admin = _admin_of(course)
     if len(trainees) > 1 and admin is not None:
         services.record_manual(
+            admin,
             first,
             trainees[1],
-            purpose="out",
+            purpose=Purpose.OUT,
             at=first.ends_at,
             reason="手机没电未能扫码签退，经班主任核实全程在场",
-            actor=admin,
             now=min(now, first.ends_at + timedelta(hours=1)),
             policy=policy,
         )
@@ -94,9 +92,9 @@ def _running_course(course: Course, now: datetime) -> None:
     for i, trainee in enumerate(arrivals):
         moment = min(now, course_session.starts_at - timedelta(minutes=20) + timedelta(minutes=i * 2))
         if moment >= opens:
-            _scan(trainee, course_session, "in", moment, policy)
+            _scan(trainee, course_session, Purpose.IN, moment, policy)
     late = trainees[-1]
-    old_step = codes.current_step(now, policy.qr_period_seconds) - 5
-    stale = codes.make_token(current_app.config["SECRET_KEY"], course_session.id, "in", old_step)
+    five_codes_ago = now - timedelta(seconds=5 * policy.qr_period_seconds)
+    stale = services.issue_code(course_session, Purpose.IN, now=five_codes_ago, policy=policy).token
     with contextlib.suppress(DomainError):  # token_expired, logged for the admin
         services.scan(late, token=stale, device_id=f"demo-phone-{late.id}", now=now)

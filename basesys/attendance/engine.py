@@ -88,41 +88,41 @@ def _n(value: float) -> str:
     return f"{value:g}"
 
 
-def checkin_window(session: SessionSpec, mode: str, policy: Policy) -> tuple[datetime, datetime]:
+def checkin_window(spec: SessionSpec, mode: str, policy: Policy) -> tuple[datetime, datetime]:
     """§6: opens before the start; closes at the end (in_out) or shortly after the start (in_only)."""
-    opens = session.starts_at - timedelta(minutes=policy.checkin_opens_minutes_before)
+    opens = spec.starts_at - timedelta(minutes=policy.checkin_opens_minutes_before)
     if mode == "in_only":
-        return opens, session.starts_at + timedelta(minutes=policy.in_only_closes_minutes_after_start)
-    return opens, session.ends_at
+        return opens, spec.starts_at + timedelta(minutes=policy.in_only_closes_minutes_after_start)
+    return opens, spec.ends_at
 
 
-def checkout_window(session: SessionSpec, policy: Policy) -> tuple[datetime, datetime]:
+def checkout_window(spec: SessionSpec, policy: Policy) -> tuple[datetime, datetime]:
     """§6: check-out is open from the start until shortly after the end."""
-    return session.starts_at, session.ends_at + timedelta(minutes=policy.checkout_closes_minutes_after_end)
+    return spec.starts_at, spec.ends_at + timedelta(minutes=policy.checkout_closes_minutes_after_end)
 
 
-def session_raw_credit(session: SessionSpec, presence: Presence | None, mode: str, policy: Policy) -> tuple[float, str]:
+def session_raw_credit(spec: SessionSpec, presence: Presence | None, mode: str, policy: Policy) -> tuple[float, str]:
     """Hours one session earns before any daily rule, and why."""
     check_in = presence.check_in if presence else None
     check_out = presence.check_out if presence else None
     if check_in is None:
         return 0.0, "未签到 → 0"
     if mode == "in_only":
-        opens, closes = checkin_window(session, mode, policy)
+        opens, closes = checkin_window(spec, mode, policy)
         if not opens <= check_in <= closes:
             return 0.0, f"{hhmm(check_in)} 签到，不在签到时间内 → 0"
-        return float(session.credit_hours), f"{hhmm(check_in)} 签到 → {_h(session.credit_hours)}"
+        return float(spec.credit_hours), f"{hhmm(check_in)} 签到 → {_h(spec.credit_hours)}"
     if check_out is None:
         return 0.0, f"{hhmm(check_in)} 签到，未签退 → 0"
-    begin, end = max(check_in, session.starts_at), min(check_out, session.ends_at)
-    duration = (session.ends_at - session.starts_at).total_seconds() / 60
+    begin, end = max(check_in, spec.starts_at), min(check_out, spec.ends_at)
+    duration = (spec.ends_at - spec.starts_at).total_seconds() / 60
     presence_minutes = (end - begin).total_seconds() / 60
     if presence_minutes <= 0:
         return 0.0, f"{hhmm(check_in)}–{hhmm(check_out)} 不在课时内 → 0"
     if presence_minutes + EPSILON >= duration - policy.full_credit_grace_minutes:
-        hours = float(session.credit_hours)
+        hours = float(spec.credit_hours)
     else:
-        hours = floor_to_half(session.credit_hours * presence_minutes / duration)
+        hours = floor_to_half(spec.credit_hours * presence_minutes / duration)
     return hours, f"{hhmm(begin)}–{hhmm(end)} → {_h(hours)}"
 
 

@@ -7,10 +7,14 @@ from wtforms.validators import InputRequired, Length
 
 
 class ManualEntryForm(FlaskForm):
-    """补签: the reason is checked by the service (the same refusal as the API)."""
+    """补签: the reason is checked by the service (the same refusal as the API).
 
-    session_id = SelectField(_l("Session"), coerce=int, validators=[InputRequired()])
-    trainee_id = SelectField(_l("Trainee"), coerce=int, validators=[InputRequired()])
+    The session and trainee lists depend on the course, which the page loads after building the
+    form: the page checks the choice against the course (views.py `_chosen`).
+    """
+
+    session_id = SelectField(_l("Session"), coerce=int, choices=[], validate_choice=False, validators=[InputRequired()])
+    trainee_id = SelectField(_l("Trainee"), coerce=int, choices=[], validate_choice=False, validators=[InputRequired()])
     purpose = SelectField(_l("Entry"), choices=[("in", _l("Check-in")), ("out", _l("Check-out"))])
     at = DateTimeLocalField(_l("Time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=500)])

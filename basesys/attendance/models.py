@@ -1,6 +1,7 @@
 """Attendance rows, refused scans and the hours finalized per trainee and date (DOMAIN.md §6–§7)."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +12,31 @@ from basesys.core.time import UTCDateTime
 from basesys.courses.models import CourseSession
 from basesys.extensions import db
 
-PURPOSES = {"in": "签到", "out": "签退"}
+
+class Purpose(StrEnum):
+    """What a scan or a 补签 records (§6): the check-in or the check-out."""
+
+    IN = "in"
+    OUT = "out"
+
+
+PURPOSES = {Purpose.IN: "签到", Purpose.OUT: "签退"}
+
+
+class ScanVia(StrEnum):
+    """How a scan reached the server (ScanRefusal.via): the scan page, the API or the typed code."""
+
+    WEB = "web"
+    API = "api"
+    CODE = "code"
+
+
+class ScanAnswer(StrEnum):
+    """A scan's normal outcomes (§6); a repeated check-in is an answer, not a refusal."""
+
+    CHECKED_IN = "checked_in"
+    CHECKED_OUT = "checked_out"
+    ALREADY_CHECKED_IN = "already_checked_in"
 
 
 class Attendance(db.Model):
@@ -59,12 +84,12 @@ class ScanRefusal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("course_session.id", ondelete="CASCADE"), nullable=False)
     trainee_id: Mapped[int | None] = mapped_column(ForeignKey("trainee.id"))
-    purpose: Mapped[str] = mapped_column(String(3), nullable=False, default="in")
+    purpose: Mapped[str] = mapped_column(String(3), nullable=False, default=Purpose.IN)
     code: Mapped[str] = mapped_column(String(40), nullable=False)
     device_id: Mapped[str | None] = mapped_column(String(64))
     # device_already_used: the trainee already checked in from that phone.
     other_trainee_id: Mapped[int | None] = mapped_column(ForeignKey("trainee.id"))
-    via: Mapped[str] = mapped_column(String(8), nullable=False, default="web")  # web / api / code
+    via: Mapped[str] = mapped_column(String(8), nullable=False, default=ScanVia.WEB)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     course_session: Mapped[CourseSession] = relationship()

@@ -47,6 +47,3 @@ def running_course(make_course, tenants, enroll):
     course = make_course(base=tenants.base_a, sessions=[(at("2025-06-02", "09:00"), at("2025-06-02", "12:00"))])
     enroll(course, tenants.trainee)
     return course
-
-
-

@@ -3,7 +3,7 @@
 from datetime import date
 
 from basesys.attendance import services
-from basesys.core.policy import DEFAULT_POLICY
+from basesys.core.policy import DEFAULT_POLICY, PolicyOverride
 from tests.conftest import at
 
 
@@ -68,3 +68,12 @@ def test_course_attendance_lists_every_enrolled_trainee(make_course, tenants, en
     assert lines["李四"].credit.credited_hours == 4.0 and lines["李四"].credit.completed
     assert lines["王五"].credit.credited_hours == 0 and "未签退" in lines["王五"].credit.sessions[0].explanation
     assert lines["赵六"].rows == {} and not lines["赵六"].credit.completed
+
+
+def test_course_policy_is_that_of_the_course_year(db, make_course, tenants):
+    db.session.add(PolicyOverride(bureau_id=tenants.city_a.id, year=2026, values={"daily_cap_hours": 6}))
+    db.session.commit()
+    new_year = make_course(base=tenants.base_a, sessions=[(at("2026-01-01", "09:00"), at("2026-01-01", "12:00"))])
+    old_year = make_course(base=tenants.base_a, sessions=[(at("2025-12-31", "09:00"), at("2025-12-31", "12:00"))])
+    assert services.course_policy(new_year).daily_cap_hours == 6
+    assert services.course_policy(old_year).daily_cap_hours == DEFAULT_POLICY.daily_cap_hours

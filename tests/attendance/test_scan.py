@@ -281,12 +281,12 @@ def test_long_device_ids_are_hashed():
 
 def manual(course_session, trainee, admin, purpose, moment, reason="忘带手机", now=None):
     return services.record_manual(
+        admin,
         course_session,
         trainee,
         purpose=purpose,
         at=moment,
         reason=reason,
-        actor=admin,
         now=now or at("2025-06-02", "13:00"),
         policy=POLICY,
     )

@@ -132,16 +132,21 @@ def test_course_attendance_page_shows_grid_manual_marks_and_refusals(
         assert text in page.text, text
 
 
+def manual_form(course, trainee, reason=""):
+    """What the 补签 form posts: a check-in at 08:58 for the course's first session."""
+    return {
+        "session_id": course.sessions[0].id,
+        "trainee_id": trainee.id,
+        "purpose": "in",
+        "at": "2025-06-02T08:58",
+        "reason": reason,
+    }
+
+
 def test_manual_entry_form(client, running_course, tenants, clock, login, db):
     login(tenants.admin_a)
     path = f"/attendance/courses/{running_course.id}/manual"
-    data = {
-        "session_id": running_course.sessions[0].id,
-        "trainee_id": tenants.trainee.id,
-        "purpose": "in",
-        "at": "2025-06-02T08:58",
-        "reason": "",
-    }
+    data = manual_form(running_course, tenants.trainee)
     missing = client.post(path, data=data)
     assert missing.status_code == 422 and "补签必须填写原因" in missing.text
     saved = client.post(path, data=data | {"reason": "手机没电"})
@@ -210,3 +215,11 @@ def test_trainee_types_the_numeric_code(client, running_course, tenants, clock, 
 def test_code_page_is_for_trainees(client, tenants, login):
     login(tenants.admin_a)
     assert client.get("/attendance/code").status_code == 403
+
+
+def test_manual_entry_refuses_a_trainee_not_enrolled_in_the_course(client, running_course, tenants, clock, login, db):
+    login(tenants.admin_a)
+    data = manual_form(running_course, tenants.other_trainee, reason="手机没电")
+    response = client.post(f"/attendance/courses/{running_course.id}/manual", data=data)
+    assert response.status_code == 422 and "选项无效" in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Attendance)) == 0

@@ -1,9 +1,10 @@
 """Attendance operations and queries: scans, manual corrections, credited hours (§6–§7).
 
 Split by concern: `credit` (hours from stored attendance), `issue` (rotating codes), `scan` (the
-scan hot path), `manual` (补签), `lists` (what the pages show), `refusals` (codes and messages).
+scan hot path), `manual` (补签), `lists` (what the pages show). The refusal codes are attendance/refusals.py's.
 """
 
+from basesys.attendance.refusals import REFUSALS
 from basesys.attendance.services.credit import (
     TraineeAttendance,
     course_attendance,
@@ -16,7 +17,6 @@ from basesys.attendance.services.credit import (
 from basesys.attendance.services.issue import IssuedCode, issue_code, resolve_token, scan_policy
 from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day, trainee_sessions_of_day
 from basesys.attendance.services.manual import record_manual, session_window
-from basesys.attendance.services.refusals import REFUSALS
 from basesys.attendance.services.scan import ScanPlan, ScanResult, carry_out, normalize_device_id, plan_scan, scan
 
 __all__ = [

@@ -10,13 +10,13 @@ from basesys.attendance.models import Attendance, CreditedDay
 from basesys.core.policy import Policy, policy_for_base
 from basesys.core.time import local_date
 from basesys.courses.models import Course, CourseSession, Enrollment
+from basesys.courses.year import course_year
 from basesys.extensions import db
 
 
 def course_policy(course: Course) -> Policy:
-    """The policy of the course's bureau for the year of its first session."""
-    year = local_date(course.starts_at).year if course.starts_at else None
-    return policy_for_base(course.base, year)
+    """The policy of the course's bureau in force in the course's year (DOMAIN §3)."""
+    return policy_for_base(course.base, course_year(course))
 
 
 def course_spec(course: Course, policy: Policy) -> CourseSpec:

@@ -7,7 +7,6 @@ from flask import current_app
 
 from basesys.attendance import codes
 from basesys.attendance.services.credit import course_policy
-from basesys.attendance.services.refusals import REFUSALS  # noqa: F401 (registers the codes)
 from basesys.core.errors import DomainError
 from basesys.core.policy import DEFAULT_POLICY, Policy, PolicyOverride
 from basesys.courses.models import Course, CourseSession
@@ -52,7 +51,7 @@ def issue_code(course_session: CourseSession, purpose: str, *, now: datetime, po
     )
 
 
-def check_step(step: int, now: datetime, policy: Policy) -> str | None:
+def check_step(step: int, *, now: datetime, policy: Policy) -> str | None:
     """None when a code of `step` is accepted at `now`; else token_invalid (future) or token_expired."""
     current = codes.current_step(now, policy.qr_period_seconds)
     if step > current:  # not issued yet by a server whose clock is right
@@ -75,7 +74,7 @@ def resolve_token(token: str, *, now: datetime) -> tuple[CourseSession, str, Pol
     if course_session is None:
         raise DomainError("token_invalid")
     policy = scan_policy(course_session.course)
-    refused = check_step(parsed.step, now, policy)
+    refused = check_step(parsed.step, now=now, policy=policy)
     if refused:
         raise DomainError(refused)
     return course_session, parsed.purpose, policy

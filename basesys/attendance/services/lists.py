@@ -4,7 +4,7 @@ from datetime import datetime
 
 from basesys.attendance.models import Attendance, ScanRefusal
 from basesys.core.time import local_date, local_day_bounds
-from basesys.courses.models import Course, CourseSession, Enrollment
+from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
 from basesys.extensions import db
 
 
@@ -22,7 +22,7 @@ def session_counts(course_session: CourseSession) -> dict[str, int]:
     return {"checked_in": checked_in or 0, "checked_out": checked_out or 0, "enrolled": enrolled or 0}
 
 
-def sessions_of_day(base_id: int, now: datetime) -> list[CourseSession]:
+def sessions_of_day(base_id: int, *, now: datetime) -> list[CourseSession]:
     """The base's sessions on the local date of `now`, in time order (the admin's home panel)."""
     start, end = local_day_bounds(local_date(now))
     return list(
@@ -48,7 +48,7 @@ def refusals_for(course: Course, limit: int = 200) -> list[ScanRefusal]:
     )
 
 
-def trainee_sessions_of_day(trainee_id: int, now: datetime) -> list[tuple[CourseSession, Attendance | None]]:
+def trainee_sessions_of_day(trainee_id: int, *, now: datetime) -> list[tuple[CourseSession, Attendance | None]]:
     """The trainee's sessions on the local date of `now` (approved courses), with their attendance row."""
     start, end = local_day_bounds(local_date(now))
     rows = db.session.execute(
@@ -56,7 +56,11 @@ def trainee_sessions_of_day(trainee_id: int, now: datetime) -> list[tuple[Course
         .join(Course, Course.id == CourseSession.course_id)
         .join(Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.trainee_id == trainee_id))
         .outerjoin(Attendance, (Attendance.session_id == CourseSession.id) & (Attendance.trainee_id == trainee_id))
-        .where(Course.filing_status == "approved", CourseSession.starts_at >= start, CourseSession.starts_at < end)
+        .where(
+            Course.filing_status == FilingStatus.APPROVED,
+            CourseSession.starts_at >= start,
+            CourseSession.starts_at < end,
+        )
         .order_by(CourseSession.starts_at)
     ).all()
     return [(course_session, row) for course_session, row in rows]

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from basesys.accounts.models import Trainee
 from basesys.attendance.engine import SessionSpec, checkin_window, checkout_window
-from basesys.attendance.models import PURPOSES, Attendance
+from basesys.attendance.models import PURPOSES, Attendance, Purpose
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.policy import Policy
@@ -28,7 +28,7 @@ def session_window(course_session: CourseSession, purpose: str, policy: Policy) 
     spec = SessionSpec(
         course_session.id, course_session.starts_at, course_session.ends_at, float(course_session.credit_hours)
     )
-    if purpose == "in":
+    if purpose == Purpose.IN:
         return checkin_window(spec, course_session.course.attendance_mode, policy)
     return checkout_window(spec, policy)
 
@@ -78,13 +78,13 @@ def _row_for(course_session: CourseSession, trainee: Trainee, now: datetime) -> 
 
 
 def record_manual(
+    actor,
     course_session: CourseSession,
     trainee: Trainee | None,
     *,
     purpose: str,
     at: datetime,
     reason: str,
-    actor,
     now: datetime,
     policy: Policy,
 ) -> Attendance:
@@ -102,7 +102,7 @@ def record_manual(
     _check_time(course_session, purpose, at, now, policy)
     row = _row_for(course_session, trainee, now)
     before = _snapshot(row)
-    if purpose == "in":
+    if purpose == Purpose.IN:
         if row.check_out_at is not None and at > row.check_out_at:
             raise ValidationFailed({"at": "签到时间不能晚于签退时间"})
         row.check_in_at, row.check_in_manual = at, True
@@ -114,7 +114,7 @@ def record_manual(
     course = course_session.course
     audit(
         actor,
-        f"attendance.manual_{'check_in' if purpose == 'in' else 'check_out'}",
+        f"attendance.manual_{'check_in' if purpose == Purpose.IN else 'check_out'}",
         row,
         now=now,
         before=before,

@@ -18,14 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from basesys.accounts.models import Trainee, User
 from basesys.attendance import codes
 from basesys.attendance.engine import checkin_window, checkout_window
-from basesys.attendance.models import PURPOSES, Attendance, ScanRefusal
+from basesys.attendance.models import PURPOSES, Attendance, Purpose, ScanAnswer, ScanRefusal, ScanVia
 from basesys.attendance.services.credit import course_policy
 from basesys.attendance.services.issue import check_step, secret
 from basesys.attendance.services.situation import Situation, read_situation
 from basesys.core.errors import DomainError
 from basesys.core.policy import DEFAULT_POLICY, Policy
 from basesys.core.time import hhmm, iso
-from basesys.courses.models import Course
+from basesys.courses.models import Course, FilingStatus
 from basesys.extensions import db
 
 # A numeric code may be typed slowly: codes up to this many steps old answer token_expired, not invalid.
@@ -37,7 +37,7 @@ CODE_GUESS_MINUTES = 10
 
 @dataclass(frozen=True)
 class ScanResult:
-    result: str  # checked_in / checked_out / already_checked_in
+    result: ScanAnswer
     at: datetime
     session_id: int
     purpose: str
@@ -93,7 +93,7 @@ def plan_scan(
     code: str | None = None,
     device_id: str | None,
     now: datetime,
-    via: str = "web",
+    via: ScanVia = ScanVia.WEB,
 ) -> ScanPlan:
     """Decide a scan by reading only, so a caller may read outside SQLite's write lock (the API does).
 
@@ -101,7 +101,7 @@ def plan_scan(
     is part of the plan, logged by `carry_out`.
     """
     device_id = normalize_device_id(device_id)
-    via = via if token is not None else "code"
+    via = via if token is not None else ScanVia.CODE
     try:
         if token is not None:
             situation, purpose = _by_token(token, who, device_id, now)
@@ -120,7 +120,7 @@ def carry_out(plan: ScanPlan) -> ScanResult:
             raise plan.refusal
         if plan.answer is not None:
             return plan.answer
-        if plan.purpose == "in":
+        if plan.purpose == Purpose.IN:
             return _check_in(plan.situation, plan.device_id, plan.now)
         return _check_out(plan.situation, plan.device_id, plan.now)
     except _Refused as refused:
@@ -136,7 +136,7 @@ def scan(
     code: str | None = None,
     device_id: str | None,
     now: datetime,
-    via: str = "web",
+    via: ScanVia = ScanVia.WEB,
 ) -> ScanResult:
     """Check in or out with a QR token or a session's numeric code, at `now` (the server's clock).
 
@@ -158,7 +158,7 @@ def _by_token(token, who, device_id, now) -> tuple[Situation, str]:
     situation = read_situation(parsed.session_id, who, device_id)
     if situation is None:
         raise DomainError("token_invalid")
-    refused = check_step(parsed.step, now, _policy(situation))
+    refused = check_step(parsed.step, now=now, policy=_policy(situation))
     if refused:
         raise _refuse(refused, situation, parsed.purpose)
     return situation, parsed.purpose
@@ -175,20 +175,20 @@ def _by_code(session_id, code, who, device_id, now) -> tuple[Situation, str]:
         .where(
             ScanRefusal.session_id == situation.session_id,
             ScanRefusal.trainee_id == situation.trainee_id,
-            ScanRefusal.via == "code",
+            ScanRefusal.via == ScanVia.CODE,
             ScanRefusal.code == "token_invalid",
             ScanRefusal.at >= since,
         )
     )
     if wrong >= CODE_GUESS_LIMIT:
-        raise _refuse("too_many_codes", situation, "in")
+        raise _refuse("too_many_codes", situation, Purpose.IN)
     policy = _policy(situation)
     step = codes.current_step(now, policy.qr_period_seconds)
     found = codes.match_code(secret(), situation.session_id, code, step, CODE_LOOKBACK_STEPS)
     if found is None:
-        raise _refuse("token_invalid", situation, "in")
+        raise _refuse("token_invalid", situation, Purpose.IN)
     purpose, code_step = found
-    refused = check_step(code_step, now, policy)
+    refused = check_step(code_step, now=now, policy=policy)
     if refused:
         raise _refuse(refused, situation, purpose)
     return situation, purpose
@@ -213,16 +213,18 @@ def _log_refusal(refused: _Refused, device_id, now, via) -> None:
 
 def _decide(situation: Situation, purpose: str, now: datetime) -> ScanResult | None:
     """The rules of §6 in order; the answer when nothing is to be written (a repeated check-in)."""
-    if situation.filing_status != "approved":
+    if situation.filing_status != FilingStatus.APPROVED:
         raise _refuse("course_not_approved", situation, purpose)
     if situation.finalized:
         raise _refuse("course_finalized", situation, purpose)
     if situation.trainee_id is None or not situation.enrolled:
         raise _refuse("not_enrolled", situation, purpose)
-    if purpose == "in" and situation.check_in_at is not None:
-        return ScanResult("already_checked_in", situation.check_in_at, situation.session_id, "in", situation.row_id)
+    if purpose == Purpose.IN and situation.check_in_at is not None:
+        return ScanResult(
+            ScanAnswer.ALREADY_CHECKED_IN, situation.check_in_at, situation.session_id, Purpose.IN, situation.row_id
+        )
     policy = _policy(situation)
-    if purpose == "in":
+    if purpose == Purpose.IN:
         opens, closes = checkin_window(situation.spec, situation.attendance_mode, policy)
     else:
         opens, closes = checkout_window(situation.spec, policy)
@@ -275,11 +277,11 @@ def _check_in(situation: Situation, device_id, now) -> ScanResult:
     else:  # the trainee only checked out so far
         row_id = _set_check_in(situation.row_id, device_id, now)
     if row_id is not None:
-        return ScanResult("checked_in", now, situation.session_id, "in", row_id)
+        return ScanResult(ScanAnswer.CHECKED_IN, now, situation.session_id, Purpose.IN, row_id)
     # A simultaneous scan won: this trainee's own check-in, or this phone's for someone else.
     mine = _stored(situation.session_id, situation.trainee_id)
     if mine is not None and mine.check_in_at is not None:
-        return ScanResult("already_checked_in", mine.check_in_at, situation.session_id, "in", mine.id)
+        return ScanResult(ScanAnswer.ALREADY_CHECKED_IN, mine.check_in_at, situation.session_id, Purpose.IN, mine.id)
     holder = db.session.scalar(
         db.select(Attendance.trainee_id).where(
             Attendance.session_id == situation.session_id,
@@ -287,7 +289,7 @@ def _check_in(situation: Situation, device_id, now) -> ScanResult:
             Attendance.trainee_id != situation.trainee_id,
         )
     )
-    raise _refuse("device_already_used", situation, "in", other_trainee_id=holder)
+    raise _refuse("device_already_used", situation, Purpose.IN, other_trainee_id=holder)
 
 
 def _set_check_in(row_id: int, device_id, now) -> int | None:
@@ -309,7 +311,7 @@ def _check_out(situation: Situation, device_id, now) -> ScanResult:
     if row_id is None:
         row_id = _insert_or_nothing(_row_values(situation, now, check_out_at=now, check_out_device=device_id))
         if row_id is not None:
-            return ScanResult("checked_out", now, situation.session_id, "out", row_id)
+            return ScanResult(ScanAnswer.CHECKED_OUT, now, situation.session_id, Purpose.OUT, row_id)
         row_id = _stored(situation.session_id, situation.trainee_id).id  # a simultaneous scan created it
     db.session.execute(
         db.update(Attendance)
@@ -318,7 +320,7 @@ def _check_out(situation: Situation, device_id, now) -> ScanResult:
         .values(check_out_at=now, check_out_device=device_id, check_out_manual=False, updated_at=now)
     )
     at = db.session.scalar(db.select(Attendance.check_out_at).where(Attendance.id == row_id))
-    return ScanResult("checked_out", at, situation.session_id, "out", row_id)
+    return ScanResult(ScanAnswer.CHECKED_OUT, at, situation.session_id, Purpose.OUT, row_id)
 
 
 def _stored(session_id: int, trainee_id: int) -> Attendance | None:
