@@ -9,7 +9,7 @@ lecture, attended in full and finalised.
 from datetime import datetime, timedelta
 
 from basesys.attendance.models import Attendance
-from basesys.certificates.models import Certificate
+from basesys.certificates.models import Certificate, CertificateStatus
 from basesys.certificates.services import finalize_course, revoke_certificate
 from basesys.core.hours import floor_to_half
 from basesys.core.policy import policy_for_base
@@ -24,10 +24,10 @@ def load(ctx: dict, now: datetime) -> None:
     admin = (ctx.get("users") or {}).get("admin_zz")
     past = courses.get("approved_past")
     if past is not None and past.finalized_at is None and past.ends_at is not None and past.ends_at <= now:
-        finalize_course(past, _admin_of(ctx, past), now)
+        finalize_course(_admin_of(ctx, past), past, now=now)
     if trainees and admin is not None and not _has_certificate(trainees[0].id):
         lecture = _lecture_for(ctx, trainees, now)
-        finalize_course(lecture, admin, now)
+        finalize_course(admin, lecture, now=now)
     _revoke_one(ctx, past, now)
     db.session.flush()
 
@@ -98,7 +98,11 @@ def _revoke_one(ctx: dict, past: Course | None, now: datetime) -> None:
     keep = {t.id for t in (ctx.get("trainees") or [])[:2]}
     candidate = db.session.scalar(
         db.select(Certificate)
-        .where(Certificate.course_id == past.id, Certificate.status == "valid", Certificate.trainee_id.not_in(keep))
+        .where(
+            Certificate.course_id == past.id,
+            Certificate.status == CertificateStatus.VALID,
+            Certificate.trainee_id.not_in(keep),
+        )
         .order_by(Certificate.sequence.desc())
         .limit(1)
     )
@@ -106,4 +110,4 @@ def _revoke_one(ctx: dict, past: Course | None, now: datetime) -> None:
     if candidate is None or officer is None:
         return
     reason = "经核查，该学员有一次课由他人代为签到，撤销证书（演示数据）"
-    revoke_certificate(candidate, officer, reason=reason, now=now)
+    revoke_certificate(officer, candidate, reason=reason, now=now)
