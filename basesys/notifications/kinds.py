@@ -13,7 +13,7 @@ from basesys.core.features import registry
 
 @dataclass(frozen=True)
 class NotificationKind:
-    """`text(data)`: the in-app message (call gettext inside); `email(data)`: (subject, body) in
+    """`text(data)`: the in-app message in the reader's language (translate inside); `email(data)`: (subject, body) in
     Chinese, or None for no e-mail; `link(object_id)`: the page it opens, with `link_label`."""
 
     name: str
