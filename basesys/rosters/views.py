@@ -78,9 +78,13 @@ def reminder_email(ctx):
 
 def _roster_page(ctx, course, status=200):
     state = services.roster_state(course, now=ctx.now)
-    forms = {"submit_form": SubmitRosterForm(), "decision_form": DecisionForm()}
-    if isinstance(ctx.form, SubmitRosterForm | DecisionForm):
-        forms["submit_form" if isinstance(ctx.form, SubmitRosterForm) else "decision_form"] = ctx.form
+    # The form being re-rendered keeps its input and errors; the other one starts empty.
+    submitted = isinstance(ctx.form, SubmitRosterForm)
+    decided = isinstance(ctx.form, DecisionForm)
+    forms = {
+        "submit_form": ctx.form if submitted else SubmitRosterForm(),
+        "decision_form": ctx.form if decided else DecisionForm(),
+    }
     history = queries.roster_history(state.roster)
     return render_template("rosters/roster.html", state=state, course=course, history=history, **forms), status
 
