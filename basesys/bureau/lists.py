@@ -7,10 +7,10 @@ from sqlalchemy import String, cast, func, or_
 
 from basesys.accounts.models import Base, Trainee, User
 from basesys.accounts.scope import bureau_subtree_ids, visible_base_ids
-from basesys.certificates.models import Certificate
+from basesys.certificates.models import Certificate, CertificateStatus
 from basesys.core.audit import AuditRecord
 from basesys.core.time import local_date, local_midnight
-from basesys.courses.models import Course, CourseSession, Enrollment
+from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
 from basesys.extensions import db
 from basesys.rosters.models import Roster
 from basesys.rosters.queries import status_expression
@@ -53,7 +53,7 @@ def _day_after(day: date) -> datetime:
 
 
 # Statuses the bureau lists: drafts are the base's own business until filed.
-COURSE_STATUSES = ("submitted", "approved", "returned")
+COURSE_STATUSES = (FilingStatus.SUBMITTED, FilingStatus.APPROVED, FilingStatus.RETURNED)
 
 
 def courses(user, now: datetime, filters: Filters, page: int = 1, size: int = 50) -> Page:
@@ -104,7 +104,7 @@ def courses(user, now: datetime, filters: Filters, page: int = 1, size: int = 50
     return _paged(query, db.select(func.count()).select_from(base.subquery()), page, size)
 
 
-CERTIFICATE_STATUSES = ("valid", "revoked")
+CERTIFICATE_STATUSES = tuple(CertificateStatus)
 
 
 def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:

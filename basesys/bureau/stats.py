@@ -7,11 +7,11 @@ from sqlalchemy import case, func
 
 from basesys.accounts.models import Base
 from basesys.accounts.scope import visible_base_ids
-from basesys.certificates.models import Certificate, LedgerEntry
+from basesys.certificates.models import Certificate, CertificateStatus, LedgerEntry, LedgerStatus
 from basesys.core.time import local_date, local_midnight
-from basesys.courses.models import Course, CourseSession, Enrollment
+from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
 from basesys.extensions import db
-from basesys.rosters.models import OPEN_STATUSES, Roster
+from basesys.rosters.models import OPEN_STATUSES, Roster, RosterStatus
 
 
 @dataclass
@@ -41,11 +41,13 @@ def waiting_counts(user, now: datetime) -> Waiting:
     bases = visible_base_ids(user)
     today = local_date(now)
     filings = db.session.scalar(
-        db.select(func.count(Course.id)).where(Course.filing_status == "submitted", _in_scope(Course.base_id, bases))
+        db.select(func.count(Course.id)).where(
+            Course.filing_status == FilingStatus.SUBMITTED, _in_scope(Course.base_id, bases)
+        )
     )
     rosters, overdue = db.session.execute(
         db.select(
-            func.coalesce(func.sum(case((Roster.status == "submitted", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Roster.status == RosterStatus.SUBMITTED, 1), else_=0)), 0),
             func.coalesce(func.sum(case((Roster.status.in_(OPEN_STATUSES) & (Roster.due_on < today), 1), else_=0)), 0),
         ).where(_in_scope(Roster.base_id, bases))
     ).one()
@@ -73,7 +75,7 @@ def figures_by_base(user, year: int) -> list[BaseFigures]:
         .distinct()
         .scalar_subquery()
     )
-    filed = (Course.filing_status == "approved") & Course.id.in_(in_year) & Course.base_id.in_(figures)
+    filed = (Course.filing_status == FilingStatus.APPROVED) & Course.id.in_(in_year) & Course.base_id.in_(figures)
     for base_id, courses in db.session.execute(
         db.select(Course.base_id, func.count(Course.id)).where(filed).group_by(Course.base_id)
     ):
@@ -87,15 +89,19 @@ def figures_by_base(user, year: int) -> list[BaseFigures]:
         figures[base_id].trainees = int(trainees)
     for base_id, count in db.session.execute(
         db.select(Certificate.base_id, func.count(Certificate.id))
-        .where(Certificate.year == year, Certificate.status == "valid", Certificate.base_id.in_(figures))
+        .where(
+            Certificate.year == year, Certificate.status == CertificateStatus.VALID, Certificate.base_id.in_(figures)
+        )
         .group_by(Certificate.base_id)
     ):
         figures[base_id].certificates = int(count)
     for base_id, issued, recognized in db.session.execute(
         db.select(
             Course.base_id,
-            func.coalesce(func.sum(case((LedgerEntry.status != "void", LedgerEntry.hours), else_=0)), 0),
-            func.coalesce(func.sum(case((LedgerEntry.status == "recognized", LedgerEntry.hours), else_=0)), 0),
+            func.coalesce(func.sum(case((LedgerEntry.status != LedgerStatus.VOID, LedgerEntry.hours), else_=0)), 0),
+            func.coalesce(
+                func.sum(case((LedgerEntry.status == LedgerStatus.RECOGNIZED, LedgerEntry.hours), else_=0)), 0
+            ),
         )
         .join(Course, Course.id == LedgerEntry.course_id)
         .where(LedgerEntry.year == year, Course.base_id.in_(figures))

@@ -9,7 +9,7 @@ from flask import Response, current_app
 
 from basesys.accounts.scope import trainee_of
 from basesys.certificates import services
-from basesys.certificates.models import Certificate
+from basesys.certificates.models import Certificate, CertificateStatus
 from basesys.certificates.pdf import CertificatePage, certificate_pdf
 from basesys.certificates.schemas import HoursQuery, RevokeRequest, VerifyQuery
 from basesys.certificates.signing import ALGORITHM, current_signer, known_public_keys
@@ -48,7 +48,7 @@ def verification_json(certificate: Certificate) -> dict:
         "base_name": certificate.base.name,
         "filing_number": certificate.course.filing_number,
         "revoked_on": local_date(certificate.revoked_at).isoformat() if certificate.revoked_at else None,
-        "revoked_reason": certificate.revoked_reason if certificate.status == "revoked" else None,
+        "revoked_reason": certificate.revoked_reason if certificate.status == CertificateStatus.REVOKED else None,
         "signed": {"payload": certificate.payload, "signature": certificate.signature},
     }
 
@@ -63,7 +63,7 @@ def verification_json(certificate: Certificate) -> dict:
 )
 def finalize(actor, course_id: int):
     course = get_course_for(actor, course_id, roles=("base_admin",))
-    return services.finalize_course(course, actor, now_utc())
+    return services.finalize_course(actor, course, now=now_utc())
 
 
 @api_endpoint(
@@ -151,8 +151,8 @@ def certificate_pdf_file(actor, number: str):
 )
 def revoke(actor, number: str, body: RevokeRequest):
     certificate = services.get_certificate_for(actor, number, manage=True)
-    services.revoke_certificate(certificate, actor, reason=body.reason, now=now_utc(), fraud=body.fraud)
-    return {"status": "revoked"}
+    services.revoke_certificate(actor, certificate, reason=body.reason, now=now_utc(), fraud=body.fraud)
+    return {"status": CertificateStatus.REVOKED}
 
 
 def pdf_response(certificate: Certificate, *, inline: bool = False) -> Response:

@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from basesys.certificates.models import Certificate, CertificateStatus
 from basesys.certificates.services.issue import holder_digest
+from basesys.certificates.signing import known_public_keys, payload_key_id, verify_signature
+from basesys.extensions import db
 
 
 def _read(value: str | None, path: str | None) -> str | None:
@@ -18,8 +21,6 @@ def _read(value: str | None, path: str | None) -> str | None:
 
 def check(payload: str, signature: str, public_key: str | None) -> tuple[bool, str]:
     """(valid, explanation): the payload's key id picks the key unless one is given."""
-    from basesys.certificates.signing import known_public_keys, payload_key_id, verify_signature
-
     if public_key is None:
         kid = payload_key_id(payload)
         public_key = known_public_keys().get(kid or "")
@@ -45,9 +46,6 @@ def verify_certificate(number, payload, payload_file, signature, public_key, pub
 
     Exit status 0 when the signature checks (and, for a NUMBER, the certificate is not revoked).
     """
-    from basesys.certificates.models import Certificate
-    from basesys.extensions import db
-
     payload = _read(payload, payload_file)
     public_key = _read(public_key, public_key_file)
     status = None
@@ -74,7 +72,7 @@ def verify_certificate(number, payload, payload_file, signature, public_key, pub
         valid = valid and holder_ok
     if status is not None:
         click.echo(f"status: {status}")
-        valid = valid and status == "valid"
+        valid = valid and status == CertificateStatus.VALID
     sys.exit(0 if valid else 1)
 
 

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from basesys.certificates import api, cli, demo, jobs, panels, views
-from basesys.certificates.services import REFUSALS
+from basesys.certificates.refusals import REFUSALS
 from basesys.core.features import Feature, Job, NavEntry, Panel
 
 FEATURE = Feature(

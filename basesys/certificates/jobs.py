@@ -7,20 +7,19 @@ others, and a run killed half-way keeps what it finished; the next run completes
 import logging
 from datetime import datetime
 
+from basesys.certificates import services
+from basesys.courses.models import Course
 from basesys.extensions import db
 
 log = logging.getLogger("basesys.jobs.finalize")
 
 
 def finalize_due_courses(now: datetime) -> str:
-    from basesys.certificates.services import courses_due_for_finalisation, finalize_course
-    from basesys.courses.models import Course
-
     done, failed = [], []
-    for course_id in [c.id for c in courses_due_for_finalisation(now)]:
+    for course_id in [c.id for c in services.courses_due_for_finalisation(now=now)]:
         course = db.session.get(Course, course_id)
         try:
-            finalize_course(course, None, now)
+            services.finalize_course(None, course, now=now)
             db.session.commit()
             done.append(course_id)
         except Exception:  # one bad course must not stop the others; it is retried next run

@@ -6,6 +6,7 @@ Nothing here is ever deleted: a revocation changes statuses and keeps every row.
 """
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,8 +17,23 @@ from basesys.core.time import UTCDateTime
 from basesys.courses.models import CATEGORIES, Course
 from basesys.extensions import db
 
-LEDGER_STATUSES = {"issued": "已发放", "recognized": "已认定", "void": "已作废"}
-CERTIFICATE_STATUSES = {"valid": "有效", "revoked": "已撤销"}
+
+class LedgerStatus(StrEnum):
+    """§8: `issued` by the base until the bureau accepts the roster (§9), then `recognized`;
+    `void` once its certificate is revoked."""
+
+    ISSUED = "issued"
+    RECOGNIZED = "recognized"
+    VOID = "void"
+
+
+class CertificateStatus(StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+
+
+LEDGER_STATUSES = {LedgerStatus.ISSUED: "已发放", LedgerStatus.RECOGNIZED: "已认定", LedgerStatus.VOID: "已作废"}
+CERTIFICATE_STATUSES = {CertificateStatus.VALID: "有效", CertificateStatus.REVOKED: "已撤销"}
 
 
 class Certificate(db.Model):
@@ -50,7 +66,7 @@ class Certificate(db.Model):
     payload: Mapped[str] = mapped_column(Text, nullable=False)
     signature: Mapped[str] = mapped_column(String(120), nullable=False)
     key_id: Mapped[str] = mapped_column(String(32), nullable=False)
-    status: Mapped[str] = mapped_column(String(10), nullable=False, default="valid")
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default=CertificateStatus.VALID)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_reason: Mapped[str] = mapped_column(Text, default="")
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -61,7 +77,7 @@ class Certificate(db.Model):
 
     @property
     def is_valid(self) -> bool:
-        return self.status == "valid"
+        return self.status == CertificateStatus.VALID
 
     @property
     def status_label(self) -> str:
@@ -107,10 +123,10 @@ class LedgerEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), nullable=False)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), nullable=False)
-    year: Mapped[int] = mapped_column(nullable=False)  # local year of the course's last session (§8, §10)
+    year: Mapped[int] = mapped_column(nullable=False)  # the course's year (§3, courses.year.course_year)
     category: Mapped[str] = mapped_column(String(16), nullable=False)
     hours: Mapped[float] = mapped_column(Hours, nullable=False)
-    status: Mapped[str] = mapped_column(String(12), nullable=False, default="issued")  # issued/recognized/void
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default=LedgerStatus.ISSUED)
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     recognized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from basesys.certificates.models import SigningKey
 from basesys.extensions import db
 
 ALGORITHM = "Ed25519"
@@ -98,8 +99,6 @@ def current_signer() -> Signer:
 
 def record_signing_key(signer: Signer, now: datetime) -> None:
     """Remember the key that signs from now on (idempotent, safe against a concurrent insert)."""
-    from basesys.certificates.models import SigningKey
-
     if db.session.get(SigningKey, signer.key_id) is not None:
         return
     try:
@@ -111,8 +110,6 @@ def record_signing_key(signer: Signer, now: datetime) -> None:
 
 def known_public_keys() -> dict[str, str]:
     """key id → base64 public key of every key that has signed, the current one included."""
-    from basesys.certificates.models import SigningKey
-
     keys = {row.key_id: row.public_key for row in db.session.scalars(db.select(SigningKey))}
     signer = current_signer()
     keys[signer.key_id] = signer.public_key_b64

@@ -5,7 +5,7 @@ import tempfile
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from basesys.accounts.scope import trainee_of
 from basesys.certificates import services
@@ -18,18 +18,14 @@ from basesys.certificates.services.queries import (
     hours_statement_lines,
     ledger_years,
 )
-from basesys.core.errors import DomainError
-from basesys.core.forms import show_refusal
 from basesys.core.ids import mask_name
-from basesys.core.time import local_date, now_utc
-from basesys.core.web import roles_required
+from basesys.core.pages import Done, page
+from basesys.core.time import local_date
 from basesys.courses.access import get_course_for
-from basesys.extensions import db
 
 bp = Blueprint("certificates", __name__)
 
-# Importing the panels registers them on the home page.
-from basesys.certificates import panels  # noqa: E402,F401
+MANAGERS = ("base_admin", "bureau_officer")
 
 
 def _year_arg(now) -> int:
@@ -40,22 +36,20 @@ def _year_arg(now) -> int:
 # --- trainee ----------------------------------------------------------------------------------
 
 
-@bp.get("/me/hours")
-@roles_required("trainee")
-def my_hours():
-    now = now_utc()
-    trainee = trainee_of(current_user)
+@page(bp, "/me/hours", roles=("trainee",))
+def my_hours(ctx):
+    now = ctx.now
+    trainee = trainee_of(ctx.user)
     year = _year_arg(now)
     years = sorted({*ledger_years(trainee), local_date(now).year, year}, reverse=True)
     summary = services.hours_summary(trainee, year)
     return render_template("certificates/my_hours.html", summary=summary, years=years, trainee=trainee)
 
 
-@bp.get("/me/hours.pdf")
-@roles_required("trainee")
-def my_hours_pdf():
-    now = now_utc()
-    trainee = trainee_of(current_user)
+@page(bp, "/me/hours.pdf", roles=("trainee",))
+def my_hours_pdf(ctx):
+    now = ctx.now
+    trainee = trainee_of(ctx.user)
     summary = services.hours_summary(trainee, _year_arg(now))
     data = hours_statement_pdf(
         name=trainee.name,
@@ -73,17 +67,15 @@ def my_hours_pdf():
     )
 
 
-@bp.get("/me/certificates")
-@roles_required("trainee")
-def my_certificates():
-    trainee = trainee_of(current_user)
+@page(bp, "/me/certificates", roles=("trainee",))
+def my_certificates(ctx):
+    trainee = trainee_of(ctx.user)
     return render_template("certificates/my_certificates.html", certificates=services.certificates_of(trainee))
 
 
-@bp.get("/certificates/<number>.pdf")
-@login_required
-def download(number):
-    certificate = services.get_certificate_for(current_user, number)
+@page(bp, "/certificates/<number>.pdf")
+def download(ctx, number):
+    certificate = services.get_certificate_for(ctx.user, number)
     try:
         return pdf_response(certificate)
     except NotPrintable as error:
@@ -93,16 +85,16 @@ def download(number):
 # --- public verification ------------------------------------------------------------------------
 
 
-@bp.get("/verify")
-def verify_form():
+@page(bp, "/verify", public=True)
+def verify_form(ctx):
     form = VerifyForm(request.args)
     if request.args and form.validate():
         return redirect(url_for("certificates.verify_page", number=form.number.data.strip(), c=form.code.data.strip()))
     return render_template("certificates/verify.html", form=form, certificate=None, looked_up=False)
 
 
-@bp.get("/v/<number>")
-def verify_page(number):
+@page(bp, "/v/<number>", public=True)
+def verify_page(ctx, number):
     code = request.args.get("c", "")
     certificate = services.find_certificate(number, code)
     form = VerifyForm(data={"number": number, "code": code})
@@ -122,43 +114,50 @@ def verify_page(number):
 # --- base admin: finalisation and the course's certificates ------------------------------------
 
 
-@bp.route("/courses/<int:course_id>/finalize", methods=["GET", "POST"])
-@roles_required("base_admin")
-def finalize(course_id):
-    now = now_utc()
-    course = get_course_for(current_user, course_id, roles=("base_admin",))
-    form = FinalizeForm()
-    if form.validate_on_submit():
-        try:
-            totals = services.finalize_course(course, current_user, now)
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Finalised: %(completed)s completed, %(not_completed)s not completed, %(certificates)s certificates.",  # noqa: E501
-                    **totals,
-                ),
-                "success",
-            )
-            return redirect(url_for("certificates.course_certificates", course_id=course.id))
+def _admin_course(user, course_id: int):
+    return get_course_for(user, course_id, roles=("base_admin",))
+
+
+def _managed_course(user, course_id: int):
+    return get_course_for(user, course_id, roles=MANAGERS)
+
+
+def _finalize_page(ctx, course):
+    """The preview (what finalising would give), or the course's state once finalised."""
     rows = [] if course.finalized else services.preview_course(course)
-    return render_template(
+    html = render_template(
         "certificates/finalize.html",
         course=course,
-        form=form,
+        form=ctx.form,
         rows=rows,
-        ended=services.has_ended(course, now),
+        ended=services.has_ended(course, now=ctx.now),
         completers=sum(1 for r in rows if r.completed),
-    ), (422 if request.method == "POST" else 200)
+    )
+    return html, (422 if request.method == "POST" else 200)
 
 
-@bp.get("/courses/<int:course_id>/certificates")
-@roles_required("base_admin", "bureau_officer")
-def course_certificates(course_id):
-    course = get_course_for(current_user, course_id, roles=("base_admin", "bureau_officer"))
+@page(
+    bp,
+    "/courses/<int:course_id>/finalize",
+    methods=("GET", "POST"),
+    roles=("base_admin",),
+    load=_admin_course,
+    form=FinalizeForm,
+    invalid=_finalize_page,
+)
+def finalize(ctx, course):
+    if request.method != "POST":
+        return _finalize_page(ctx, course)
+    totals = services.finalize_course(ctx.user, course, now=ctx.now)
+    message = _(
+        "Finalised: %(completed)s completed, %(not_completed)s not completed, %(certificates)s certificates.",
+        **totals,
+    )
+    return Done(url_for("certificates.course_certificates", course_id=course.id), message)
+
+
+@page(bp, "/courses/<int:course_id>/certificates", roles=MANAGERS, load=_managed_course)
+def course_certificates(ctx, course):
     results = services.course_results(course)
     return render_template(
         "certificates/course_certificates.html",
@@ -169,10 +168,8 @@ def course_certificates(course_id):
     )
 
 
-@bp.get("/courses/<int:course_id>/certificates.zip")
-@roles_required("base_admin", "bureau_officer")
-def course_zip(course_id):
-    course = get_course_for(current_user, course_id, roles=("base_admin", "bureau_officer"))
+@page(bp, "/courses/<int:course_id>/certificates.zip", roles=MANAGERS, load=_managed_course)
+def course_zip(ctx, course):
     spool = tempfile.TemporaryFile()  # noqa: SIM115 -- send_file closes it after the response
     try:
         write_certificates_zip(certificate_pages(course, current_app.config["BASE_URL"]), spool)
@@ -189,28 +186,31 @@ def course_zip(course_id):
 # --- revocation (its base, its bureaus) ---------------------------------------------------------
 
 
-@bp.route("/certificates/<number>/revoke", methods=["GET", "POST"])
-@roles_required("base_admin", "bureau_officer")
-def revoke(number):
-    certificate = services.get_certificate_for(current_user, number, manage=True)
-    form = RevokeForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.revoke_certificate(
-                certificate, current_user, reason=form.reason.data, now=now_utc(), fraud=form.fraud.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-            status = error.status
-        else:
-            db.session.commit()
-            flash(_("Certificate %(number)s has been revoked.", number=number), "success")
-            return redirect(_back_after_revoke(certificate))
-    elif request.method == "POST":
-        status = 422
-    return render_template("certificates/revoke.html", certificate=certificate, form=form), status
+def _revocable(user, number: str):
+    return services.get_certificate_for(user, number, manage=True)
+
+
+def _revoke_page(ctx, certificate):
+    return render_template("certificates/revoke.html", certificate=certificate, form=ctx.form)
+
+
+@page(
+    bp,
+    "/certificates/<number>/revoke",
+    methods=("GET", "POST"),
+    roles=MANAGERS,
+    load=_revocable,
+    form=RevokeForm,
+    invalid=_revoke_page,
+)
+def revoke(ctx, certificate):
+    if request.method != "POST":
+        return _revoke_page(ctx, certificate)
+    form = ctx.form
+    services.revoke_certificate(ctx.user, certificate, reason=form.reason.data, now=ctx.now, fraud=form.fraud.data)
+    return Done(
+        _back_after_revoke(certificate), _("Certificate %(number)s has been revoked.", number=certificate.number)
+    )
 
 
 def _back_after_revoke(certificate) -> str:

@@ -65,6 +65,8 @@ class Feature:
     refusals: Mapping[str, Refusal] = field(default_factory=dict)
     template_filters: Mapping[str, Callable] = field(default_factory=dict)
     init: Callable[[Flask], None] | None = None  # anything else the feature binds to the app
+    # basesys.notifications.kinds.NotificationKind: the texts and link of each kind this feature sends.
+    notification_kinds: tuple = ()
 
 
 @dataclass

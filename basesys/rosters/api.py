@@ -44,8 +44,8 @@ def roster_json(state: services.RosterState) -> dict:
 def submit_roster(actor, course_id: int):
     course = get_course_for(actor, course_id, roles=("base_admin",))
     now = now_utc()
-    services.submit_roster(course, actor, now)
-    return roster_json(services.roster_state(course, now))
+    services.submit_roster(actor, course, now=now)
+    return roster_json(services.roster_state(course, now=now))
 
 
 @api_endpoint(
@@ -57,7 +57,7 @@ def submit_roster(actor, course_id: int):
 )
 def get_roster(actor, course_id: int):
     course = get_course_for(actor, course_id, roles=READERS)
-    return roster_json(services.roster_state(course, now_utc()))
+    return roster_json(services.roster_state(course, now=now_utc()))
 
 
 @api_endpoint(
@@ -72,8 +72,8 @@ def get_roster(actor, course_id: int):
 def decide_roster(actor, course_id: int, body: RosterDecision):
     course = get_course_for(actor, course_id, roles=("bureau_officer",))
     now = now_utc()
-    services.decide_roster(course, actor, body.decision, body.comment, now)
-    return roster_json(services.roster_state(course, now))
+    services.decide_roster(actor, course, decision=body.decision, comment=body.comment, now=now)
+    return roster_json(services.roster_state(course, now=now))
 
 
 @api_endpoint(

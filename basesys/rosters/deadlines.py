@@ -11,11 +11,8 @@ from basesys.core.audit import audit
 from basesys.core.time import local_date
 from basesys.courses.models import Course
 from basesys.extensions import db
-from basesys.rosters.models import Roster
-from basesys.rosters.notify import notify_base_admins
-from basesys.rosters.services import open_roster, roster_policy
-
-REMINDABLE = ("pending", "returned")
+from basesys.rosters.models import REMINDABLE, Roster, RosterStatus
+from basesys.rosters.services import notify_base, open_roster, roster_policy
 
 
 def open_finalized_rosters(now: datetime) -> int:
@@ -27,7 +24,7 @@ def open_finalized_rosters(now: datetime) -> int:
         .order_by(Course.id)
     ).all()
     for course in courses:
-        open_roster(course, now)
+        open_roster(None, course, now=now)
     db.session.flush()
     return len(courses)
 
@@ -43,7 +40,7 @@ def mark_overdue_rosters(now: datetime) -> int:
     ).all()
     for roster in rosters:
         before = roster.status
-        roster.status, roster.overdue_at, roster.updated_at = "overdue", now, now
+        roster.status, roster.overdue_at, roster.updated_at = RosterStatus.OVERDUE, now, now
         course = roster.course
         audit(
             None,
@@ -51,17 +48,11 @@ def mark_overdue_rosters(now: datetime) -> int:
             roster,
             now=now,
             before={"status": before},
-            after={"status": "overdue", "due_on": roster.due_on.isoformat()},
+            after={"status": RosterStatus.OVERDUE, "due_on": roster.due_on.isoformat()},
             base_id=course.base_id,
             bureau_id=course.base.bureau_id,
         )
-        notify_base_admins(
-            course,
-            "roster_overdue",
-            f"roster_overdue:{roster.id}",
-            {"title": course.title, "due_on": roster.due_on.isoformat()},
-            now,
-        )
+        notify_base(course, "roster_overdue", key=f"roster_overdue:{roster.id}", roster=roster, now=now)
     db.session.flush()
     return len(rosters)
 
@@ -83,13 +74,7 @@ def remind_due_rosters(now: datetime) -> int:
         if today < roster.due_on - timedelta(days=days_before):
             continue
         roster.reminded_at = now
-        notify_base_admins(
-            course,
-            "roster_reminder",
-            f"roster_reminder:{roster.id}",
-            {"title": course.title, "due_on": roster.due_on.isoformat()},
-            now,
-        )
+        notify_base(course, "roster_reminder", key=f"roster_reminder:{roster.id}", roster=roster, now=now)
         reminded += 1
     db.session.flush()
     return reminded

@@ -18,4 +18,4 @@ def load(ctx: dict, now: datetime) -> None:
     if admin is None:
         return
     # Left submitted, not accepted, so the officer sees the workflow (accept or return) in the demo.
-    ctx["rosters"] = {"submitted": services.submit_roster(course, admin, now)}
+    ctx["rosters"] = {"submitted": services.submit_roster(admin, course, now=now)}

@@ -31,7 +31,7 @@ def course_export(course: Course, fmt: str, now: datetime) -> Response:
     """One course's roster (the rows the roster shows); refuses `course_not_finalized`."""
     if course.finalized_at is None:
         raise DomainError("course_not_finalized")
-    return _as(fmt, services.roster_state(course, now).rows, f"roster-{course.id}")
+    return _as(fmt, services.roster_state(course, now=now).rows, f"roster-{course.id}")
 
 
 def accepted_export(actor, start: date, end: date, fmt: str) -> Response:

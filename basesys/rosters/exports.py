@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from basesys.core.time import local_day_bounds
 from basesys.extensions import db
-from basesys.rosters.models import Roster
+from basesys.rosters.models import Roster, RosterStatus
 from basesys.rosters.rows import HEADER, HOURS_COLUMN, ID_COLUMN, export_values
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,7 +66,7 @@ def accepted_rosters(base_ids: set[int] | None, start: date, end: date) -> list[
     _, until = local_day_bounds(end)
     query = (
         db.select(Roster)
-        .where(Roster.status == "accepted", Roster.decided_at >= since, Roster.decided_at < until)
+        .where(Roster.status == RosterStatus.ACCEPTED, Roster.decided_at >= since, Roster.decided_at < until)
         .order_by(Roster.decided_at, Roster.id)
     )
     if base_ids is not None:

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 
 from basesys.core.features import Feature, Job, NavEntry, Panel
 from basesys.rosters import api, demo, jobs, panels, views
-from basesys.rosters.services import REFUSALS
+from basesys.rosters.notices import KINDS
+from basesys.rosters.refusals import REFUSALS
 
 FEATURE = Feature(
     name="rosters",
@@ -13,14 +14,12 @@ FEATURE = Feature(
         NavEntry("rosters.base_rosters", _l("Rosters"), ("base_admin",), order=30),
         NavEntry("rosters.inbox", _l("Rosters"), ("bureau_officer",), order=30),
     ),
-    panels=(
-        Panel(panels.notifications_panel, ("base_admin", "bureau_officer"), order=5),
-        Panel(panels.base_actions_panel, ("base_admin",), order=10),
-    ),
+    panels=(Panel(panels.base_actions_panel, ("base_admin",), order=10),),
     jobs=(
         Job("roster_overdue", 60, jobs.roster_overdue),
         Job("roster_reminders", 60, jobs.roster_reminders),
     ),
     demo=demo.load,
     refusals=REFUSALS,
+    notification_kinds=KINDS,
 )

@@ -5,13 +5,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from basesys.rosters.models import RosterStatus
+
 STATUS_CHOICES = [
     ("", _l("All statuses")),
-    ("pending", _l("To submit")),
-    ("submitted", _l("Waiting for review")),
-    ("accepted", _l("Accepted")),
-    ("returned", _l("Returned")),
-    ("overdue", _l("Overdue")),
+    (RosterStatus.PENDING, _l("To submit")),
+    (RosterStatus.SUBMITTED, _l("Waiting for review")),
+    (RosterStatus.ACCEPTED, _l("Accepted")),
+    (RosterStatus.RETURNED, _l("Returned")),
+    (RosterStatus.OVERDUE, _l("Overdue")),
 ]
 
 

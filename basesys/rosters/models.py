@@ -1,8 +1,9 @@
-"""Roster filings (学员名单备案, DOMAIN.md §9) and the in-app notifications that remind bases of them."""
+"""Roster filings (学员名单备案, DOMAIN.md §9): one per finalised course."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from basesys.accounts.models import Base, User
@@ -10,16 +11,29 @@ from basesys.core.time import UTCDateTime
 from basesys.courses.models import Course
 from basesys.extensions import db
 
-# §9: pending → submitted → accepted | returned → submitted; pending/returned past the due date → overdue.
+
+class RosterStatus(StrEnum):
+    """§9: pending → submitted → accepted | returned → submitted; what the base still owes past its
+    due date is `overdue` (stored by the scheduler, and shown so before it runs)."""
+
+    PENDING = "pending"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    OVERDUE = "overdue"
+
+
 ROSTER_STATUSES = {
-    "pending": "待提交",
-    "submitted": "待审核",
-    "accepted": "已接收",
-    "returned": "已退回",
-    "overdue": "已逾期",
+    RosterStatus.PENDING: "待提交",
+    RosterStatus.SUBMITTED: "待审核",
+    RosterStatus.ACCEPTED: "已接收",
+    RosterStatus.RETURNED: "已退回",
+    RosterStatus.OVERDUE: "已逾期",
 }
 # The base still has to act: these become `overdue` once the due date has passed (§9).
-OPEN_STATUSES = ("pending", "returned", "overdue")
+OPEN_STATUSES = (RosterStatus.PENDING, RosterStatus.RETURNED, RosterStatus.OVERDUE)
+# What the scheduler reminds of and marks overdue.
+REMINDABLE = (RosterStatus.PENDING, RosterStatus.RETURNED)
 
 
 class Roster(db.Model):
@@ -35,7 +49,7 @@ class Roster(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), nullable=False, unique=True)
     # The course's base, kept here so bureau lists filter rosters without joining courses.
     base_id: Mapped[int] = mapped_column(ForeignKey("base.id"), nullable=False)
-    status: Mapped[str] = mapped_column(String(12), nullable=False, default="pending")
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default=RosterStatus.PENDING)
     # policy.roster_due_days after the local date of the last session (§9 "结业30日内").
     due_on: Mapped[date] = mapped_column(Date, nullable=False)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -63,38 +77,3 @@ class Roster(db.Model):
     @property
     def status_label(self) -> str:
         return ROSTER_STATUSES.get(self.status, self.status)
-
-
-class Notification(db.Model):
-    """An in-app message to one user (shown on the home page); e-mailed too when SMTP is configured."""
-
-    __tablename__ = "notification"
-    __table_args__ = (
-        # Jobs run again and again: the key makes "one reminder per roster and user" a database fact.
-        UniqueConstraint("user_id", "dedupe_key"),
-        Index("ix_notification_user_read", "user_id", "read_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), nullable=False)
-    kind: Mapped[str] = mapped_column(String(30), nullable=False)  # roster_reminder / roster_overdue / roster_returned
-    dedupe_key: Mapped[str] = mapped_column(String(80), nullable=False)
-    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id"))
-    # Values the message is rendered from (course title, due date, comment), in the reader's language.
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    user: Mapped[User] = relationship()
-    course: Mapped[Course | None] = relationship()
-
-
-class NotificationEmail(db.Model):
-    """Where a staff member wants reminders e-mailed (accounts have no e-mail address of their own)."""
-
-    __tablename__ = "notification_email"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
-    email: Mapped[str] = mapped_column(String(200), nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)

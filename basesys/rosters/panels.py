@@ -1,4 +1,4 @@
-"""Home-page panels: notifications (reminders), and the base admin's courses needing action."""
+"""Home-page panel: the base admin's courses needing action (to file, to finalise, rosters owed)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -7,18 +7,11 @@ from sqlalchemy import and_, func, or_
 
 from basesys.core.policy import policy_for_base
 from basesys.core.time import local_date
-from basesys.courses.models import Course, CourseSession
+from basesys.courses.models import Course, CourseSession, FilingStatus
+from basesys.courses.year import sessions_year
 from basesys.extensions import db
-from basesys.rosters.models import OPEN_STATUSES, Roster
-from basesys.rosters.notify import unread_notifications
+from basesys.rosters.models import OPEN_STATUSES, Roster, RosterStatus
 from basesys.rosters.services import effective_status
-
-
-def notifications_panel(user, now: datetime):
-    items = unread_notifications(user)
-    if not items:
-        return None
-    return {"template": "rosters/panel_notifications.html", "notifications": items}
 
 
 @dataclass
@@ -36,6 +29,7 @@ def _last_sessions():
     return (
         db.select(
             CourseSession.course_id,
+            func.min(CourseSession.starts_at).label("first_start"),
             func.max(CourseSession.starts_at).label("last_start"),
             func.max(CourseSession.ends_at).label("last_end"),
         )
@@ -54,6 +48,7 @@ def courses_needing_action(base, now: datetime) -> list[ActionItem]:
             Course.title,
             Course.filing_status,
             Course.finalized_at,
+            last.c.first_start,
             last.c.last_start,
             Roster.status,
             Roster.due_on,
@@ -63,8 +58,10 @@ def courses_needing_action(base, now: datetime) -> list[ActionItem]:
         .where(Course.base_id == base.id)
         .where(
             or_(
-                Course.filing_status.in_(("draft", "returned")),
-                and_(Course.filing_status == "approved", Course.finalized_at.is_(None), last.c.last_end <= now),
+                Course.filing_status.in_((FilingStatus.DRAFT, FilingStatus.RETURNED)),
+                and_(
+                    Course.filing_status == FilingStatus.APPROVED, Course.finalized_at.is_(None), last.c.last_end <= now
+                ),
                 and_(Course.finalized_at.is_not(None), or_(Roster.id.is_(None), Roster.status.in_(OPEN_STATUSES))),
             )
         )
@@ -79,19 +76,21 @@ def courses_needing_action(base, now: datetime) -> list[ActionItem]:
 
     reminder_days = policy(today.year).roster_reminder_days_before
     items = []
-    for course_id, title, filing_status, finalized_at, last_start, roster_status, due_on in rows:
+    for course_id, title, filing_status, finalized_at, first_start, last_start, roster_status, due_on in rows:
         if finalized_at is not None:
-            last_day = local_date(last_start) if last_start else None
-            if due_on is None and last_day is not None:
-                due_on = last_day + timedelta(days=policy(last_day.year).roster_due_days)
-            status = effective_status(roster_status or "pending", due_on, today)
+            if due_on is None and last_start is not None:
+                year = sessions_year([first_start])  # the course's year (DOMAIN.md §3) selects the policy
+                due_on = local_date(last_start) + timedelta(days=policy(year).roster_due_days)
+            status = effective_status(roster_status or RosterStatus.PENDING, due_on, today)
             days_left = (due_on - today).days if due_on else None
-            urgent = status == "overdue" or (days_left is not None and days_left <= reminder_days)
+            urgent = status == RosterStatus.OVERDUE or (days_left is not None and days_left <= reminder_days)
             items.append(ActionItem(course_id, title, "roster", status, due_on, days_left, urgent))
-        elif filing_status == "approved":
+        elif filing_status == FilingStatus.APPROVED:
             items.append(ActionItem(course_id, title, "to_finalize", filing_status, urgent=True))
         else:
-            items.append(ActionItem(course_id, title, "to_file", filing_status, urgent=filing_status == "returned"))
+            items.append(
+                ActionItem(course_id, title, "to_file", filing_status, urgent=filing_status == FilingStatus.RETURNED)
+            )
     order = {"roster": 0, "to_finalize": 1, "to_file": 2}
     items.sort(key=lambda i: (order[i.kind], i.due_on or date.max, i.course_id))
     return items

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from sqlalchemy import case, func
 
 from basesys.accounts.scope import visible_base_ids
+from basesys.core.audit import history_of
 from basesys.core.time import local_date
 from basesys.courses.models import Course
 from basesys.extensions import db
-from basesys.rosters.models import OPEN_STATUSES, Roster
+from basesys.rosters.models import OPEN_STATUSES, Roster, RosterStatus
 from basesys.rosters.services import due_date, effective_status
 
 
@@ -23,7 +24,9 @@ class RosterItem:
 
 def status_expression(today: date):
     """The effective status in SQL: what the base still owes past its due date is `overdue`."""
-    return case((Roster.status.in_(OPEN_STATUSES) & (Roster.due_on < today), "overdue"), else_=Roster.status)
+    return case(
+        (Roster.status.in_(OPEN_STATUSES) & (Roster.due_on < today), RosterStatus.OVERDUE.value), else_=Roster.status
+    )
 
 
 def scoped_rosters(user, now: datetime, *, status=None, base_id=None, start=None, end=None):
@@ -48,7 +51,7 @@ def list_rosters(user, now: datetime, *, status=None, base_id=None, start=None, 
     today = local_date(now)
     query = scoped_rosters(user, now, status=status, base_id=base_id, start=start, end=end)
     # Waiting for the bureau first, then by due date.
-    query = query.order_by((Roster.status != "submitted"), Roster.due_on, Roster.id).offset(offset)
+    query = query.order_by((Roster.status != RosterStatus.SUBMITTED), Roster.due_on, Roster.id).offset(offset)
     if limit:
         query = query.limit(limit)
     return [
@@ -74,19 +77,11 @@ def base_roster_items(base_id: int, now: datetime) -> list[RosterItem]:
     items = []
     for course, roster in rows:
         due_on = roster.due_on if roster else due_date(course)
-        status = effective_status(roster.status if roster else "pending", due_on, today)
+        status = effective_status(roster.status if roster else RosterStatus.PENDING, due_on, today)
         items.append(RosterItem(course, roster, status, due_on))
     return items
 
 
 def roster_history(roster: Roster | None) -> list:
     """The audit records of a roster, oldest first (who submitted, accepted or returned it, when, why)."""
-    from basesys.core.audit import AuditRecord
-
-    if roster is None:
-        return []
-    return db.session.scalars(
-        db.select(AuditRecord)
-        .where(AuditRecord.object_type == "roster", AuditRecord.object_id == roster.id)
-        .order_by(AuditRecord.at, AuditRecord.id)
-    ).all()
+    return [] if roster is None else history_of("roster", roster.id)

@@ -7,6 +7,7 @@ completed (bool). The exports turn them into the Chinese columns of §9 (`HEADER
 """
 
 from basesys.accounts.models import Trainee
+from basesys.certificates.models import Certificate, CertificateStatus, CourseResult
 from basesys.core.ids import GENDER_LABELS
 from basesys.core.time import local_date
 from basesys.courses.models import CATEGORIES, Course, Enrollment
@@ -41,8 +42,6 @@ def course_dates(course: Course) -> tuple[str | None, str | None]:
 
 def live_rows(course: Course) -> list[dict]:
     """The roster as the data stand now: one row per enrolment, with the finalisation results."""
-    from basesys.certificates.models import Certificate, CourseResult
-
     query = (
         db.select(Trainee, CourseResult, Certificate)
         .select_from(Enrollment)
@@ -58,7 +57,7 @@ def live_rows(course: Course) -> list[dict]:
     rows = []
     for seq, (trainee, result, certificate) in enumerate(db.session.execute(query).all(), 1):
         # A revoked certificate no longer counts: the trainee is listed as not completed (§8).
-        valid = certificate is not None and certificate.status != "revoked"
+        valid = certificate is not None and certificate.status != CertificateStatus.REVOKED
         rows.append(
             {
                 "seq": seq,

@@ -7,33 +7,17 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from basesys.accounts.scope import can_manage_base, can_supervise_base
+from basesys.certificates.services import recognize_course_entries
 from basesys.core.audit import audit
-from basesys.core.errors import DomainError, Refusal, ValidationFailed, register_refusals
+from basesys.core.errors import DomainError, NotFound, ValidationFailed
 from basesys.core.policy import Policy, policy_for_base
 from basesys.core.time import local_date
 from basesys.courses.models import Course
+from basesys.courses.year import course_year
 from basesys.extensions import db
-from basesys.rosters.models import OPEN_STATUSES, Roster
-from basesys.rosters.notify import notify_base_admins
+from basesys.notifications.services import admins_of_base, notify
+from basesys.rosters.models import OPEN_STATUSES, Roster, RosterStatus
 from basesys.rosters.rows import live_rows
-
-REFUSALS = {
-    "course_not_finalized": Refusal(
-        409,
-        "该培训项目尚未结业（学时尚未结算），不能报送学员名单。",
-        "The course is not finalised yet, so its roster cannot be submitted.",
-    ),
-    "roster_already_submitted": Refusal(
-        409, "学员名单已报送，正在等待人社部门审核。", "The roster has been submitted and awaits the bureau."
-    ),
-    "roster_already_accepted": Refusal(
-        409, "学员名单已被人社部门接收，不能再次报送。", "The bureau has accepted this roster already."
-    ),
-    "roster_not_submitted": Refusal(
-        409, "该学员名单当前不是待审核状态，不能审核。", "This roster is not waiting for a decision."
-    ),
-}
-register_refusals("rosters", REFUSALS)
 
 DECISIONS = ("accept", "return")
 
@@ -44,8 +28,8 @@ def last_session_date(course: Course) -> date | None:
 
 
 def roster_policy(course: Course) -> Policy:
-    last = last_session_date(course)
-    return policy_for_base(course.base, last.year if last else None)
+    """The policy of the course's year (DOMAIN.md §3): its due days and reminder days."""
+    return policy_for_base(course.base, course_year(course))
 
 
 def due_date(course: Course, policy: Policy | None = None) -> date | None:
@@ -71,8 +55,8 @@ def effective_status(status: str, due_on: date | None, today: date) -> str:
     bureau's decision is pending.
     """
     if status in OPEN_STATUSES and due_on is not None and today > due_on:
-        return "overdue"
-    return status
+        return RosterStatus.OVERDUE
+    return RosterStatus(status)
 
 
 @dataclass
@@ -81,7 +65,7 @@ class RosterState:
 
     course: Course
     roster: Roster | None
-    status: str
+    status: RosterStatus
     due_on: date | None
     rows: list[dict]
 
@@ -90,7 +74,7 @@ class RosterState:
         return self.course.finalized_at is not None
 
 
-def roster_state(course: Course, now: datetime) -> RosterState:
+def roster_state(course: Course, *, now: datetime) -> RosterState:
     """Read-only: a finalised course without a roster row yet shows as `pending` (no write on GET).
 
     Rows: as submitted while the bureau holds the roster (submitted, accepted); otherwise as the
@@ -100,9 +84,10 @@ def roster_state(course: Course, now: datetime) -> RosterState:
     if roster is None:
         due_on = due_date(course)
         rows = live_rows(course) if course.finalized_at is not None else []
-        return RosterState(course, None, effective_status("pending", due_on, local_date(now)), due_on, rows)
+        return RosterState(course, None, effective_status(RosterStatus.PENDING, due_on, local_date(now)), due_on, rows)
     status = effective_status(roster.status, roster.due_on, local_date(now))
-    rows = roster.rows if roster.status in ("submitted", "accepted") and roster.rows is not None else live_rows(course)
+    held = roster.status in (RosterStatus.SUBMITTED, RosterStatus.ACCEPTED) and roster.rows is not None
+    rows = roster.rows if held else live_rows(course)
     return RosterState(course, roster, status, roster.due_on, rows)
 
 
@@ -110,7 +95,7 @@ def _scope(course: Course) -> dict:
     return {"base_id": course.base_id, "bureau_id": course.base.bureau_id}
 
 
-def open_roster(course: Course, now: datetime, actor=None) -> Roster:
+def open_roster(actor, course: Course, *, now: datetime) -> Roster:
     """The course's roster, created `pending` at finalisation; refuses `course_not_finalized`."""
     if course.finalized_at is None:
         raise DomainError("course_not_finalized")
@@ -120,7 +105,7 @@ def open_roster(course: Course, now: datetime, actor=None) -> Roster:
     roster = Roster(
         course_id=course.id,
         base_id=course.base_id,
-        status="pending",
+        status=RosterStatus.PENDING,
         due_on=due_date(course),
         created_at=now,
         updated_at=now,
@@ -135,25 +120,33 @@ def open_roster(course: Course, now: datetime, actor=None) -> Roster:
         "roster.open",
         roster,
         now=now,
-        after={"status": "pending", "due_on": roster.due_on.isoformat()},
+        after={"status": RosterStatus.PENDING, "due_on": roster.due_on.isoformat()},
         **_scope(course),
     )
     return roster
 
 
-def submit_roster(course: Course, actor, now: datetime) -> Roster:
-    """The base submits (or resubmits) its roster; refuses `course_not_finalized`,
-    `roster_already_submitted`, `roster_already_accepted`."""
-    if not can_manage_base(actor, course.base):
+def notify_base(course: Course, kind: str, *, key: str, roster: Roster, now: datetime, **data) -> None:
+    """Tell the active admins of the course's base about its roster (kinds: rosters.notices)."""
+    data = {"title": course.title, "due_on": roster.due_on.isoformat(), **data}
+    notify(admins_of_base(course.base_id), kind, key=key, data=data, about=course, now=now)
+
+
+def submit_roster(actor, course: Course, *, now: datetime) -> Roster:
+    """The base submits (or resubmits) its roster; refuses `forbidden` (not a base admin), `not_found`
+    (another base), `course_not_finalized`, `roster_already_submitted`, `roster_already_accepted`."""
+    if actor.role != "base_admin":
         raise DomainError("forbidden")
-    roster = open_roster(course, now, actor)
-    if roster.status == "submitted":
+    if not can_manage_base(actor, course.base):
+        raise NotFound()
+    roster = open_roster(actor, course, now=now)
+    if roster.status == RosterStatus.SUBMITTED:
         raise DomainError("roster_already_submitted")
-    if roster.status == "accepted":
+    if roster.status == RosterStatus.ACCEPTED:
         raise DomainError("roster_already_accepted")
     before = roster.status
     rows = live_rows(course)
-    roster.status = "submitted"
+    roster.status = RosterStatus.SUBMITTED
     roster.rows = rows
     roster.submitted_at, roster.submitted_by_id = now, actor.id
     roster.submitted_late = local_date(now) > roster.due_on
@@ -165,52 +158,48 @@ def submit_roster(course: Course, actor, now: datetime) -> Roster:
         roster,
         now=now,
         before={"status": before},
-        after={"status": "submitted", "rows": len(rows), "late": roster.submitted_late},
+        after={"status": RosterStatus.SUBMITTED, "rows": len(rows), "late": roster.submitted_late},
         **_scope(course),
     )
     db.session.flush()
     return roster
 
 
-def decide_roster(course: Course, actor, decision: str, comment: str, now: datetime) -> Roster:
+def decide_roster(actor, course: Course, *, decision: str, comment: str, now: datetime) -> Roster:
     """An officer of the supervising bureau (or above) accepts or returns a submitted roster.
 
     Acceptance turns the course's ledger entries to `recognized` in the same transaction.
-    Refuses `roster_not_submitted`, and `comment_required` (422) when returning without a comment.
+    Refuses `forbidden` (not an officer), `not_found` (outside the officer's bureaus),
+    `roster_not_submitted`, and `comment_required` (422) when returning without a comment.
     """
-    if not can_supervise_base(actor, course.base):
+    if actor.role != "bureau_officer":
         raise DomainError("forbidden")
+    if not can_supervise_base(actor, course.base):
+        raise NotFound()
     comment = (comment or "").strip()
     if decision not in DECISIONS:
         raise ValidationFailed({"decision": "取值无效，可选：accept、return"})
     if decision == "return" and not comment:
         raise ValidationFailed({"comment": "退回时必须填写审核意见"}, code="comment_required")
     roster = get_roster(course, for_update=True)
-    if roster is None or roster.status != "submitted":
+    if roster is None or roster.status != RosterStatus.SUBMITTED:
         raise DomainError("roster_not_submitted")
     roster.decided_at, roster.decided_by_id, roster.decision_comment = now, actor.id, comment
     roster.updated_at = now
     if decision == "accept":
-        from basesys.certificates.services import recognize_course_entries
-
-        roster.status = "accepted"
-        recognize_course_entries(course, actor, now)
+        roster.status = RosterStatus.ACCEPTED
+        recognize_course_entries(actor, course, now=now)
     else:
-        roster.status = "returned"
+        roster.status = RosterStatus.RETURNED
         roster.return_count += 1
-        notify_base_admins(
-            course,
-            "roster_returned",
-            f"roster_returned:{roster.id}:{roster.return_count}",
-            {"title": course.title, "comment": comment, "due_on": roster.due_on.isoformat()},
-            now,
-        )
+        key = f"roster_returned:{roster.id}:{roster.return_count}"
+        notify_base(course, "roster_returned", key=key, roster=roster, now=now, comment=comment)
     audit(
         actor,
         f"roster.{decision}",
         roster,
         now=now,
-        before={"status": "submitted"},
+        before={"status": RosterStatus.SUBMITTED},
         after={"status": roster.status},
         reason=comment,
         **_scope(course),

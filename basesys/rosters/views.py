@@ -1,24 +1,22 @@
-"""Roster pages: the officer's inbox, the base's rosters, one roster with its actions and files,
-the export of accepted rosters, and the notifications on the home page."""
+"""Roster pages: the officer's inbox, the base's rosters and reminder e-mail, one roster with its
+actions and files, and the export of accepted rosters."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 
 from basesys.accounts.scope import bases_in_scope
-from basesys.core.errors import DomainError
-from basesys.core.forms import show_refusal
-from basesys.core.time import now_utc
-from basesys.core.web import nav_url, roles_required
+from basesys.core.pages import Done, page
+from basesys.core.web import nav_url
 from basesys.courses.access import get_course_for
-from basesys.extensions import db
-from basesys.rosters import downloads, panels, queries, services  # noqa: F401 -- panels register themselves
+from basesys.notifications.services import notification_email, set_notification_email
+from basesys.rosters import downloads, queries, services
 from basesys.rosters.forms import DecisionForm, EmailForm, ExportForm, RosterFilterForm, SubmitRosterForm
-from basesys.rosters.notify import mark_read, notification_email, set_notification_email
+from basesys.rosters.models import RosterStatus
 
 bp = Blueprint("rosters", __name__)
 
 READERS = ("base_admin", "bureau_officer", "sysadmin")
+OFFICERS = ("bureau_officer", "sysadmin")
 PAGE_SIZE = 50
 
 
@@ -26,13 +24,15 @@ def _page_number() -> int:
     return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
-@bp.get("/rosters/inbox")
-@roles_required("bureau_officer", "sysadmin")
-def inbox():
+def _readable(user, course_id: int):
+    return get_course_for(user, course_id, roles=READERS)
+
+
+def _inbox_filters(user) -> tuple[RosterFilterForm, dict]:
     form = RosterFilterForm(request.args)
-    form.base.choices = [("", _("All bases"))] + [(b.id, b.name) for b in bases_in_scope(current_user)]
+    form.base.choices = [("", _("All bases"))] + [(b.id, b.name) for b in bases_in_scope(user)]
     if not request.args:
-        form.status.data = "submitted"  # what waits for the officer
+        form.status.data = RosterStatus.SUBMITTED  # what waits for the officer
     form.validate()
     filters = dict(
         status=form.status.data or None,
@@ -40,134 +40,121 @@ def inbox():
         start=form.start.data if not form.start.errors else None,
         end=form.end.data if not form.end.errors else None,
     )
-    now, page = now_utc(), _page_number()
-    items = queries.list_rosters(current_user, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **filters)
-    total = queries.count_rosters(current_user, now, **filters)
-    return render_template("rosters/inbox.html", form=form, items=items, total=total, page=page, page_size=PAGE_SIZE)
+    return form, filters
 
 
-@bp.get("/rosters")
-@roles_required("base_admin")
-def base_rosters():
-    items = queries.base_roster_items(current_user.base_id, now_utc())
-    form = EmailForm(email=notification_email(current_user))
-    return render_template("rosters/base_rosters.html", items=items, email_form=form)
+@page(bp, "/rosters/inbox", roles=OFFICERS)
+def inbox(ctx):
+    form, filters = _inbox_filters(ctx.user)
+    number, user = _page_number(), ctx.user
+    items = queries.list_rosters(user, ctx.now, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, **filters)
+    total = queries.count_rosters(user, ctx.now, **filters)
+    return render_template("rosters/inbox.html", form=form, items=items, total=total, page=number, page_size=PAGE_SIZE)
 
 
-@bp.post("/rosters/email")
-@roles_required("base_admin")
-def reminder_email():
-    form = EmailForm()
-    if form.validate_on_submit():
-        try:
-            set_notification_email(current_user, form.email.data, now_utc())
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("rosters.base_rosters"))
-    items = queries.base_roster_items(current_user.base_id, now_utc())
-    return render_template("rosters/base_rosters.html", items=items, email_form=form), 422
+def _base_rosters_page(ctx, email_form=None):
+    items = queries.base_roster_items(ctx.user.base_id, ctx.now)
+    email_form = email_form or EmailForm(email=notification_email(ctx.user))
+    return render_template("rosters/base_rosters.html", items=items, email_form=email_form)
 
 
-def _roster_page(course, submit_form=None, decision_form=None, status=200):
-    state = services.roster_state(course, now_utc())
-    return (
-        render_template(
-            "rosters/roster.html",
-            state=state,
-            course=course,
-            history=queries.roster_history(state.roster),
-            submit_form=submit_form or SubmitRosterForm(),
-            decision_form=decision_form or DecisionForm(),
-        ),
-        status,
-    )
+@page(bp, "/rosters", roles=("base_admin",))
+def base_rosters(ctx):
+    return _base_rosters_page(ctx)
 
 
-@bp.get("/courses/<int:course_id>/roster")
-@roles_required(*READERS)
-def roster(course_id: int):
-    return _roster_page(get_course_for(current_user, course_id, roles=READERS))
+@page(
+    bp,
+    "/rosters/email",
+    methods=("POST",),
+    roles=("base_admin",),
+    form=EmailForm,
+    invalid=lambda ctx: (_base_rosters_page(ctx, ctx.form), ctx.status),
+)
+def reminder_email(ctx):
+    set_notification_email(ctx.user, ctx.form.email.data, now=ctx.now)
+    return Done(url_for("rosters.base_rosters"), _("Saved."))
 
 
-@bp.post("/courses/<int:course_id>/roster/submit")
-@roles_required("base_admin")
-def submit(course_id: int):
-    course = get_course_for(current_user, course_id, roles=("base_admin",))
-    form = SubmitRosterForm()
-    if not form.validate_on_submit():
-        return _roster_page(course, submit_form=form, status=422)
-    try:
-        services.submit_roster(course, current_user, now_utc())
-    except DomainError as error:
-        db.session.rollback()
-        show_refusal(form, error)
-        return _roster_page(course, submit_form=form, status=error.status)
-    db.session.commit()
-    flash(_("The roster has been submitted to the bureau."), "success")
-    return redirect(url_for("rosters.roster", course_id=course.id))
+def _roster_page(ctx, course, status=200):
+    state = services.roster_state(course, now=ctx.now)
+    # The form being re-rendered keeps its input and errors; the other one starts empty.
+    submitted = isinstance(ctx.form, SubmitRosterForm)
+    decided = isinstance(ctx.form, DecisionForm)
+    forms = {
+        "submit_form": ctx.form if submitted else SubmitRosterForm(),
+        "decision_form": ctx.form if decided else DecisionForm(),
+    }
+    history = queries.roster_history(state.roster)
+    return render_template("rosters/roster.html", state=state, course=course, history=history, **forms), status
 
 
-@bp.post("/courses/<int:course_id>/roster/decision")
-@roles_required("bureau_officer")
-def decide(course_id: int):
-    course = get_course_for(current_user, course_id, roles=("bureau_officer",))
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        return _roster_page(course, decision_form=form, status=422)
-    try:
-        services.decide_roster(course, current_user, form.decision.data, form.comment.data, now_utc())
-    except DomainError as error:
-        db.session.rollback()
-        show_refusal(form, error)
-        return _roster_page(course, decision_form=form, status=error.status)
-    db.session.commit()
-    if form.decision.data == "accept":
-        flash(_("Roster accepted: the trainees' hours are now recognized."), "success")
+def _roster_page_again(ctx, course):
+    return _roster_page(ctx, course, ctx.status)
+
+
+@page(bp, "/courses/<int:course_id>/roster", roles=READERS, load=_readable)
+def roster(ctx, course):
+    return _roster_page(ctx, course)
+
+
+@page(
+    bp,
+    "/courses/<int:course_id>/roster/submit",
+    methods=("POST",),
+    roles=("base_admin",),
+    load=_readable,
+    form=SubmitRosterForm,
+    invalid=_roster_page_again,
+)
+def submit(ctx, course):
+    services.submit_roster(ctx.user, course, now=ctx.now)
+    return Done(url_for("rosters.roster", course_id=course.id), _("The roster has been submitted to the bureau."))
+
+
+@page(
+    bp,
+    "/courses/<int:course_id>/roster/decision",
+    methods=("POST",),
+    roles=("bureau_officer",),
+    load=_readable,
+    form=DecisionForm,
+    invalid=_roster_page_again,
+)
+def decide(ctx, course):
+    decision = ctx.form.decision.data
+    services.decide_roster(ctx.user, course, decision=decision, comment=ctx.form.comment.data, now=ctx.now)
+    if decision == "accept":
+        message = _("Roster accepted: the trainees' hours are now recognized.")
     else:
-        flash(_("Roster returned to the base."), "success")
-    return redirect(url_for("rosters.roster", course_id=course.id))
+        message = _("Roster returned to the base.")
+    return Done(url_for("rosters.roster", course_id=course.id), message)
 
 
-@bp.get("/courses/<int:course_id>/roster.<any(xlsx, csv):fmt>")
-@roles_required(*READERS)
-def download(course_id: int, fmt: str):
-    course = get_course_for(current_user, course_id, roles=READERS)
-    return downloads.course_export(course, fmt, now_utc())
+@page(bp, "/courses/<int:course_id>/roster.<any(xlsx, csv):fmt>", roles=READERS)
+def download(ctx, course_id: int, fmt: str):
+    return downloads.course_export(_readable(ctx.user, course_id), fmt, ctx.now)
 
 
-@bp.get("/rosters/exports")
-@roles_required("bureau_officer", "sysadmin")
-def exports():
-    form = ExportForm(request.args)
+def _exports_page(ctx, status=200):
+    return render_template("rosters/exports.html", form=ctx.form), status
+
+
+@page(
+    bp,
+    "/rosters/exports",
+    roles=OFFICERS,
+    form=lambda: ExportForm(request.args),
+    invalid=lambda ctx: _exports_page(ctx, ctx.status),
+)
+def exports(ctx):
+    """A GET form (it only reads): a refused range is shown on the form by the page lifecycle."""
     if not request.args:
-        return render_template("rosters/exports.html", form=form)
-    if form.validate():
-        try:
-            return downloads.accepted_export(current_user, form.start.data, form.end.data, form.fmt.data)
-        except DomainError as error:
-            show_refusal(form, error)
-    return render_template("rosters/exports.html", form=form), 422
-
-
-@bp.post("/notifications/<int:notification_id>/read")
-@login_required
-def read_notification(notification_id: int):
-    if mark_read(current_user, notification_id, now_utc()) == 0:
-        abort(404)
-    db.session.commit()
-    return redirect(url_for("accounts.home"))
-
-
-@bp.post("/notifications/read")
-@login_required
-def read_all_notifications():
-    mark_read(current_user, None, now_utc())
-    db.session.commit()
-    return redirect(url_for("accounts.home"))
+        return _exports_page(ctx)
+    if not ctx.form.validate():
+        return _exports_page(ctx, 422)
+    form = ctx.form
+    return downloads.accepted_export(ctx.user, form.start.data, form.end.data, form.fmt.data)
 
 
 @bp.app_template_global()

@@ -18,7 +18,7 @@ def test_waiting_counts_of_the_scope(db, tenants, finished, make_course, make_tr
     enroll(late, trainee)
     finalize(late, {trainee: (4.0, True)})
     deadlines.open_finalized_rosters(now)
-    services.submit_roster(finished, tenants.admin_a, now)
+    services.submit_roster(tenants.admin_a, finished, now=now)
     db.session.commit()
     assert stats.waiting_counts(tenants.officer_a, now) == stats.Waiting(filings=2, rosters=1, overdue=1)
     assert stats.waiting_counts(tenants.officer_county, now) == stats.Waiting(filings=1, rosters=0, overdue=1)
@@ -31,8 +31,8 @@ def test_figures_per_base_of_the_year(db, tenants, finished, now):
     assert set(rows) == {"基地甲", "区属基地"}
     a = rows["基地甲"]
     assert (a.courses, a.trainees, a.certificates, a.hours_issued, a.hours_recognized) == (1, 3, 2, 16.0, 0.0)
-    services.submit_roster(finished, tenants.admin_a, now)
-    services.decide_roster(finished, tenants.officer_a, "accept", "", now)
+    services.submit_roster(tenants.admin_a, finished, now=now)
+    services.decide_roster(tenants.officer_a, finished, decision="accept", comment="", now=now)
     db.session.commit()
     a = {r.name: r for r in stats.figures_by_base(tenants.officer_a, 2025)}["基地甲"]
     assert (a.hours_issued, a.hours_recognized) == (16.0, 16.0)
@@ -74,7 +74,7 @@ def test_figures_take_the_same_number_of_queries_for_many_bases(db, tenants, mak
 
 
 def test_home_page_shows_counters_table_and_svg_chart(clock, client, login, tenants, finished, now):
-    services.submit_roster(finished, tenants.admin_a, now)
+    services.submit_roster(tenants.admin_a, finished, now=now)
     db.session.commit()
     page = login(tenants.officer_a).get("/").text
     assert "待审核的学员名单" in page and "2025 年各基地情况" in page

@@ -97,8 +97,8 @@ def _record(action, *, base=None, bureau=None, reason="", at_=None, actor=None):
 
 
 def test_audit_log_scope_and_search(clock, client, login, tenants, finished, now):
-    services.submit_roster(finished, tenants.admin_a, now)
-    services.decide_roster(finished, tenants.officer_a, "return", "缺少职称信息", now)
+    services.submit_roster(tenants.admin_a, finished, now=now)
+    services.decide_roster(tenants.officer_a, finished, decision="return", comment="缺少职称信息", now=now)
     _record("filing.approve", base=tenants.base_county, bureau=tenants.county_a, reason="县里的记录")
     _record("filing.approve", base=tenants.base_b, bureau=tenants.city_b, reason="济宁的记录")
     _record("account.update", bureau=tenants.county_a, reason="县局账号")

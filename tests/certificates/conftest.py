@@ -61,7 +61,7 @@ def finalized(db, finished, now):
     from basesys.certificates.models import Certificate
     from basesys.certificates.services import finalize_course
 
-    finalize_course(finished.course, finished.admin_a, now)
+    finalize_course(finished.admin_a, finished.course, now=now)
     db.session.commit()
     finished.certificate = db.session.scalar(
         db.select(Certificate).where(Certificate.trainee_id == finished.trainee.id)

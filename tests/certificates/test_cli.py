@@ -13,7 +13,7 @@ def test_verify_by_number(runner, finalized):
 
 
 def test_verify_a_revoked_certificate_fails(runner, finalized, now, db):
-    revoke_certificate(finalized.certificate, finalized.admin_a, reason="错误", now=now)
+    revoke_certificate(finalized.admin_a, finalized.certificate, reason="错误", now=now)
     db.session.commit()
     result = runner.invoke(args=["verify-certificate", finalized.certificate.number])
     assert result.exit_code == 1 and "status: revoked" in result.output

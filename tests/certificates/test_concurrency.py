@@ -24,7 +24,7 @@ def race(app, db, jobs, now):
                 course, actor = db.session.get(Course, course_id), db.session.get(User, actor_id)
                 db.session.commit()
                 barrier.wait()
-                totals = finalize_course(course, actor, now)
+                totals = finalize_course(actor, course, now=now)
                 db.session.commit()
                 with lock:
                     results.append((course_id, totals))

@@ -59,11 +59,11 @@ def snapshot(db):
 def test_finalize_refused_before_the_last_session_ends(db, finished):
     course = finished.course
     with pytest.raises(DomainError) as error:
-        finalize_course(course, finished.admin_a, course.ends_at - timedelta(seconds=1))
+        finalize_course(finished.admin_a, course, now=course.ends_at - timedelta(seconds=1))
     assert error.value.code == "course_not_ended" and error.value.status == 409
     db.session.rollback()
     assert count(CourseResult) == 0 and course.finalized_at is None
-    totals = finalize_course(course, finished.admin_a, course.ends_at)  # at the end exactly: allowed
+    totals = finalize_course(finished.admin_a, course, now=course.ends_at)  # at the end exactly: allowed
     assert totals == {"completed": 1, "not_completed": 1, "certificates": 1}
 
 
@@ -74,7 +74,7 @@ def test_finalize_refuses_a_course_that_is_not_approved(db, tenants, make_course
     enroll(course, tenants.trainee)
     attend(course, tenants.trainee)
     with pytest.raises(DomainError) as error:
-        finalize_course(course, tenants.admin_a, now)
+        finalize_course(tenants.admin_a, course, now=now)
     assert error.value.code == "course_not_approved"
 
 
@@ -83,13 +83,13 @@ def test_finalize_a_course_without_sessions_is_not_ended(db, tenants, make_cours
     course.sessions.clear()
     db.session.commit()
     with pytest.raises(DomainError) as error:
-        finalize_course(course, tenants.admin_a, now)
+        finalize_course(tenants.admin_a, course, now=now)
     assert error.value.code == "course_not_ended"
 
 
 def test_finalize_writes_a_result_for_everyone_and_hours_only_for_completers(db, finished, now):
     t = finished
-    totals = finalize_course(t.course, t.admin_a, now)
+    totals = finalize_course(t.admin_a, t.course, now=now)
     db.session.commit()
     assert totals == {"completed": 1, "not_completed": 1, "certificates": 1}
     results = {r.trainee_id: r for r in db.session.scalars(db.select(CourseResult))}
@@ -115,10 +115,10 @@ def test_finalize_writes_a_result_for_everyone_and_hours_only_for_completers(db,
 
 
 def test_finalize_twice_changes_nothing(db, finished, now):
-    first = finalize_course(finished.course, finished.admin_a, now)
+    first = finalize_course(finished.admin_a, finished.course, now=now)
     db.session.commit()
     before = snapshot(db)
-    second = finalize_course(finished.course, finished.admin_a, now + timedelta(days=3))
+    second = finalize_course(finished.admin_a, finished.course, now=now + timedelta(days=3))
     db.session.commit()
     assert second == first
     assert snapshot(db) == before
@@ -132,11 +132,11 @@ def test_finalize_killed_half_way_leaves_nothing_and_the_rerun_completes(db, fin
 
     monkeypatch.setattr(module, "_issue_certificates", crash)
     with pytest.raises(RuntimeError):
-        finalize_course(finished.course, finished.admin_a, now)
+        finalize_course(finished.admin_a, finished.course, now=now)
     db.session.rollback()
     assert count(CourseResult) == count(CreditedDay) == count(LedgerEntry) == 0
     monkeypatch.undo()
-    assert finalize_course(finished.course, finished.admin_a, now)["certificates"] == 1
+    assert finalize_course(finished.admin_a, finished.course, now=now)["certificates"] == 1
 
 
 def test_finalize_completes_the_pieces_a_partial_run_committed(db, finished, now):
@@ -147,7 +147,7 @@ def test_finalize_completes_the_pieces_a_partial_run_committed(db, finished, now
     _write_results(finished.course, now)
     db.session.commit()
     assert count(CourseResult) == 2 and count(LedgerEntry) == 0
-    assert finalize_course(finished.course, finished.admin_a, now) == {
+    assert finalize_course(finished.admin_a, finished.course, now=now) == {
         "completed": 1,
         "not_completed": 1,
         "certificates": 1,
@@ -157,7 +157,7 @@ def test_finalize_completes_the_pieces_a_partial_run_committed(db, finished, now
 
 
 def test_finalized_days_are_written_for_every_trainee_and_date(db, finished, now):
-    finalize_course(finished.course, finished.admin_a, now)
+    finalize_course(finished.admin_a, finished.course, now=now)
     rows = db.session.execute(db.select(CreditedDay.trainee_id, CreditedDay.local_date, CreditedDay.hours)).all()
     by = {(r[0], r[1].isoformat()): r[2] for r in rows}
     t = finished
@@ -174,8 +174,8 @@ def test_hours_finalized_by_another_course_count_first(db, tenants, make_course,
     for course in (morning, evening):
         enroll(course, tenants.trainee)
         attend(course, tenants.trainee)
-    finalize_course(morning, tenants.admin_a, now)
-    finalize_course(evening, tenants.admin_b, now)
+    finalize_course(tenants.admin_a, morning, now=now)
+    finalize_course(tenants.admin_b, evening, now=now)
     db.session.commit()
     hours = dict(db.session.execute(db.select(CourseResult.course_id, CourseResult.credited_hours)).all())
     assert hours[morning.id] == 6.0
@@ -196,7 +196,7 @@ def test_certificate_numbers_are_sequential_per_base_and_year(
         for trainee in trainees:
             attend(course, trainee)
     for course, admin in ((first, tenants.admin_a), (second, tenants.admin_a), (other_base, tenants.admin_b)):
-        finalize_course(course, admin, now)
+        finalize_course(admin, course, now=now)
     db.session.commit()
     numbers = lambda course: sorted(  # noqa: E731
         db.session.scalars(db.select(Certificate.number).where(Certificate.course_id == course.id))
@@ -217,8 +217,8 @@ def test_the_year_is_the_local_year_of_the_last_session(db, tenants, make_course
         enroll(course, tenants.trainee)
         attend(course, tenants.trainee)
     after = at("2026-01-02", "09:00")
-    finalize_course(late, tenants.admin_a, after)
-    finalize_course(early, tenants.admin_a, after)
+    finalize_course(tenants.admin_a, late, now=after)
+    finalize_course(tenants.admin_a, early, now=after)
     db.session.commit()
     years = dict(db.session.execute(db.select(LedgerEntry.course_id, LedgerEntry.year)).all())
     assert years == {late.id: 2025, early.id: 2026}
@@ -237,7 +237,7 @@ def test_a_name_no_font_can_print_stops_that_certificate_but_keeps_the_hours(
     attend(course, tenants.trainee)
     problems = {row.trainee.id: row.problem for row in preview_course(course)}
     assert problems[tenants.trainee.id] is None and "𠀀" in problems[rare.id]
-    totals = finalize_course(course, tenants.admin_a, now)
+    totals = finalize_course(tenants.admin_a, course, now=now)
     db.session.commit()
     assert totals == {"completed": 2, "not_completed": 0, "certificates": 1}
     result = db.session.scalar(db.select(CourseResult).where(CourseResult.trainee_id == rare.id))
@@ -249,7 +249,7 @@ def test_a_name_no_font_can_print_stops_that_certificate_but_keeps_the_hours(
     from basesys.certificates.services import finalize as module
 
     monkeypatch.setattr(module, "printing_problem", lambda name, course: None)
-    totals = finalize_course(course, tenants.admin_a, now)
+    totals = finalize_course(tenants.admin_a, course, now=now)
     db.session.commit()
     assert totals["certificates"] == 2
     db.session.refresh(entry)
@@ -266,8 +266,8 @@ def test_preview_explains_who_completes_and_writes_nothing(db, finished):
 
 def test_recognize_course_entries_turns_issued_into_recognized_once(db, finalized, now):
     course = finalized.course
-    assert recognize_course_entries(course, finalized.officer_a, now) == 1
-    assert recognize_course_entries(course, finalized.officer_a, now) == 0
+    assert recognize_course_entries(finalized.officer_a, course, now=now) == 1
+    assert recognize_course_entries(finalized.officer_a, course, now=now) == 0
     db.session.commit()
     entry = db.session.scalar(db.select(LedgerEntry))
     assert entry.status == "recognized" and entry.recognized_at == now
@@ -277,10 +277,10 @@ def test_scheduler_finalises_only_approved_courses_past_the_delay(db, tenants, m
     ended = at("2025-05-20", "12:00")
     course = make_course(base=tenants.base_a, sessions=[(at("2025-05-20", "09:00"), ended)])
     unapproved = make_course(base=tenants.base_a, status="submitted", sessions=[(at("2025-05-20", "09:00"), ended)])
-    assert courses_due_for_finalisation(ended + timedelta(hours=1, minutes=59)) == []
-    assert courses_due_for_finalisation(ended + timedelta(hours=2)) == [course]
-    assert unapproved not in courses_ready_to_finalize(tenants.base_a.id, ended + timedelta(hours=3))
-    assert courses_ready_to_finalize(tenants.base_a.id, ended) == [course]
+    assert courses_due_for_finalisation(now=ended + timedelta(hours=1, minutes=59)) == []
+    assert courses_due_for_finalisation(now=ended + timedelta(hours=2)) == [course]
+    assert unapproved not in courses_ready_to_finalize(tenants.base_a.id, now=ended + timedelta(hours=3))
+    assert courses_ready_to_finalize(tenants.base_a.id, now=ended) == [course]
 
 
 def test_the_finalize_delay_is_a_policy_setting(db, tenants, make_course):
@@ -289,14 +289,14 @@ def test_the_finalize_delay_is_a_policy_setting(db, tenants, make_course):
     db.session.add(PolicyOverride(bureau_id=tenants.city_a.id, year=2025, values={"finalize_delay_hours": 24}))
     ended = at("2025-05-20", "12:00")
     course = make_course(base=tenants.base_a, sessions=[(at("2025-05-20", "09:00"), ended)])
-    assert courses_due_for_finalisation(ended + timedelta(hours=23)) == []
-    assert courses_due_for_finalisation(ended + timedelta(hours=24)) == [course]
+    assert courses_due_for_finalisation(now=ended + timedelta(hours=23)) == []
+    assert courses_due_for_finalisation(now=ended + timedelta(hours=24)) == [course]
 
 
 def test_the_issue_date_is_the_local_date_on_both_sides_of_16_utc(db, finished):
     from datetime import UTC, datetime
 
-    finalize_course(finished.course, finished.admin_a, datetime(2025, 6, 1, 16, 0, tzinfo=UTC))
+    finalize_course(finished.admin_a, finished.course, now=datetime(2025, 6, 1, 16, 0, tzinfo=UTC))
     db.session.commit()
     assert db.session.scalar(db.select(Certificate.issued_on)).isoformat() == "2025-06-02"
 
@@ -304,7 +304,7 @@ def test_the_issue_date_is_the_local_date_on_both_sides_of_16_utc(db, finished):
 def test_the_issue_date_just_before_local_midnight(db, finished):
     from datetime import UTC, datetime
 
-    finalize_course(finished.course, finished.admin_a, datetime(2025, 6, 1, 15, 59, tzinfo=UTC))
+    finalize_course(finished.admin_a, finished.course, now=datetime(2025, 6, 1, 15, 59, tzinfo=UTC))
     db.session.commit()
     certificate = db.session.scalar(db.select(Certificate))
     assert certificate.issued_on.isoformat() == "2025-06-01" and '"issued_on":"2025-06-01"' in certificate.payload

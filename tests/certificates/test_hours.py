@@ -14,8 +14,8 @@ def test_hours_summary_counts_issued_and_recognized_separately(db, finalized, ma
     attend(public, t.trainee)
     from basesys.certificates.services import finalize_course
 
-    finalize_course(public, t.admin_b, now)
-    recognize_course_entries(t.course, t.officer_a, now)
+    finalize_course(t.admin_b, public, now=now)
+    recognize_course_entries(t.officer_a, t.course, now=now)
     db.session.commit()
     summary = hours_summary(t.trainee, 2025)
     assert summary.required == {"public": 30.0, "professional": 60.0, "total": 90.0}
@@ -27,7 +27,7 @@ def test_hours_summary_counts_issued_and_recognized_separately(db, finalized, ma
 
 
 def test_void_entries_count_for_nothing(db, finalized, now):
-    revoke_certificate(finalized.certificate, finalized.admin_a, reason="错误", now=now)
+    revoke_certificate(finalized.admin_a, finalized.certificate, reason="错误", now=now)
     summary = hours_summary(finalized.trainee, 2025)
     assert summary.issued["total"] == summary.recognized["total"] == 0
     assert [e.status for e in summary.entries] == ["void"] and summary.counted_entries == []

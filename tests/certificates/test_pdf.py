@@ -77,7 +77,7 @@ def test_certificate_pdf_is_a4_landscape_with_the_cjk_font_embedded(db, finalize
 
 
 def test_a_revoked_certificate_says_so_on_the_pdf(db, finalized, now, tmp_path):
-    revoke_certificate(finalized.certificate, finalized.admin_a, reason="错误", now=now)
+    revoke_certificate(finalized.admin_a, finalized.certificate, reason="错误", now=now)
     text = pdf_text(certificate_pdf(page_of(finalized.certificate)), tmp_path)
     assert "本证书已于 2025-06-02 撤销" in text
 

@@ -89,11 +89,11 @@ def test_finalising_twice_changes_nothing_and_the_cap_holds(
             )
     db.session.commit()
     for course in (first, second):
-        finalize_course(course, None, now)
+        finalize_course(None, course, now=now)
     db.session.commit()
     once = _rows(db)
     for course in (first, second):
-        finalize_course(course, None, now + timedelta(days=1))
+        finalize_course(None, course, now=now + timedelta(days=1))
     db.session.commit()
     assert _rows(db) == once
     per_day: dict = {}

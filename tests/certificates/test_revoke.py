@@ -11,12 +11,12 @@ from basesys.core.errors import DomainError, ValidationFailed
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_revoke_needs_a_reason(db, finalized, now, reason):
     with pytest.raises(ValidationFailed) as error:
-        revoke_certificate(finalized.certificate, finalized.admin_a, reason=reason, now=now)
+        revoke_certificate(finalized.admin_a, finalized.certificate, reason=reason, now=now)
     assert error.value.status == 422 and "reason" in error.value.fields
 
 
 def test_revoke_voids_the_ledger_entry_and_keeps_every_row(db, finalized, now):
-    revoke_certificate(finalized.certificate, finalized.officer_a, reason="出勤记录不实", now=now)
+    revoke_certificate(finalized.officer_a, finalized.certificate, reason="出勤记录不实", now=now)
     db.session.commit()
     certificate = db.session.scalar(db.select(Certificate))
     assert (certificate.status, certificate.revoked_reason, certificate.revoked_at) == ("revoked", "出勤记录不实", now)
@@ -30,14 +30,14 @@ def test_revoke_voids_the_ledger_entry_and_keeps_every_row(db, finalized, now):
 
 
 def test_revoke_twice_is_refused(db, finalized, now):
-    revoke_certificate(finalized.certificate, finalized.admin_a, reason="重复发放", now=now)
+    revoke_certificate(finalized.admin_a, finalized.certificate, reason="重复发放", now=now)
     with pytest.raises(DomainError) as error:
-        revoke_certificate(finalized.certificate, finalized.admin_a, reason="再次", now=now)
+        revoke_certificate(finalized.admin_a, finalized.certificate, reason="再次", now=now)
     assert error.value.code == "already_revoked" and error.value.status == 409
 
 
 def test_revoke_for_fraud_flags_the_trainee(db, finalized, now):
-    revoke_certificate(finalized.certificate, finalized.officer_province, reason="代签到", now=now, fraud=True)
+    revoke_certificate(finalized.officer_province, finalized.certificate, reason="代签到", now=now, fraud=True)
     db.session.commit()
     trainee = finalized.trainee
     db.session.refresh(trainee)

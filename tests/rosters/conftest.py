@@ -94,6 +94,3 @@ def finished(tenants, make_course, make_trainee, enroll, finalize):
     )
     course.unregistered = unregistered
     return course
-
-
-

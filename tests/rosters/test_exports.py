@@ -20,7 +20,7 @@ def test_header_is_exactly_the_columns_of_section_9():
 
 
 def test_xlsx_keeps_id_numbers_as_text(db, finished, tenants, now):
-    rows = services.roster_state(finished, now).rows
+    rows = services.roster_state(finished, now=now).rows
     book = load_workbook(io.BytesIO(exports.to_xlsx(rows)))
     sheet = book.active
     values = list(sheet.iter_rows(values_only=True))
@@ -45,14 +45,14 @@ def test_an_id_number_ending_in_x_and_a_one_day_course(db, make_course, make_tra
     )
     enroll(course, trainee)
     finalize(course, {trainee: (4.0, True)})
-    rows = services.roster_state(course, now).rows
+    rows = services.roster_state(course, now=now).rows
     sheet = load_workbook(io.BytesIO(exports.to_xlsx(rows))).active
     row = [c.value for c in sheet[2]]
     assert row[3] == number and row[8] == "公需科目" and row[9] == "2025-05-10"
 
 
 def test_csv_has_a_bom_and_the_same_header(db, finished, tenants, now):
-    data = exports.to_csv(services.roster_state(finished, now).rows)
+    data = exports.to_csv(services.roster_state(finished, now=now).rows)
     assert data.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in data
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -68,10 +68,10 @@ def test_accepted_rosters_in_a_date_range_of_the_bases_in_scope(
     trainee = make_trainee(name="孙八")
     enroll(other, trainee)
     finalize(other, {trainee: (4.0, True)})
-    services.submit_roster(finished, tenants.admin_a, now)
-    services.decide_roster(finished, tenants.officer_a, "accept", "", at("2025-06-03", "23:30"))
-    services.submit_roster(other, tenants.admin_b, now)
-    services.decide_roster(other, tenants.officer_b, "accept", "", at("2025-06-04", "00:30"))
+    services.submit_roster(tenants.admin_a, finished, now=now)
+    services.decide_roster(tenants.officer_a, finished, decision="accept", comment="", now=at("2025-06-03", "23:30"))
+    services.submit_roster(tenants.admin_b, other, now=now)
+    services.decide_roster(tenants.officer_b, other, decision="accept", comment="", now=at("2025-06-04", "00:30"))
     db.session.commit()
     june_3 = at("2025-06-03", "00:00").date()
     june_4 = at("2025-06-04", "00:00").date()

@@ -9,10 +9,11 @@ import pytest
 
 from basesys.core.audit import AuditRecord
 from basesys.extensions import db
+from basesys.notifications.models import Notification
+from basesys.notifications.services import set_notification_email
 from basesys.rosters import deadlines, services
 from basesys.rosters.jobs import roster_overdue, roster_reminders
-from basesys.rosters.models import Notification, Roster
-from basesys.rosters.notify import set_notification_email
+from basesys.rosters.models import Roster
 from tests.conftest import at
 from tests.rosters.smtp_sink import SmtpSink
 
@@ -46,7 +47,7 @@ def test_reminders_through_run_due_jobs_once_per_admin(runner, finished, tenants
     reminders = _notifications("roster_reminder")
     assert sorted(n.user_id for n in reminders) == sorted([tenants.admin_a.id, second_admin.id])
     assert reminders[0].data == {"title": "安全生产专题培训", "due_on": "2025-06-19"}
-    assert reminders[0].course_id == finished.id
+    assert (reminders[0].object_type, reminders[0].object_id) == ("course", finished.id)
     # Run again (and a day later): nothing more.
     _run_cli(runner, "2025-06-12T09:00:00+08:00")
     _run_cli(runner, "2025-06-13T09:00:00+08:00")
@@ -60,7 +61,7 @@ def test_the_reminder_shows_on_the_admins_home_page(client, login, runner, finis
 
 
 def test_no_reminder_for_a_submitted_or_accepted_roster(db, finished, tenants, now):
-    services.submit_roster(finished, tenants.admin_a, now)
+    services.submit_roster(tenants.admin_a, finished, now=now)
     db.session.commit()
     assert deadlines.remind_due_rosters(at("2025-06-15", "09:00")) == 0
     assert deadlines.mark_overdue_rosters(at("2025-06-25", "09:00")) == 0
@@ -68,8 +69,8 @@ def test_no_reminder_for_a_submitted_or_accepted_roster(db, finished, tenants, n
 
 
 def test_a_returned_roster_is_reminded_and_becomes_overdue(db, finished, tenants, now):
-    services.submit_roster(finished, tenants.admin_a, now)
-    services.decide_roster(finished, tenants.officer_a, "return", "请补充职称", now)
+    services.submit_roster(tenants.admin_a, finished, now=now)
+    services.decide_roster(tenants.officer_a, finished, decision="return", comment="请补充职称", now=now)
     db.session.commit()
     assert deadlines.remind_due_rosters(at("2025-06-15", "09:00")) == 1
     assert deadlines.mark_overdue_rosters(at("2025-06-20", "09:00")) == 1
@@ -98,7 +99,7 @@ def test_marking_overdue_is_idempotent_and_a_late_submission_still_goes_through(
     assert deadlines.mark_overdue_rosters(at("2025-06-22", "09:00")) == 0
     db.session.commit()
     assert len(_notifications("roster_overdue")) == 1
-    roster = services.submit_roster(finished, tenants.admin_a, at("2025-06-23", "09:00"))
+    roster = services.submit_roster(tenants.admin_a, finished, now=at("2025-06-23", "09:00"))
     assert roster.status == "submitted" and roster.submitted_late
 
 
@@ -121,7 +122,7 @@ def test_inactive_admins_are_not_notified(db, finished, tenants):
 
 
 def test_reminders_are_emailed_once_when_smtp_is_configured(app, db, finished, tenants, monkeypatch):
-    set_notification_email(tenants.admin_a, "zhou@base-a.example.cn", at("2025-06-01", "09:00"))
+    set_notification_email(tenants.admin_a, "zhou@base-a.example.cn", now=at("2025-06-01", "09:00"))
     db.session.commit()
     with SmtpSink() as sink:
         monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
@@ -148,7 +149,7 @@ def _closed_port() -> int:
 
 
 def test_an_smtp_failure_keeps_the_notification_and_retries_later(app, db, finished, tenants, monkeypatch):
-    set_notification_email(tenants.admin_a, "zhou@base-a.example.cn", at("2025-06-01", "09:00"))
+    set_notification_email(tenants.admin_a, "zhou@base-a.example.cn", now=at("2025-06-01", "09:00"))
     db.session.commit()
     monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
     monkeypatch.setitem(app.config, "SMTP_PORT", _closed_port())
@@ -165,6 +166,6 @@ def test_an_smtp_failure_keeps_the_notification_and_retries_later(app, db, finis
 
 
 def test_without_smtp_nothing_is_emailed(app, db, finished, tenants):
-    set_notification_email(tenants.admin_a, "zhou@base-a.example.cn", at("2025-06-01", "09:00"))
+    set_notification_email(tenants.admin_a, "zhou@base-a.example.cn", now=at("2025-06-01", "09:00"))
     assert app.config["SMTP_HOST"] == ""
     assert roster_reminders(at("2025-06-12", "09:00")) == "opened 1, reminded 1, e-mailed 0"

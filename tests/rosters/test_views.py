@@ -5,8 +5,9 @@ import io
 from openpyxl import load_workbook
 
 from basesys.extensions import db
+from basesys.notifications.models import Notification, NotificationEmail
 from basesys.rosters import deadlines, services
-from basesys.rosters.models import Notification, NotificationEmail, Roster
+from basesys.rosters.models import Roster
 from tests.conftest import at
 
 
@@ -39,7 +40,7 @@ def test_submit_before_finalisation_shows_why(clock, client, login, tenants, mak
 
 
 def test_officer_returns_with_a_comment_then_accepts(clock, client, login, tenants, finished, now):
-    services.submit_roster(finished, tenants.admin_a, now)
+    services.submit_roster(tenants.admin_a, finished, now=now)
     db.session.commit()
     login(tenants.officer_a)
     inbox = client.get("/rosters/inbox")
@@ -49,7 +50,7 @@ def test_officer_returns_with_a_comment_then_accepts(clock, client, login, tenan
     returned = client.post(f"/courses/{finished.id}/roster/decision", data={"decision": "return", "comment": "缺职称"})
     assert returned.status_code == 302
     assert db.session.scalar(db.select(Roster)).status == "returned"
-    services.submit_roster(finished, tenants.admin_a, now)
+    services.submit_roster(tenants.admin_a, finished, now=now)
     db.session.commit()
     accepted = client.post(f"/courses/{finished.id}/roster/decision", data={"decision": "accept", "comment": ""})
     assert accepted.status_code == 302
@@ -58,7 +59,7 @@ def test_officer_returns_with_a_comment_then_accepts(clock, client, login, tenan
 
 
 def test_inbox_filters(clock, client, login, tenants, finished, now):
-    services.submit_roster(finished, tenants.admin_a, now)
+    services.submit_roster(tenants.admin_a, finished, now=now)
     db.session.commit()
     login(tenants.officer_a)
     assert "安全生产专题培训" in client.get(f"/rosters/inbox?status=submitted&base={tenants.base_a.id}").text
@@ -95,8 +96,8 @@ def test_page_downloads(clock, client, login, tenants, finished):
 
 
 def test_accepted_exports_page(clock, client, login, tenants, finished, now):
-    services.submit_roster(finished, tenants.admin_a, now)
-    services.decide_roster(finished, tenants.officer_a, "accept", "", now)
+    services.submit_roster(tenants.admin_a, finished, now=now)
+    services.decide_roster(tenants.officer_a, finished, decision="accept", comment="", now=now)
     db.session.commit()
     login(tenants.officer_a)
     assert client.get("/rosters/exports").status_code == 200

@@ -21,18 +21,8 @@ from basesys.certificates.services.queries import (
     hours_summary,
 )
 from basesys.certificates.services.revoke import revoke_certificate
-from basesys.core.errors import Refusal, register_refusals
-
-REFUSALS = {
-    "course_not_ended": Refusal(
-        409, "课程最后一次课尚未结束，不能结业。", "The course's last session has not ended yet."
-    ),
-    "already_revoked": Refusal(409, "该证书已撤销。", "This certificate is already revoked."),
-}
-register_refusals("certificates", REFUSALS)
 
 __all__ = [
-    "REFUSALS",
     "HoursSummary",
     "PreviewRow",
     "Totals",

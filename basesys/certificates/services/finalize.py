@@ -16,12 +16,13 @@ from basesys.accounts.models import Trainee
 from basesys.attendance.engine import CourseCredit
 from basesys.attendance.models import CreditedDay
 from basesys.attendance.services import course_attendance, course_policy
-from basesys.certificates.models import Certificate, CourseResult, LedgerEntry
-from basesys.certificates.services.issue import allocate_sequences, build_certificate, course_year, printing_problem
+from basesys.certificates.models import Certificate, CourseResult, LedgerEntry, LedgerStatus
+from basesys.certificates.services.issue import allocate_sequences, build_certificate, printing_problem
 from basesys.certificates.signing import current_signer, record_signing_key
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError
-from basesys.courses.models import Course, CourseSession
+from basesys.courses.models import Course, CourseSession, FilingStatus
+from basesys.courses.year import course_year
 from basesys.extensions import db
 
 
@@ -48,16 +49,16 @@ def is_completer(credit: CourseCredit) -> bool:
     return credit.completed and credit.credited_hours > 0
 
 
-def has_ended(course: Course, now: datetime) -> bool:
+def has_ended(course: Course, *, now: datetime) -> bool:
     return bool(course.sessions) and now >= course.ends_at
 
 
-def check_finalizable(course: Course, now: datetime) -> None:
+def check_finalizable(course: Course, *, now: datetime) -> None:
     """Refuses `course_not_approved` ("no filing, no hours", §4) and `course_not_ended` (§8)."""
-    if course.filing_status != "approved":
+    if course.filing_status != FilingStatus.APPROVED:
         # The attendance feature registers this code for check-in; finalisation says it its own way.
         raise DomainError("course_not_approved", "该项目尚未通过人社部门备案，不能结业：未进行备案的，不进行学时认定。")
-    if not has_ended(course, now):
+    if not has_ended(course, now=now):
         raise DomainError("course_not_ended")
 
 
@@ -71,7 +72,7 @@ def preview_course(course: Course) -> list[PreviewRow]:
     return rows
 
 
-def finalize_course(course: Course, actor, now: datetime) -> dict:
+def finalize_course(actor, course: Course, *, now: datetime) -> dict:
     """Finalise a course (or finish an interrupted finalisation); returns its totals.
 
     Refuses `course_not_approved` and `course_not_ended`; a finalised course answers its totals and
@@ -79,7 +80,7 @@ def finalize_course(course: Course, actor, now: datetime) -> dict:
     """
     course = _lock_course(course)
     if course.finalized_at is None:
-        check_finalizable(course, now)
+        check_finalizable(course, now=now)
         _write_results(course, now)
     _write_ledger_entries(course, now)
     _issue_certificates(course, actor, now)
@@ -157,7 +158,7 @@ def _write_ledger_entries(course: Course, now: datetime) -> None:
                 year=year,
                 category=course.category,
                 hours=result.credited_hours,
-                status="issued",
+                status=LedgerStatus.ISSUED,
                 certificate_id=result.certificate_id,
                 issued_at=now,
             )
@@ -165,9 +166,9 @@ def _write_ledger_entries(course: Course, now: datetime) -> None:
     db.session.flush()
 
 
-def _issue_certificates(course: Course, actor, now: datetime) -> None:
-    """A signed certificate for each completer lacking one; a name no font can print stops that
-    certificate (the hours stay) with the reason on its result, shown to the admin."""
+def _printable_results(course: Course) -> list[tuple[CourseResult, Trainee]]:
+    """Completers lacking a certificate whose names can be printed; the others get the reason on
+    their result (shown to the admin) and keep their hours."""
     pending = db.session.execute(
         db.select(CourseResult, Trainee)
         .join(Trainee, Trainee.id == CourseResult.trainee_id)
@@ -183,24 +184,33 @@ def _issue_certificates(course: Course, actor, now: datetime) -> None:
         result.certificate_problem = printing_problem(trainee.name, course) or ""
         if not result.certificate_problem:
             printable.append((result, trainee))
+    return printable
+
+
+def _issue_certificates(course: Course, actor, now: datetime) -> None:
+    """A signed certificate for each printable completer lacking one, numbered in the course's year."""
+    printable = _printable_results(course)
     if not printable:
         return
     signer = current_signer()
     record_signing_key(signer, now)
     year = course_year(course)
     first = allocate_sequences(course.base_id, year, len(printable))
-    issued = []
-    for offset, (result, trainee) in enumerate(printable):
-        certificate = build_certificate(
-            trainee=trainee,
-            course=course,
-            hours=result.credited_hours,
-            year=year,
-            sequence=first + offset,
-            signer=signer,
-            now=now,
+    issued = [
+        (
+            result,
+            build_certificate(
+                trainee=trainee,
+                course=course,
+                hours=result.credited_hours,
+                year=year,
+                sequence=first + offset,
+                signer=signer,
+                now=now,
+            ),
         )
-        issued.append((result, certificate))
+        for offset, (result, trainee) in enumerate(printable)
+    ]
     db.session.flush()
     ledger = {
         entry.trainee_id: entry
@@ -234,16 +244,16 @@ def course_totals(course: Course) -> Totals:
     return Totals(rows.get(True, 0), rows.get(False, 0), certificates or 0)
 
 
-def recognize_course_entries(course: Course, actor, now: datetime) -> int:
+def recognize_course_entries(actor, course: Course, *, now: datetime) -> int:
     """The bureau accepted the roster (§9): the course's `issued` entries become `recognized`.
 
     Void entries stay void; running it again changes nothing. Returns how many changed.
     """
     entries = db.session.scalars(
-        db.select(LedgerEntry).where(LedgerEntry.course_id == course.id, LedgerEntry.status == "issued")
+        db.select(LedgerEntry).where(LedgerEntry.course_id == course.id, LedgerEntry.status == LedgerStatus.ISSUED)
     ).all()
     for entry in entries:
-        entry.status, entry.recognized_at = "recognized", now
+        entry.status, entry.recognized_at = LedgerStatus.RECOGNIZED, now
     if entries:
         audit(
             actor,
@@ -258,7 +268,7 @@ def recognize_course_entries(course: Course, actor, now: datetime) -> int:
     return len(entries)
 
 
-def courses_due_for_finalisation(now: datetime) -> list[Course]:
+def courses_due_for_finalisation(*, now: datetime) -> list[Course]:
     """Approved, unfinalised courses whose last session ended at least the policy's delay ago (§8)."""
     last_end = (
         db.select(CourseSession.course_id, func.max(CourseSession.ends_at).label("ends_at"))
@@ -268,17 +278,17 @@ def courses_due_for_finalisation(now: datetime) -> list[Course]:
     candidates = db.session.scalars(
         db.select(Course)
         .join(last_end, last_end.c.course_id == Course.id)
-        .where(Course.filing_status == "approved", Course.finalized_at.is_(None), last_end.c.ends_at <= now)
+        .where(Course.filing_status == FilingStatus.APPROVED, Course.finalized_at.is_(None), last_end.c.ends_at <= now)
         .order_by(Course.id)
     ).all()
     return [c for c in candidates if now >= c.ends_at + timedelta(hours=course_policy(c).finalize_delay_hours)]
 
 
-def courses_ready_to_finalize(base_id: int, now: datetime) -> list[Course]:
+def courses_ready_to_finalize(base_id: int, *, now: datetime) -> list[Course]:
     """A base's approved courses that have ended and are not finalised yet (the admin's home panel)."""
     courses = db.session.scalars(
         db.select(Course)
-        .where(Course.base_id == base_id, Course.filing_status == "approved", Course.finalized_at.is_(None))
+        .where(Course.base_id == base_id, Course.filing_status == FilingStatus.APPROVED, Course.finalized_at.is_(None))
         .order_by(Course.id)
     ).all()
-    return [c for c in courses if has_ended(c, now)]
+    return [c for c in courses if has_ended(c, now=now)]

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from basesys.accounts.models import Trainee
-from basesys.certificates.models import Certificate, CertificateSequence
+from basesys.certificates.models import Certificate, CertificateSequence, CertificateStatus
 from basesys.certificates.signing import PAYLOAD_VERSION, Signer, canonical_json
 from basesys.core.ids import mask_id_number, mask_name
 from basesys.core.pdf import font_for, registered_fonts
@@ -60,11 +60,6 @@ def allocate_sequences(base_id: int, year: int, count: int) -> int:
             pass
         last = db.session.execute(statement).scalar_one()
     return last - count + 1
-
-
-def course_year(course: Course) -> int:
-    """The ledger and certificate year: the local year of the course's last session (§8, §10)."""
-    return local_date(course.ends_at).year
 
 
 def course_dates(course: Course) -> tuple[date, date]:
@@ -153,7 +148,7 @@ def build_certificate(
         payload=payload,
         signature=signer.sign(payload),
         key_id=signer.key_id,
-        status="valid",
+        status=CertificateStatus.VALID,
     )
     db.session.add(certificate)
     return certificate

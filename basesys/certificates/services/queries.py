@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from basesys.accounts.models import Trainee, User
 from basesys.accounts.scope import can_manage_base, can_supervise_base, trainee_of
-from basesys.certificates.models import Certificate, CourseResult, LedgerEntry
+from basesys.certificates.models import Certificate, CourseResult, LedgerEntry, LedgerStatus
+from basesys.certificates.pdf import CertificatePage, StatementLine
 from basesys.certificates.services.issue import normalize_check_code
 from basesys.core.errors import DomainError, NotFound
 from basesys.core.policy import get_policy
@@ -97,7 +98,7 @@ class HoursSummary:
 
     @property
     def counted_entries(self) -> list[LedgerEntry]:
-        return [e for e in self.entries if e.status in ("issued", "recognized")]
+        return [e for e in self.entries if e.status in (LedgerStatus.ISSUED, LedgerStatus.RECOGNIZED)]
 
 
 def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
@@ -121,7 +122,7 @@ def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
         )
     )
     for entry in summary.counted_entries:
-        bucket = summary.issued if entry.status == "issued" else summary.recognized
+        bucket = summary.issued if entry.status == LedgerStatus.ISSUED else summary.recognized
         bucket[entry.category] = bucket.get(entry.category, 0.0) + float(entry.hours)
         bucket["total"] += float(entry.hours)
     return summary
@@ -135,8 +136,6 @@ def ledger_years(trainee: Trainee) -> list[int]:
 
 def certificate_pages(course: Course, base_url: str):
     """The course's certificates as printable pages, read in batches (for the streaming ZIP)."""
-    from basesys.certificates.pdf import CertificatePage
-
     rows = db.session.scalars(
         db.select(Certificate).where(Certificate.course_id == course.id).order_by(Certificate.sequence)
     ).yield_per(200)
@@ -145,8 +144,6 @@ def certificate_pages(course: Course, base_url: str):
 
 
 def hours_statement_lines(summary: HoursSummary) -> list:
-    from basesys.certificates.pdf import StatementLine
-
     return [
         StatementLine(
             title=entry.course.title,

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from basesys.certificates.models import Certificate, LedgerEntry
+from basesys.certificates.models import Certificate, CertificateStatus, LedgerEntry, LedgerStatus
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.time import local_date
@@ -10,7 +10,7 @@ from basesys.extensions import db
 
 
 def revoke_certificate(
-    certificate: Certificate, actor, *, reason: str, now: datetime, fraud: bool = False
+    actor, certificate: Certificate, *, reason: str, now: datetime, fraud: bool = False
 ) -> Certificate:
     """Revoke with a mandatory reason; refuses `validation_failed` (no reason) and `already_revoked`.
 
@@ -20,44 +20,54 @@ def revoke_certificate(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": "请填写撤销原因"})
-    if certificate.status == "revoked":
+    if certificate.status == CertificateStatus.REVOKED:
         raise DomainError("already_revoked")
-    certificate.status, certificate.revoked_at = "revoked", now
+    certificate.status, certificate.revoked_at = CertificateStatus.REVOKED, now
     certificate.revoked_reason, certificate.revoked_by_id = reason, getattr(actor, "id", None)
     scope = {"base_id": certificate.base_id, "bureau_id": certificate.base.bureau_id}
-    entry = db.session.scalar(
-        db.select(LedgerEntry).where(
-            LedgerEntry.course_id == certificate.course_id, LedgerEntry.trainee_id == certificate.trainee_id
-        )
-    )
-    if entry is not None and entry.status != "void":
-        before = entry.status
-        entry.status, entry.voided_at = "void", now
-        audit(
-            actor,
-            "ledger.void",
-            entry,
-            now=now,
-            before={"status": before},
-            after={"status": "void"},
-            reason=reason,
-            **scope,
-        )
+    _void_ledger_entry(actor, certificate, reason=reason, now=now, scope=scope)
     audit(
         actor,
         "certificate.revoke",
         certificate,
         now=now,
-        before={"status": "valid"},
-        after={"status": "revoked", "fraud": fraud},
+        before={"status": CertificateStatus.VALID},
+        after={"status": CertificateStatus.REVOKED, "fraud": fraud},
         reason=reason,
         **scope,
     )
     if fraud:
-        trainee = certificate.trainee
-        note = f"{local_date(now).isoformat()} 证书 {certificate.number} 因弄虚作假撤销：{reason}"
-        trainee.fraud_flag = True
-        trainee.fraud_note = f"{trainee.fraud_note}\n{note}".strip()
-        audit(actor, "trainee.fraud_flag", trainee, now=now, after={"fraud_flag": True}, reason=reason, **scope)
+        _flag_fraud(actor, certificate, reason=reason, now=now, scope=scope)
     db.session.flush()
     return certificate
+
+
+def _void_ledger_entry(actor, certificate: Certificate, *, reason: str, now: datetime, scope: dict) -> None:
+    entry = db.session.scalar(
+        db.select(LedgerEntry).where(
+            LedgerEntry.course_id == certificate.course_id, LedgerEntry.trainee_id == certificate.trainee_id
+        )
+    )
+    if entry is None or entry.status == LedgerStatus.VOID:
+        return
+    before = entry.status
+    entry.status, entry.voided_at = LedgerStatus.VOID, now
+    audit(
+        actor,
+        "ledger.void",
+        entry,
+        now=now,
+        before={"status": before},
+        after={"status": LedgerStatus.VOID},
+        reason=reason,
+        **scope,
+    )
+
+
+def _flag_fraud(actor, certificate: Certificate, *, reason: str, now: datetime, scope: dict) -> None:
+    """一票否决: the trainee carries the flag and a note of why."""
+    trainee = certificate.trainee
+    note = f"{local_date(now).isoformat()} 证书 {certificate.number} 因弄虚作假撤销：{reason}"
+    trainee.fraud_flag = True
+    trainee.fraud_note = f"{trainee.fraud_note}\n{note}".strip()
+    audit(actor, "trainee.fraud_flag", trainee, now=now, after={"fraud_flag": True}, reason=reason, **scope)

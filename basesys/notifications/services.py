@@ -1,11 +1,13 @@
-"""In-app notifications for base admins, and their e-mail copies when SMTP is configured.
+"""Notify users, list and mark what they have not read, and e-mail the copies (SMTP optional).
 
-A notification is stored first (its job commits), then e-mailed: a lost e-mail never loses the
-reminder, and a job run twice never notifies twice (unique user + dedupe key).
+A notification is stored first (the caller commits), then e-mailed: a lost e-mail never loses the
+message, and a job run twice never notifies twice (unique user + dedupe key). Sending one from any
+feature is one call: `notify(recipients, "roster_returned", key=..., data=..., about=course, now=now)`.
 """
 
 import logging
 import smtplib
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -13,32 +15,19 @@ from sqlalchemy.exc import IntegrityError
 
 from basesys.accounts.models import User
 from basesys.core.errors import ValidationFailed
-from basesys.courses.models import Course
 from basesys.extensions import db
-from basesys.rosters.models import Notification, NotificationEmail
+from basesys.notifications.kinds import kind_named
+from basesys.notifications.models import Notification, NotificationEmail
 
-log = logging.getLogger("basesys.rosters")
+log = logging.getLogger("basesys.notifications")
 
-# Chinese texts of the e-mails (the in-app ones are rendered in the reader's language).
-EMAIL_TEXTS = {
-    "roster_reminder": (
-        "学员名单报送提醒：{title}",
-        "培训项目“{title}”的学员名单应于 {due_on} 前报送人社部门，请尽快核对并报送。",
-    ),
-    "roster_overdue": (
-        "学员名单已逾期：{title}",
-        "培训项目“{title}”的学员名单已超过报送期限（{due_on}），请尽快报送。",
-    ),
-    "roster_returned": (
-        "学员名单被退回：{title}",
-        "人社部门退回了培训项目“{title}”的学员名单，意见：{comment}。请修改后重新报送。",
-    ),
-}
 # Unsent e-mails are retried by later job runs for this long, then given up.
 EMAIL_RETRY_WINDOW = timedelta(hours=24)
+SIGNATURE = "\n\n—— 继续教育基地管理系统 basesys\n"
 
 
-def base_admins(base_id: int) -> list[User]:
+def admins_of_base(base_id: int) -> list[User]:
+    """The active administrators of a base: who is told about the base's work."""
     return db.session.scalars(
         db.select(User)
         .where(User.role == "base_admin", User.base_id == base_id, User.active.is_(True))
@@ -46,17 +35,28 @@ def base_admins(base_id: int) -> list[User]:
     ).all()
 
 
-def notify_base_admins(course: Course, kind: str, dedupe_key: str, data: dict, now: datetime) -> list[Notification]:
-    """One notification per active admin of the course's base, unless that key was notified already."""
+def notify(
+    users: Iterable[User], kind: str, *, key: str, now: datetime, data: dict | None = None, about=None
+) -> list[Notification]:
+    """One notification of `kind` per user, unless that user was notified under `key` already.
+
+    `about` is the object it concerns (its kind turns it into a link). Refuses nothing; flushes.
+    """
     created = []
-    for user in base_admins(course.base_id):
+    for user in users:
         exists = db.session.scalar(
-            db.select(Notification.id).where(Notification.user_id == user.id, Notification.dedupe_key == dedupe_key)
+            db.select(Notification.id).where(Notification.user_id == user.id, Notification.dedupe_key == key)
         )
         if exists:
             continue
         notification = Notification(
-            user_id=user.id, kind=kind, dedupe_key=dedupe_key, course_id=course.id, data=data, created_at=now
+            user_id=user.id,
+            kind=kind,
+            dedupe_key=key,
+            object_type=type(about).__name__.lower() if about is not None else None,
+            object_id=getattr(about, "id", None),
+            data=data or {},
+            created_at=now,
         )
         try:
             with db.session.begin_nested():
@@ -76,9 +76,11 @@ def unread_notifications(user: User, limit: int = 20) -> list[Notification]:
     ).all()
 
 
-def mark_read(user: User, notification_id: int | None, now: datetime) -> int:
-    """Mark one (or, with None, every) unread notification of the user as read; returns how many."""
-    query = db.select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+def mark_read(actor: User, notification_id: int | None = None, *, now: datetime) -> int:
+    """Mark one (or, with None, every) unread notification of the actor as read; returns how many.
+
+    Refuses nothing: someone else's notification counts as none."""
+    query = db.select(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
     rows = db.session.scalars(query).all()
@@ -88,10 +90,10 @@ def mark_read(user: User, notification_id: int | None, now: datetime) -> int:
     return len(rows)
 
 
-def set_notification_email(user: User, email: str, now: datetime) -> NotificationEmail | None:
-    """Where reminders are e-mailed; an empty address stops the e-mails. Refuses a malformed address."""
+def set_notification_email(actor: User, email: str, *, now: datetime) -> NotificationEmail | None:
+    """Where the actor's notifications are e-mailed; empty stops the e-mails. Refuses a malformed address."""
     email = (email or "").strip()
-    row = db.session.get(NotificationEmail, user.id)
+    row = db.session.get(NotificationEmail, actor.id)
     if not email:
         if row is not None:
             db.session.delete(row)
@@ -101,7 +103,7 @@ def set_notification_email(user: User, email: str, now: datetime) -> Notificatio
     if not local or "." not in domain or " " in email or len(email) > 200:
         raise ValidationFailed({"email": "电子邮箱格式不正确"})
     if row is None:
-        row = NotificationEmail(user_id=user.id, email=email, updated_at=now)
+        row = NotificationEmail(user_id=actor.id, email=email, updated_at=now)
         db.session.add(row)
     row.email, row.updated_at = email, now
     db.session.flush()
@@ -113,7 +115,7 @@ def notification_email(user: User) -> str:
     return row.email if row else ""
 
 
-def pending_emails(now: datetime) -> list[tuple[Notification, str]]:
+def pending_emails(*, now: datetime) -> list[tuple[Notification, str]]:
     """Notifications not e-mailed yet (within the retry window) whose user gave an address."""
     rows = db.session.execute(
         db.select(Notification, NotificationEmail.email)
@@ -121,29 +123,31 @@ def pending_emails(now: datetime) -> list[tuple[Notification, str]]:
         .where(Notification.emailed_at.is_(None), Notification.created_at >= now - EMAIL_RETRY_WINDOW)
         .order_by(Notification.id)
     ).all()
-    return [(notification, email) for notification, email in rows]
+    return [(notification, email) for notification, email in rows if _email_texts(notification)]
+
+
+def _email_texts(notification: Notification) -> tuple[str, str] | None:
+    kind = kind_named(notification.kind)
+    return kind.email(notification.data or {}) if kind is not None and kind.email is not None else None
 
 
 def build_email(notification: Notification, to: str, sender: str) -> EmailMessage:
-    subject, body = EMAIL_TEXTS[notification.kind]
-    values = {"title": "", "due_on": "", "comment": "", **(notification.data or {})}
+    subject, body = _email_texts(notification)
     message = EmailMessage()
-    message["Subject"] = subject.format(**values)
+    message["Subject"] = subject
     message["From"] = sender
     message["To"] = to
-    message.set_content(body.format(**values) + "\n\n—— 继续教育基地管理系统 basesys\n")
+    message.set_content(body + SIGNATURE)
     return message
 
 
-def send_pending_emails(config: dict, now: datetime) -> tuple[int, int]:
+def send_pending_emails(config, *, now: datetime) -> tuple[int, int]:
     """E-mail the pending notifications through SMTP_HOST; returns (sent, failed). The caller commits.
 
     Does nothing without SMTP_HOST. A failure is logged and retried by the next run.
     """
     host = config.get("SMTP_HOST")
-    if not host:
-        return 0, 0
-    pending = pending_emails(now)
+    pending = pending_emails(now=now) if host else []
     if not pending:
         return 0, 0
     sender = config.get("SMTP_FROM") or f"basesys@{host}"
