@@ -23,26 +23,39 @@ class Case:
     mimetype: str | None = None  # a file answer (PDF, XLSX, CSV)
 
 
-def no_token(method: str, path: Callable[..., str]) -> Case:
-    return Case("401 without a token", lambda w: w.call(method, path(w)), 401, "unauthorized")
+def _value(value, world):
+    return value(world) if callable(value) else value
 
 
-def wrong_role(method: str, path: Callable[..., str], who: Callable, **kwargs) -> Case:
-    return Case(
-        "403 for a role the row does not name",
-        lambda w: w.call(method, path(w), who(w), **kwargs),
-        403,
-        "forbidden",
-    )
+def tenant(who, world):
+    """A tenant by its attribute name in tests/conftest.py `tenants` ("admin_a"), a function of the world, or None."""
+    return getattr(world.t, who) if isinstance(who, str) else _value(who, world)
 
 
-def outside_scope(method: str, path: Callable[..., str], who: Callable, name="", **kwargs) -> Case:
-    return Case(
-        f"404 outside the caller's scope{name}",
-        lambda w: w.call(method, path(w), who(w), **kwargs),
-        404,
-        "not_found",
-    )
+def request(method: str, path, who=None, **kwargs) -> Callable:
+    """A case's request: `path` and each keyword a value or a function of the world; `who` as `tenant` reads it."""
+    return lambda w: w.call(method, _value(path, w), tenant(who, w), **{k: _value(v, w) for k, v in kwargs.items()})
+
+
+def no_token(method: str, path) -> Case:
+    return Case("401 without a token", request(method, path), 401, "unauthorized")
+
+
+def wrong_role(method: str, path, who, **kwargs) -> Case:
+    return Case("403 for a role the row does not name", request(method, path, who, **kwargs), 403, "forbidden")
+
+
+def outside_scope(method: str, path, who, name="", **kwargs) -> Case:
+    return Case(f"404 outside the caller's scope{name}", request(method, path, who, **kwargs), 404, "not_found")
+
+
+def walls(method: str, path, *, outsiders=(), wrong=None, **kwargs) -> list[Case]:
+    """A row's tenant walls: 404 for each outsider (a tenant name), 401 without a token, 403 for a wrong role."""
+    cases = [outside_scope(method, path, who, f" ({who})", **kwargs) for who in outsiders]
+    cases.append(no_token(method, path))
+    if wrong is not None:
+        cases.append(wrong_role(method, path, wrong, **kwargs))
+    return cases
 
 
 def _check(case: Case, response, world) -> list[str]:

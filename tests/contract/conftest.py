@@ -46,14 +46,11 @@ class World:
     def ended(self):
         """An approved course of base A that ended on 2025-05-27 (16 h planned): trainee attended all of it,
         other_trainee the first day only."""
+        halves = (("08:30", "12:00"), ("13:30", "17:00"))
+        days = ("2025-05-26", "2025-05-27")
         course = self.course(
             title="2025年专业技术人员专业科目培训班",
-            sessions=[
-                (at("2025-05-26", "08:30"), at("2025-05-26", "12:00")),
-                (at("2025-05-26", "13:30"), at("2025-05-26", "17:00")),
-                (at("2025-05-27", "08:30"), at("2025-05-27", "12:00")),
-                (at("2025-05-27", "13:30"), at("2025-05-27", "17:00")),
-            ],
+            sessions=[(at(day, start), at(day, end)) for day in days for start, end in halves],
         )
         self.enroll(course, self.t.trainee, self.t.other_trainee)
         present = self.request.getfixturevalue("attend")
@@ -68,6 +65,8 @@ class World:
         items = self.ok("GET", "/api/v1/me/certificates", self.t.trainee)["items"]
         return next(item for item in items if item["course_id"] == self.ended.id)
 
+    # `finished` writes certificates directly, numbered by its own counter: a row that uses it does not
+    # also finalise through the API (`certificate`), or the two numberings meet.
     @cached_property
     def finished(self):
         """tests/rosters/conftest.py `finished`: a course of base A finalised on 2025-05-20 (roster due 2025-06-19)."""

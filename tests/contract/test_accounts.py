@@ -156,9 +156,7 @@ CASES = {
         Case("422 a parent of a lower level", bureau("低级市", "city", parent=lambda w: w.t.county_a.id), 422),
         Case("422 a level outside province/city/county", bureau("某局", "state"), 422),
         no_token("POST", lambda w: "/api/v1/bureaus"),
-        wrong_role(
-            "POST", lambda w: "/api/v1/bureaus", lambda w: w.t.officer_province, json={"name": "x", "level": "city"}
-        ),
+        wrong_role("POST", lambda w: "/api/v1/bureaus", "officer_province", json={"name": "x", "level": "city"}),
     ],
     "POST /api/v1/bases": [
         Case(
@@ -196,7 +194,7 @@ CASES = {
             422,
         ),
         no_token("POST", lambda w: "/api/v1/bases"),
-        wrong_role("POST", lambda w: "/api/v1/bases", lambda w: w.t.officer_a, json={}),
+        wrong_role("POST", lambda w: "/api/v1/bases", "officer_a", json={}),
     ],
     "POST /api/v1/users": [
         Case(
@@ -222,7 +220,7 @@ CASES = {
             422,
         ),
         no_token("POST", lambda w: "/api/v1/users"),
-        wrong_role("POST", lambda w: "/api/v1/users", lambda w: w.t.admin_a, json={}),
+        wrong_role("POST", lambda w: "/api/v1/users", "admin_a", json={}),
     ],
     "POST /api/v1/trainees": [
         Case(

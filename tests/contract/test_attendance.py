@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from tests.conftest import at
-from tests.contract.cases import Case, no_token, outside_scope, run, wrong_role
+from tests.contract.cases import Case, no_token, outside_scope, request, run, tenant, wrong_role
 from tests.contract.shapes import (
     BOOL,
     DATETIME,
@@ -134,17 +134,15 @@ def device_used(w):
     return scan_token(w, second, course_session, "shared-phone")
 
 
-def manual(reason="门禁故障，现场核实", who=None, session_of=None):
+def manual(reason="门禁故障，现场核实", who="admin_a"):
     def send(w):
         trainee = fresh_trainee(w)
-        course_session = session_of(w) if session_of else live(w, trainee)
+        course_session = live(w, trainee)
         w.clock.set(at("2025-06-02", "12:30"))
         body = {"id_number": trainee.id_number, "purpose": "in", "at": "2025-06-02T09:05:00+08:00"}
         if reason is not None:
             body["reason"] = reason
-        return w.call(
-            "POST", f"/api/v1/sessions/{course_session.id}/attendance", (who or (lambda w: w.t.admin_a))(w), json=body
-        )
+        return w.call("POST", f"/api/v1/sessions/{course_session.id}/attendance", tenant(who, w), json=body)
 
     return send
 
@@ -170,21 +168,17 @@ CASES = {
     "GET /api/v1/sessions/{id}/qr?purpose=in": [
         Case(
             "200 {url, token, code, expires_at}",
-            lambda w: w.call("GET", session_path("/qr?purpose=in")(w), w.t.admin_a),
+            request("GET", session_path("/qr?purpose=in"), "admin_a"),
             200,
             shape=QR,
             then=url_ends_with_token,
         ),
-        Case(
-            "200 purpose=out", lambda w: w.call("GET", session_path("/qr?purpose=out")(w), w.t.admin_a), 200, shape=QR
-        ),
-        Case(
-            "422 purpose outside in/out", lambda w: w.call("GET", session_path("/qr?purpose=up")(w), w.t.admin_a), 422
-        ),
-        outside_scope("GET", session_path("/qr?purpose=in"), lambda w: w.t.admin_b),
-        outside_scope("GET", lambda w: "/api/v1/sessions/999999/qr", lambda w: w.t.admin_a, " (unknown id)"),
+        Case("200 purpose=out", request("GET", session_path("/qr?purpose=out"), "admin_a"), 200, shape=QR),
+        Case("422 purpose outside in/out", request("GET", session_path("/qr?purpose=up"), "admin_a"), 422),
+        outside_scope("GET", session_path("/qr?purpose=in"), "admin_b"),
+        outside_scope("GET", lambda w: "/api/v1/sessions/999999/qr", "admin_a", " (unknown id)"),
         no_token("GET", session_path("/qr?purpose=in")),
-        wrong_role("GET", session_path("/qr?purpose=in"), lambda w: w.t.officer_a),
+        wrong_role("GET", session_path("/qr?purpose=in"), "officer_a"),
     ],
     "POST /api/v1/scan": [
         Case(
@@ -237,33 +231,33 @@ CASES = {
         Case("422 with an empty reason", manual(reason=""), 422),
         Case(
             "404 outside the caller's scope",
-            manual(who=lambda w: w.t.admin_b),
+            manual(who="admin_b"),
             404,
             "not_found",
         ),
         outside_scope(
             "POST",
             lambda w: "/api/v1/sessions/999999/attendance",
-            lambda w: w.t.admin_a,
+            "admin_a",
             " (unknown id)",
             json={"id_number": "370402198001010011", "purpose": "in", "at": "2025-06-02T09:05:00+08:00", "reason": "x"},
         ),
         no_token("POST", session_path("/attendance")),
-        wrong_role("POST", session_path("/attendance"), lambda w: w.t.officer_a, json={}),
+        wrong_role("POST", session_path("/attendance"), "officer_a", json={}),
     ],
     "GET /api/v1/courses/{id}/attendance": [
         Case(
             "200 for its base",
-            lambda w: w.call("GET", attendance_path(w), w.t.admin_a),
+            request("GET", attendance_path, "admin_a"),
             200,
             shape=ATTENDANCE,
             then=attendance_lines,
         ),
-        Case("200 for its bureau", lambda w: w.call("GET", attendance_path(w), w.t.officer_a), 200, shape=ATTENDANCE),
-        outside_scope("GET", attendance_path, lambda w: w.t.admin_b, " (another base)"),
-        outside_scope("GET", attendance_path, lambda w: w.t.officer_b, " (another city)"),
+        Case("200 for its bureau", request("GET", attendance_path, "officer_a"), 200, shape=ATTENDANCE),
+        outside_scope("GET", attendance_path, "admin_b", " (another base)"),
+        outside_scope("GET", attendance_path, "officer_b", " (another city)"),
         no_token("GET", attendance_path),
-        wrong_role("GET", attendance_path, lambda w: w.t.trainee),
+        wrong_role("GET", attendance_path, "trainee"),
     ],
 }
 

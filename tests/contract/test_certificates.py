@@ -8,7 +8,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from tests.conftest import at
-from tests.contract.cases import Case, no_token, outside_scope, run, wrong_role
+from tests.contract.cases import Case, no_token, outside_scope, request, run, tenant, wrong_role
 from tests.contract.shapes import (
     BASE64,
     DATE,
@@ -126,7 +126,7 @@ def my_certificates(body, w):
 def revoked(who, reason="证书信息有误"):
     def send(w):
         body = {} if reason is None else {"reason": reason}
-        return w.call("POST", certificate_path("/revoke")(w), who(w), json=body)
+        return w.call("POST", certificate_path("/revoke")(w), tenant(who, w), json=body)
 
     return send
 
@@ -150,7 +150,7 @@ CASES = {
     "POST /api/v1/courses/{id}/finalize": [
         Case(
             "200 the course's totals",
-            lambda w: w.call("POST", finalize_path(lambda w: w.ended)(w), w.t.admin_a),
+            request("POST", finalize_path(lambda w: w.ended), "admin_a"),
             200,
             shape=with_values(TOTALS_OF_COURSE, completed=1, not_completed=1, certificates=1),
         ),
@@ -163,14 +163,14 @@ CASES = {
         ),
         Case(
             "409 course_not_ended",
-            lambda w: w.call("POST", finalize_path(lambda w: w.running)(w), w.t.admin_a),
+            request("POST", finalize_path(lambda w: w.running), "admin_a"),
             409,
             "course_not_ended",
         ),
-        outside_scope("POST", finalize_path(lambda w: w.ended), lambda w: w.t.admin_b),
-        outside_scope("POST", lambda w: "/api/v1/courses/999999/finalize", lambda w: w.t.admin_a, " (unknown id)"),
+        outside_scope("POST", finalize_path(lambda w: w.ended), "admin_b"),
+        outside_scope("POST", lambda w: "/api/v1/courses/999999/finalize", "admin_a", " (unknown id)"),
         no_token("POST", finalize_path(lambda w: w.ended)),
-        wrong_role("POST", finalize_path(lambda w: w.ended), lambda w: w.t.officer_a),
+        wrong_role("POST", finalize_path(lambda w: w.ended), "officer_a"),
     ],
     "GET /api/v1/me/hours?year=2025": [
         Case(
@@ -187,7 +187,7 @@ CASES = {
             shape=with_values(HOURS_OF_YEAR, year=2024, entries=[]),
         ),
         no_token("GET", lambda w: "/api/v1/me/hours?year=2025"),
-        wrong_role("GET", lambda w: "/api/v1/me/hours?year=2025", lambda w: w.t.admin_a),
+        wrong_role("GET", lambda w: "/api/v1/me/hours?year=2025", "admin_a"),
     ],
     "GET /api/v1/me/certificates": [
         Case(
@@ -204,7 +204,7 @@ CASES = {
             shape=with_values({}, items=[]),
         ),
         no_token("GET", lambda w: "/api/v1/me/certificates"),
-        wrong_role("GET", lambda w: "/api/v1/me/certificates", lambda w: w.t.officer_a),
+        wrong_role("GET", lambda w: "/api/v1/me/certificates", "officer_a"),
     ],
     "GET /api/v1/certificates/{number}?code=C": [
         Case(
@@ -230,22 +230,20 @@ CASES = {
     "GET /api/v1/certificates/{number}.pdf": [
         Case(
             "200 PDF for its owner",
-            lambda w: w.call("GET", certificate_path(".pdf")(w), w.t.trainee),
+            request("GET", certificate_path(".pdf"), "trainee"),
             200,
             mimetype=PDF,
         ),
-        Case(
-            "200 PDF for its base", lambda w: w.call("GET", certificate_path(".pdf")(w), w.t.admin_a), 200, mimetype=PDF
-        ),
+        Case("200 PDF for its base", request("GET", certificate_path(".pdf"), "admin_a"), 200, mimetype=PDF),
         Case(
             "200 PDF for its bureau",
-            lambda w: w.call("GET", certificate_path(".pdf")(w), w.t.officer_a),
+            request("GET", certificate_path(".pdf"), "officer_a"),
             200,
             mimetype=PDF,
         ),
-        outside_scope("GET", certificate_path(".pdf"), lambda w: w.t.other_trainee, " (another trainee)"),
-        outside_scope("GET", certificate_path(".pdf"), lambda w: w.t.admin_b, " (another base)"),
-        outside_scope("GET", certificate_path(".pdf"), lambda w: w.t.officer_b, " (another city)"),
+        outside_scope("GET", certificate_path(".pdf"), "other_trainee", " (another trainee)"),
+        outside_scope("GET", certificate_path(".pdf"), "admin_b", " (another base)"),
+        outside_scope("GET", certificate_path(".pdf"), "officer_b", " (another city)"),
         no_token("GET", certificate_path(".pdf")),
     ],
     "GET /api/v1/certificates/public-key": [
@@ -258,11 +256,11 @@ CASES = {
         ),
     ],
     "POST /api/v1/certificates/{number}/revoke": [
-        Case("422 without reason", revoked(lambda w: w.t.admin_a, reason=None), 422),
-        Case("422 with an empty reason", revoked(lambda w: w.t.admin_a, reason=""), 422),
+        Case("422 without reason", revoked("admin_a", reason=None), 422),
+        Case("422 with an empty reason", revoked("admin_a", reason=""), 422),
         Case(
             "200 {status: revoked} by its base",
-            revoked(lambda w: w.t.admin_a),
+            revoked("admin_a"),
             200,
             shape={"status": Equals("revoked")},
             then=verification_says_revoked,
@@ -278,10 +276,10 @@ CASES = {
             200,
             shape={"status": Equals("revoked")},
         ),
-        outside_scope("POST", certificate_path("/revoke"), lambda w: w.t.admin_b, json={"reason": "x"}),
-        outside_scope("POST", certificate_path("/revoke"), lambda w: w.t.officer_b, json={"reason": "x"}),
+        outside_scope("POST", certificate_path("/revoke"), "admin_b", json={"reason": "x"}),
+        outside_scope("POST", certificate_path("/revoke"), "officer_b", json={"reason": "x"}),
         no_token("POST", certificate_path("/revoke")),
-        wrong_role("POST", certificate_path("/revoke"), lambda w: w.t.trainee, json={"reason": "x"}),
+        wrong_role("POST", certificate_path("/revoke"), "trainee", json={"reason": "x"}),
     ],
 }
 

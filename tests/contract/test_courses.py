@@ -6,34 +6,20 @@ import io
 import pytest
 
 from tests.conftest import at, valid_id_number
-from tests.contract.cases import Case, no_token, outside_scope, run, wrong_role
+from tests.contract.cases import Case, no_token, outside_scope, request, run, tenant, wrong_role
 from tests.contract.shapes import COURSE, INT, STR, Equals, Matches, problems, with_values
+from tests.courses.conftest import course_values
 
 PDF = "application/pdf"
 
 
 def course_body(**overrides) -> dict:
-    """Every field API.md lists for POST /api/v1/courses, the optional ones left out."""
-    body = {
-        "title": "合约测试培训班",
-        "category": "professional",
-        "kind": "course",
-        "delivery": "offline",
-        "location": "枣庄职业学院报告厅",
-        "target": "全市工程系列专业技术人员",
-        "planned_headcount": 60,
-        "responsible": "王主任",
-        "contact": "李老师",
-        "contact_phone": "0632-1234567",
-        "plan": "理论与实操结合。",
-        "attendance_mode": "in_out",
-        "sessions": [
-            {"starts_at": "2025-06-10T09:00:00+08:00", "ends_at": "2025-06-10T12:00:00+08:00"},
-            {"starts_at": "2025-06-11T08:30:00+08:00", "ends_at": "2025-06-11T12:00:00+08:00"},
-        ],
-    }
-    body.update(overrides)
-    return body
+    """Every field API.md lists for POST /api/v1/courses (tests/courses/conftest.py), the optional ones left out."""
+    sessions = [
+        {"starts_at": "2025-06-10T09:00:00+08:00", "ends_at": "2025-06-10T12:00:00+08:00"},
+        {"starts_at": "2025-06-11T08:30:00+08:00", "ends_at": "2025-06-11T12:00:00+08:00"},
+    ]
+    return course_values(**{"title": "合约测试培训班", "sessions": sessions, **overrides})
 
 
 def created_as_sent(body, w):
@@ -74,7 +60,7 @@ def filing_status_is(status):
 def get_course(status):
     return Case(
         f"200 filing_status {status}",
-        lambda w: w.call("GET", course_path(course_at(status))(w), w.t.admin_a),
+        request("GET", course_path(course_at(status)), "admin_a"),
         200,
         shape=with_values(COURSE, filing_status=status),
     )
@@ -98,7 +84,7 @@ def filings_world(w):
 
 
 def decide(course_of, who, body):
-    return lambda w: w.call("POST", f"/api/v1/courses/{course_of(w).id}/filing/decision", who(w), json=body)
+    return lambda w: w.call("POST", f"/api/v1/courses/{course_of(w).id}/filing/decision", tenant(who, w), json=body)
 
 
 def enroll_path(course_of):
@@ -124,7 +110,7 @@ def full_course(w):
 
 def enrolment_of(who):
     def check(body, w):
-        assert body["trainee_id"] == who(w).id, f"trainee_id {body['trainee_id']}"
+        assert body["trainee_id"] == tenant(who, w).id, f"trainee_id {body['trainee_id']}"
 
     return check
 
@@ -232,47 +218,47 @@ CASES = {
             422,
         ),
         no_token("POST", lambda w: "/api/v1/courses"),
-        wrong_role("POST", lambda w: "/api/v1/courses", lambda w: w.t.officer_a, json=course_body()),
+        wrong_role("POST", lambda w: "/api/v1/courses", "officer_a", json=course_body()),
     ],
     "GET /api/v1/courses/{id}": [
         *(get_course(status) for status in ("draft", "submitted", "approved", "returned")),
         Case(
             "200 for its bureau",
-            lambda w: w.call("GET", course_path(course_at("approved"))(w), w.t.officer_a),
+            request("GET", course_path(course_at("approved")), "officer_a"),
             200,
             shape=COURSE,
         ),
         Case(
             "200 for a bureau above its bureau",
-            lambda w: w.call("GET", course_path(course_at("approved"))(w), w.t.officer_province),
+            request("GET", course_path(course_at("approved")), "officer_province"),
             200,
             shape=COURSE,
         ),
         Case(
             "200 for a city officer, of a base of a county under the city",
-            lambda w: w.call("GET", course_path(course_at("approved", base=w.t.base_county))(w), w.t.officer_a),
+            request("GET", course_path(lambda w: w.course(base=w.t.base_county)), "officer_a"),
             200,
             shape=COURSE,
         ),
         Case(
             "approved: filing_number is a string",
-            lambda w: w.call("GET", course_path(course_at("approved"))(w), w.t.admin_a),
+            request("GET", course_path(course_at("approved")), "admin_a"),
             200,
             shape=with_values(COURSE, filing_status="approved") | {"filing_number": Matches(r"\S+", "a filing number")},
         ),
-        outside_scope("GET", course_path(course_at("approved")), lambda w: w.t.admin_b, " (another base)"),
-        outside_scope("GET", course_path(course_at("approved")), lambda w: w.t.officer_b, " (another city)"),
-        outside_scope("GET", course_path(course_at("approved")), lambda w: w.t.officer_county, " (a bureau below)"),
-        outside_scope("GET", lambda w: "/api/v1/courses/999999", lambda w: w.t.admin_a, " (unknown id)"),
+        outside_scope("GET", course_path(course_at("approved")), "admin_b", " (another base)"),
+        outside_scope("GET", course_path(course_at("approved")), "officer_b", " (another city)"),
+        outside_scope("GET", course_path(course_at("approved")), "officer_county", " (a bureau below)"),
+        outside_scope("GET", lambda w: "/api/v1/courses/999999", "admin_a", " (unknown id)"),
         no_token("GET", course_path(course_at("approved"))),
         # No role is refused outright: the app also shows a course to its trainees and the catalogue's
         # (an addition, /work/contract-findings.md); any other trainee gets the 404 of "outside scope".
-        outside_scope("GET", course_path(course_at("draft")), lambda w: w.t.trainee, " (a trainee)"),
+        outside_scope("GET", course_path(course_at("draft")), "trainee", " (a trainee)"),
     ],
     "PATCH /api/v1/courses/{id}": [
         Case(
             "200 a partial change of a draft",
-            lambda w: w.call("PATCH", course_path(course_at("draft"))(w), w.t.admin_a, json={"title": "改名的培训班"}),
+            request("PATCH", course_path(course_at("draft")), "admin_a", json={"title": "改名的培训班"}),
             200,
             shape=with_values(COURSE, title="改名的培训班", filing_status="draft"),
         ),
@@ -289,25 +275,25 @@ CASES = {
         ),
         Case(
             "200 an approved course whose category changes goes back to submitted",
-            lambda w: w.call("PATCH", course_path(course_at("approved"))(w), w.t.admin_a, json={"category": "public"}),
+            request("PATCH", course_path(course_at("approved")), "admin_a", json={"category": "public"}),
             200,
             shape=with_values(COURSE, filing_status="submitted", category="public"),
         ),
         Case(
             "200 an approved course whose contact changes stays approved (DOMAIN §4)",
-            lambda w: w.call("PATCH", course_path(course_at("approved"))(w), w.t.admin_a, json={"contact": "赵老师"}),
+            request("PATCH", course_path(course_at("approved")), "admin_a", json={"contact": "赵老师"}),
             200,
             shape=with_values(COURSE, filing_status="approved"),
         ),
         Case(
             "422 for an empty title",
-            lambda w: w.call("PATCH", course_path(course_at("draft"))(w), w.t.admin_a, json={"title": ""}),
+            request("PATCH", course_path(course_at("draft")), "admin_a", json={"title": ""}),
             422,
         ),
-        outside_scope("PATCH", course_path(course_at("draft")), lambda w: w.t.admin_b, json={"title": "x"}),
-        outside_scope("PATCH", lambda w: "/api/v1/courses/999999", lambda w: w.t.admin_a, " (unknown id)", json={}),
+        outside_scope("PATCH", course_path(course_at("draft")), "admin_b", json={"title": "x"}),
+        outside_scope("PATCH", lambda w: "/api/v1/courses/999999", "admin_a", " (unknown id)", json={}),
         no_token("PATCH", course_path(course_at("draft"))),
-        wrong_role("PATCH", course_path(course_at("draft")), lambda w: w.t.officer_a, json={"title": "x"}),
+        wrong_role("PATCH", course_path(course_at("draft")), "officer_a", json={"title": "x"}),
     ],
     "POST /api/v1/courses/{id}/filing": [
         Case(
@@ -333,53 +319,51 @@ CASES = {
             200,
             shape=with_values(COURSE, filing_status="submitted", filing_late=True),
         ),
-        outside_scope("POST", lambda w: course_path(course_at("draft"))(w) + "/filing", lambda w: w.t.admin_b),
+        outside_scope("POST", lambda w: course_path(course_at("draft"))(w) + "/filing", "admin_b"),
         no_token("POST", lambda w: course_path(course_at("draft"))(w) + "/filing"),
-        wrong_role("POST", lambda w: course_path(course_at("draft"))(w) + "/filing", lambda w: w.t.officer_a),
+        wrong_role("POST", lambda w: course_path(course_at("draft"))(w) + "/filing", "officer_a"),
     ],
     "POST /api/v1/courses/{id}/filing/decision": [
         Case(
             "200 approve assigns a filing number",
-            decide(course_at("submitted"), lambda w: w.t.officer_a, {"decision": "approve", "comment": "同意备案。"}),
+            decide(course_at("submitted"), "officer_a", {"decision": "approve", "comment": "同意备案。"}),
             200,
             shape=with_values(COURSE, filing_status="approved")
             | {"filing_number": Matches(r"备\d{4}-\d{4}-\d{4}", "备2025-0003-0012")},
         ),
         Case(
             "200 return with a comment",
-            decide(
-                course_at("submitted"), lambda w: w.t.officer_a, {"decision": "return", "comment": "课时安排不清。"}
-            ),
+            decide(course_at("submitted"), "officer_a", {"decision": "return", "comment": "课时安排不清。"}),
             200,
             shape=with_values(COURSE, filing_status="returned"),
         ),
         Case(
             "200 by an officer of a bureau above",
-            decide(course_at("submitted"), lambda w: w.t.officer_province, {"decision": "approve", "comment": ""}),
+            decide(course_at("submitted"), "officer_province", {"decision": "approve", "comment": ""}),
             200,
             shape=with_values(COURSE, filing_status="approved"),
         ),
         Case(
             "422 returning without a comment",
-            decide(course_at("submitted"), lambda w: w.t.officer_a, {"decision": "return", "comment": ""}),
+            decide(course_at("submitted"), "officer_a", {"decision": "return", "comment": ""}),
             422,
         ),
         Case(
             "422 for a decision outside approve/return",
-            decide(course_at("submitted"), lambda w: w.t.officer_a, {"decision": "maybe", "comment": "x"}),
+            decide(course_at("submitted"), "officer_a", {"decision": "maybe", "comment": "x"}),
             422,
         ),
         outside_scope(
             "POST",
             lambda w: course_path(course_at("submitted"))(w) + "/filing/decision",
-            lambda w: w.t.officer_b,
+            "officer_b",
             json={"decision": "approve", "comment": ""},
         ),
         no_token("POST", lambda w: course_path(course_at("submitted"))(w) + "/filing/decision"),
         wrong_role(
             "POST",
             lambda w: course_path(course_at("submitted"))(w) + "/filing/decision",
-            lambda w: w.t.admin_a,
+            "admin_a",
             json={"decision": "approve", "comment": ""},
         ),
     ],
@@ -399,7 +383,7 @@ CASES = {
             then=lambda body, w: None if body["items"] else pytest.fail("no approved course listed"),
         ),
         no_token("GET", lambda w: "/api/v1/filings?status=submitted"),
-        wrong_role("GET", lambda w: "/api/v1/filings?status=submitted", lambda w: w.t.admin_a),
+        wrong_role("GET", lambda w: "/api/v1/filings?status=submitted", "admin_a"),
     ],
     "GET /api/v1/courses/{id}/filing.pdf": [
         Case(
@@ -415,20 +399,18 @@ CASES = {
             200,
             mimetype=PDF,
         ),
-        outside_scope("GET", lambda w: course_path(course_at("approved"))(w) + "/filing.pdf", lambda w: w.t.admin_b),
-        outside_scope("GET", lambda w: course_path(course_at("approved"))(w) + "/filing.pdf", lambda w: w.t.officer_b),
+        outside_scope("GET", lambda w: course_path(course_at("approved"))(w) + "/filing.pdf", "admin_b"),
+        outside_scope("GET", lambda w: course_path(course_at("approved"))(w) + "/filing.pdf", "officer_b"),
         no_token("GET", lambda w: course_path(course_at("approved"))(w) + "/filing.pdf"),
-        wrong_role("GET", lambda w: course_path(course_at("approved"))(w) + "/filing.pdf", lambda w: w.t.trainee),
+        wrong_role("GET", lambda w: course_path(course_at("approved"))(w) + "/filing.pdf", "trainee"),
     ],
     "POST /api/v1/courses/{id}/enrollments": [
         Case(
             "201 the base admin enrols a registered trainee by ID number",
-            lambda w: w.call(
-                "POST", enroll_path(open_course)(w), w.t.admin_a, json={"id_number": w.t.trainee.id_number}
-            ),
+            request("POST", enroll_path(open_course), "admin_a", json=lambda w: {"id_number": w.t.trainee.id_number}),
             201,
             shape={"course_id": INT, "trainee_id": INT},
-            then=enrolment_of(lambda w: w.t.trainee),
+            then=enrolment_of("trainee"),
         ),
         Case(
             "201 the base admin enrols an unregistered person with a name",
@@ -443,10 +425,10 @@ CASES = {
         ),
         Case(
             "201 a trainee enrols themself with {}",
-            lambda w: w.call("POST", enroll_path(open_course)(w), w.t.trainee, json={}),
+            request("POST", enroll_path(open_course), "trainee", json={}),
             201,
             shape={"course_id": INT, "trainee_id": INT},
-            then=enrolment_of(lambda w: w.t.trainee),
+            then=enrolment_of("trainee"),
         ),
         Case(
             "422 trainee_unknown: an unregistered ID number and no name",
@@ -461,9 +443,9 @@ CASES = {
         ),
         Case("409 already_enrolled", enrolled_twice, 409, "already_enrolled"),
         Case("409 course_full", full_course, 409, "course_full"),
-        outside_scope("POST", enroll_path(open_course), lambda w: w.t.admin_b, json={"id_number": "x"}),
+        outside_scope("POST", enroll_path(open_course), "admin_b", json={"id_number": "x"}),
         no_token("POST", enroll_path(open_course)),
-        wrong_role("POST", enroll_path(open_course), lambda w: w.t.officer_a, json={}),
+        wrong_role("POST", enroll_path(open_course), "officer_a", json={}),
     ],
     "POST /api/v1/courses/{id}/enrollments/import": [
         Case("200 {imported}", import_into([good_row(1, 201), good_row(2, 202)]), 200, shape={"imported": Equals(2)}),
@@ -477,12 +459,12 @@ CASES = {
         outside_scope(
             "POST",
             lambda w: enroll_path(open_course)(w) + "/import",
-            lambda w: w.t.admin_b,
+            "admin_b",
             data={},
             content_type="multipart/form-data",
         ),
         no_token("POST", lambda w: enroll_path(open_course)(w) + "/import"),
-        wrong_role("POST", lambda w: enroll_path(open_course)(w) + "/import", lambda w: w.t.officer_a),
+        wrong_role("POST", lambda w: enroll_path(open_course)(w) + "/import", "officer_a"),
     ],
 }
 
