@@ -49,15 +49,6 @@ def outside_scope(method: str, path, who, name="", **kwargs) -> Case:
     return Case(f"404 outside the caller's scope{name}", request(method, path, who, **kwargs), 404, "not_found")
 
 
-def walls(method: str, path, *, outsiders=(), wrong=None, **kwargs) -> list[Case]:
-    """A row's tenant walls: 404 for each outsider (a tenant name), 401 without a token, 403 for a wrong role."""
-    cases = [outside_scope(method, path, who, f" ({who})", **kwargs) for who in outsiders]
-    cases.append(no_token(method, path))
-    if wrong is not None:
-        cases.append(wrong_role(method, path, wrong, **kwargs))
-    return cases
-
-
 def _check(case: Case, response, world) -> list[str]:
     found: list[str] = []
     body = response.get_json(silent=True)
