@@ -1,0 +1,267 @@
+"""API.md "Attendance", row by row: every documented field, status and error code."""
+
+import itertools
+
+import pytest
+
+from tests.conftest import at
+from tests.contract.cases import Case, no_token, outside_scope, request, run, tenant, wrong_role
+from tests.contract.shapes import (
+    BOOL,
+    DATETIME,
+    HOURS,
+    INT,
+    MASKED_ID,
+    STR,
+    Matches,
+    Nullable,
+    one_of,
+    with_values,
+)
+
+QR = {"url": STR, "token": STR, "code": Matches(r"\d+", "a numeric code"), "expires_at": DATETIME}
+SCAN = {"result": one_of("checked_in", "checked_out", "already_checked_in"), "at": DATETIME, "session_id": INT}
+ATTENDANCE_SESSION = {
+    "session_id": INT,
+    "check_in": Nullable(DATETIME),
+    "check_out": Nullable(DATETIME),
+    "credited_hours": HOURS,
+    "manual": BOOL,
+    # `via` (self/staff/offline/manual) is built by issue 12: PENDING_FIELDS in test_rows.py.
+}
+ATTENDANCE = {
+    "trainees": [
+        {
+            "trainee_id": INT,
+            "name": STR,
+            "id_number_masked": MASKED_ID,
+            "credited_hours": HOURS,
+            "capped_hours": HOURS,
+            "completed": BOOL,
+            "sessions": [ATTENDANCE_SESSION],
+        }
+    ]
+}
+
+_devices = itertools.count(1)
+
+
+def live(w, *trainees, start="09:00", end="12:00", mode="in_out"):
+    """An approved course of base A today (the clock is at 09:00) with these trainees enrolled; its session."""
+    course = w.course(sessions=[(at("2025-06-02", start), at("2025-06-02", end))], attendance_mode=mode)
+    w.enroll(course, *trainees)
+    return course.sessions[0]
+
+
+def fresh_trainee(w, name="周九"):
+    return w.make_trainee(name=name)
+
+
+def qr(w, course_session, purpose="in") -> dict:
+    return w.ok("GET", f"/api/v1/sessions/{course_session.id}/qr?purpose={purpose}", w.t.admin_a)
+
+
+def scan(w, trainee, body, device=None):
+    return w.call(
+        "POST", "/api/v1/scan", trainee, json=body, headers={"X-Device-Id": device or f"phone-{next(_devices)}"}
+    )
+
+
+def scan_token(w, trainee, course_session, device=None):
+    return scan(w, trainee, {"token": qr(w, course_session)["token"]}, device)
+
+
+def url_ends_with_token(body, w):
+    assert body["url"].endswith(f"/q/{body['token']}"), f"url {body['url']!r} does not end with /q/<token>"
+
+
+def checked_in(w):
+    trainee = fresh_trainee(w)
+    return scan_token(w, trainee, live(w, trainee))
+
+
+def checked_in_by_code(w):
+    trainee = fresh_trainee(w)
+    course_session = live(w, trainee)
+    return scan(w, trainee, {"session_id": course_session.id, "code": qr(w, course_session)["code"]})
+
+
+def checked_in_twice(w):
+    trainee = fresh_trainee(w)
+    course_session = live(w, trainee)
+    scan_token(w, trainee, course_session, "phone-twice")
+    w.clock.advance(seconds=5)
+    return scan_token(w, trainee, course_session, "phone-twice")
+
+
+def checked_out(w):
+    trainee = fresh_trainee(w)
+    course_session = live(w, trainee)
+    scan_token(w, trainee, course_session, "phone-out")
+    w.clock.set(at("2025-06-02", "12:03"))
+    return scan(w, trainee, {"token": qr(w, course_session, "out")["token"]}, "phone-out")
+
+
+def expired(w):
+    trainee = fresh_trainee(w)
+    token = qr(w, live(w, trainee))["token"]
+    w.clock.advance(seconds=61)
+    return scan(w, trainee, {"token": token})
+
+
+def not_enrolled(w):
+    course_session = live(w, fresh_trainee(w))
+    return scan_token(w, fresh_trainee(w, "吴十"), course_session)
+
+
+def not_approved(w):
+    trainee = fresh_trainee(w)
+    course_session = live(w, trainee)
+    token = qr(w, course_session)["token"]
+    w.ok("PATCH", f"/api/v1/courses/{course_session.course_id}", w.t.admin_a, json={"category": "public"})
+    return scan(w, trainee, {"token": token})
+
+
+def outside_window(w):
+    trainee = fresh_trainee(w)
+    return scan_token(w, trainee, live(w, trainee, start="10:00", end="12:00"))
+
+
+def device_used(w):
+    first, second = fresh_trainee(w), fresh_trainee(w, "郑十一")
+    course_session = live(w, first, second)
+    scan_token(w, first, course_session, "shared-phone")
+    return scan_token(w, second, course_session, "shared-phone")
+
+
+def manual(reason="门禁故障，现场核实", who="admin_a"):
+    def send(w):
+        trainee = fresh_trainee(w)
+        course_session = live(w, trainee)
+        w.clock.set(at("2025-06-02", "12:30"))
+        body = {"id_number": trainee.id_number, "purpose": "in", "at": "2025-06-02T09:05:00+08:00"}
+        if reason is not None:
+            body["reason"] = reason
+        return w.call("POST", f"/api/v1/sessions/{course_session.id}/attendance", tenant(who, w), json=body)
+
+    return send
+
+
+def session_path(suffix):
+    return lambda w: f"/api/v1/sessions/{w.running.sessions[0].id}{suffix}"
+
+
+def attendance_path(w):
+    return f"/api/v1/courses/{w.ended.id}/attendance"
+
+
+def attendance_lines(body, w):
+    lines = {line["trainee_id"]: line for line in body["trainees"]}
+    assert set(lines) == {w.t.trainee.id, w.t.other_trainee.id}, f"trainees {sorted(lines)}"
+    full = lines[w.t.trainee.id]
+    assert (full["credited_hours"], full["completed"]) == (16.0, True), f"the full attendee: {full}"
+    assert full["sessions"][0]["check_in"] == "2025-05-26T08:30:00+08:00", f"check_in {full['sessions'][0]}"
+    assert lines[w.t.other_trainee.id]["sessions"][3]["check_in"] is None, "an absent session has a check_in"
+
+
+CASES = {
+    "GET /api/v1/sessions/{id}/qr?purpose=in": [
+        Case(
+            "200 {url, token, code, expires_at}",
+            request("GET", session_path("/qr?purpose=in"), "admin_a"),
+            200,
+            shape=QR,
+            then=url_ends_with_token,
+        ),
+        Case("200 purpose=out", request("GET", session_path("/qr?purpose=out"), "admin_a"), 200, shape=QR),
+        Case("422 purpose outside in/out", request("GET", session_path("/qr?purpose=up"), "admin_a"), 422),
+        outside_scope("GET", session_path("/qr?purpose=in"), "admin_b"),
+        outside_scope("GET", lambda w: "/api/v1/sessions/999999/qr", "admin_a", " (unknown id)"),
+        no_token("GET", session_path("/qr?purpose=in")),
+        wrong_role("GET", session_path("/qr?purpose=in"), "officer_a"),
+    ],
+    "POST /api/v1/scan": [
+        Case(
+            "200 checked_in with {token}",
+            checked_in,
+            200,
+            shape=with_values(SCAN, result="checked_in", at="2025-06-02T09:00:00+08:00"),
+        ),
+        Case(
+            "200 checked_in with {session_id, code}",
+            checked_in_by_code,
+            200,
+            shape=with_values(SCAN, result="checked_in"),
+        ),
+        Case(
+            "200 already_checked_in at the first check-in's time",
+            checked_in_twice,
+            200,
+            shape=with_values(SCAN, result="already_checked_in", at="2025-06-02T09:00:00+08:00"),
+        ),
+        Case(
+            "200 checked_out",
+            checked_out,
+            200,
+            shape=with_values(SCAN, result="checked_out", at="2025-06-02T12:03:00+08:00"),
+        ),
+        Case("422 token_invalid", lambda w: scan(w, w.t.trainee, {"token": "not-a-token"}), 422, "token_invalid"),
+        Case("410 token_expired", expired, 410, "token_expired"),
+        Case("403 not_enrolled", not_enrolled, 403, "not_enrolled"),
+        Case("409 course_not_approved (a change filing suspends check-in)", not_approved, 409, "course_not_approved"),
+        Case("409 outside_window", outside_window, 409, "outside_window"),
+        Case("409 device_already_used", device_used, 409, "device_already_used"),
+        no_token("POST", lambda w: "/api/v1/scan"),
+        Case(
+            "403 for a role the row does not name (a valid token)",
+            lambda w: scan_token(w, w.t.admin_a, w.running.sessions[0]),
+            403,
+            "forbidden",
+        ),
+        Case(
+            "403 for a role the row does not name (any token: the role is refused before the token is read)",
+            lambda w: scan(w, w.t.admin_a, {"token": "not-a-token"}),
+            403,
+            "forbidden",
+        ),
+    ],
+    "POST /api/v1/sessions/{id}/attendance": [
+        Case("201 a manual entry with a reason", manual(), 201),
+        Case("422 without reason", manual(reason=None), 422),
+        Case("422 with an empty reason", manual(reason=""), 422),
+        Case(
+            "404 outside the caller's scope",
+            manual(who="admin_b"),
+            404,
+            "not_found",
+        ),
+        outside_scope(
+            "POST",
+            lambda w: "/api/v1/sessions/999999/attendance",
+            "admin_a",
+            " (unknown id)",
+            json={"id_number": "370402198001010011", "purpose": "in", "at": "2025-06-02T09:05:00+08:00", "reason": "x"},
+        ),
+        no_token("POST", session_path("/attendance")),
+        wrong_role("POST", session_path("/attendance"), "officer_a", json={}),
+    ],
+    "GET /api/v1/courses/{id}/attendance": [
+        Case(
+            "200 for its base",
+            request("GET", attendance_path, "admin_a"),
+            200,
+            shape=ATTENDANCE,
+            then=attendance_lines,
+        ),
+        Case("200 for its bureau", request("GET", attendance_path, "officer_a"), 200, shape=ATTENDANCE),
+        outside_scope("GET", attendance_path, "admin_b", " (another base)"),
+        outside_scope("GET", attendance_path, "officer_b", " (another city)"),
+        no_token("GET", attendance_path),
+        wrong_role("GET", attendance_path, "trainee"),
+    ],
+}
+
+
+@pytest.mark.parametrize("row", list(CASES))
+def test_row(row, world):
+    run(CASES[row], world)
