@@ -241,7 +241,7 @@ def main() -> None:
 
         started = time.perf_counter()
         course, admin = db.session.get(Course, course_id), db.session.get(User, admin_id)
-        totals = finalize_course(course, admin, now_utc())
+        totals = finalize_course(admin, course, now=now_utc())
         db.session.commit()
         finalize_s = time.perf_counter() - started
         assert totals["certificates"] == args.count, totals

@@ -85,14 +85,7 @@ def _lecture_for(ctx: dict, trainees: list, now: datetime) -> Course:
     for trainee in trainees[:3]:
         for purpose, moment in (("in", starts), ("out", ends)):
             record_manual(
-                course.sessions[0],
-                trainee,
-                purpose=purpose,
-                at=moment,
-                reason=reason,
-                actor=admin,
-                now=ends,
-                policy=policy,
+                admin, course.sessions[0], trainee, purpose=purpose, at=moment, reason=reason, now=ends, policy=policy
             )
     return course
 

@@ -65,10 +65,10 @@ def test_a_failing_course_does_not_stop_the_others_and_is_retried(db, tenants, m
     bad = _ended_course(tenants, make_course, enroll, db)
     real = module.finalize_course
 
-    def flaky(course, actor, now):
+    def flaky(actor, course, *, now):
         if course.id == bad.id:
             raise RuntimeError("killed half-way")
-        return real(course, actor, now)
+        return real(actor, course, now=now)
 
     monkeypatch.setattr("basesys.certificates.services.finalize_course", flaky)
     result = run_due_jobs(at("2025-05-21", "09:00"))["finalize_courses"]
