@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from basesys.accounts import api, cli, demo, views
 from basesys.accounts.models import User
-from basesys.accounts.services import REFUSALS
+from basesys.accounts.refusals import REFUSALS
 from basesys.accounts.tokens import user_from_token
 from basesys.core.features import Feature, NavEntry, provide
 from basesys.extensions import db, login_manager
