@@ -3,7 +3,7 @@
 from flask import current_app, jsonify, request
 
 from basesys.accounts import services
-from basesys.accounts.schemas import BaseCreate, BureauCreate, TokenRequest, TraineeCreate, UserCreate
+from basesys.accounts.schemas import BaseCreate, BureauCreate, PasswordChange, TokenRequest, TraineeCreate, UserCreate
 from basesys.accounts.tokens import issue_token
 from basesys.core.api import api_blueprint, api_endpoint, error_body, openapi_document
 from basesys.core.policy import get_policy
@@ -133,6 +133,19 @@ def create_trainee(actor, body: TraineeCreate):
         "gender": trainee.gender_code,
         "id_number_masked": trainee.id_number_masked,
     }, 201
+
+
+@api_endpoint(
+    bp,
+    "/me/password",
+    "POST",
+    summary="Change one's own password (ends every token and session of the account)",
+    body=PasswordChange,
+    responses={204: "changed", 422: "wrong_password, validation_failed"},
+)
+def change_password(actor, body: PasswordChange):
+    services.change_password(actor, body.current_password, body.new_password, now=now_utc())
+    return "", 204
 
 
 @bp.get("/openapi.json")

@@ -60,7 +60,7 @@ class RegisterForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    old_password = PasswordField(_l("Current password"), validators=[InputRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
     new_password = PasswordField(_l("New password"), validators=[InputRequired(), Length(min=8, max=200)])
     confirm = PasswordField(
         _l("Repeat new password"), validators=[InputRequired(), EqualTo("new_password", message=_l("Passwords differ"))]

@@ -114,7 +114,7 @@ def change_password(ctx):
     if not ctx.form.is_submitted():
         return _render_password(ctx)
     user = current_user._get_current_object()
-    services.change_password(user, ctx.form.old_password.data, ctx.form.new_password.data, now=ctx.now)
+    services.change_password(user, ctx.form.current_password.data, ctx.form.new_password.data, now=ctx.now)
     login_user(user, remember=user.role == Role.TRAINEE)  # a new session for the new generation
     return Done(url_for("accounts.home"), _("Your password has been changed. Other devices have been logged out."))
 

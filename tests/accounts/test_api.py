@@ -254,3 +254,25 @@ def test_token_refusals_are_recorded_and_lock_the_account(client, make_user):
         assert wrong.status_code == 401
     locked = client.post("/api/v1/auth/token", json={"username": user.username, "password": PASSWORD})
     assert locked.status_code == 429 and locked.get_json()["error"]["code"] == "too_many_attempts"
+
+
+def test_me_password_changes_it_and_ends_the_token(client, make_user, api_headers):
+    headers = api_headers(make_user("sysadmin"))
+    wrong = client.post(
+        "/api/v1/me/password", json={"current_password": "nope", "new_password": "brand-new-pass"}, headers=headers
+    )
+    assert wrong.status_code == 422
+    assert (
+        wrong.get_json()["error"]["code"] == "wrong_password"
+        and "current_password" in wrong.get_json()["error"]["fields"]
+    )
+    short = client.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "short"}, headers=headers
+    )
+    assert short.status_code == 422 and "new_password" in short.get_json()["error"]["fields"]
+    changed = client.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "brand-new-pass"}, headers=headers
+    )
+    assert changed.status_code == 204 and changed.data == b""
+    assert client.post("/api/v1/me/password", json={"new_password": "x" * 9}, headers=headers).status_code == 401
+    assert client.post("/api/v1/me/password", json={"new_password": "x" * 9}).status_code == 401

@@ -118,7 +118,7 @@ def test_password_change_logs_out_other_sessions(app, client, tenants, login):
     login(tenants.admin_a)
     response = client.post(
         "/account/password",
-        data={"old_password": PASSWORD, "new_password": "brand-new-pass", "confirm": "brand-new-pass"},
+        data={"current_password": PASSWORD, "new_password": "brand-new-pass", "confirm": "brand-new-pass"},
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200

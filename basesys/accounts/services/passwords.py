@@ -21,13 +21,14 @@ def password_matches(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password or "")
 
 
-def change_password(actor: User, old_password: str, new_password: str, *, now: datetime) -> None:
+def change_password(actor: User, current_password: str, new_password: str, *, now: datetime) -> None:
     """The actor's own password; refuses a wrong current one (`wrong_password`) or a short new one.
 
-    Ends every other session and API token (the token generation moves on).
+    Ends every other session and API token (the token generation moves on). The field names are
+    the page's and the API's (`current_password`, `new_password`).
     """
-    if not password_matches(actor, old_password):
-        raise ValidationFailed({"old_password": "原密码不正确"}, code="wrong_password")
+    if not password_matches(actor, current_password):
+        raise ValidationFailed({"current_password": "原密码不正确"}, code="wrong_password")
     check_password_strength(new_password, "new_password")
     actor.password_hash = hash_password(new_password)
     actor.token_generation += 1
