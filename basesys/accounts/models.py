@@ -35,6 +35,7 @@ class Role(StrEnum):
     SYSADMIN = "sysadmin"
     BUREAU_OFFICER = "bureau_officer"
     BASE_ADMIN = "base_admin"
+    EMPLOYER_REVIEWER = "employer_reviewer"  # DOMAIN.md §1; its accounts come with employers (§11)
     TRAINEE = "trainee"
 
 
@@ -44,6 +45,7 @@ ROLES = {
     Role.SYSADMIN: "系统管理员",
     Role.BUREAU_OFFICER: "人社部门经办人",
     Role.BASE_ADMIN: "基地管理员",
+    Role.EMPLOYER_REVIEWER: "用人单位经办人",
     Role.TRAINEE: "学员",
 }
 
