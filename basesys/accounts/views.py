@@ -146,13 +146,32 @@ def _bureau_choices(exclude: int | None = None):
     return [(None, "—")] + [(b.id, "　" * depth + b.name) for b, depth in services.bureau_tree() if b.id != exclude]
 
 
+def _existing_or_new(model):
+    """The loader of an edit page that also creates: the row of the path's id (404), or None at `.../new`."""
+
+    def load(user, **path):
+        (object_id,) = path.values()
+        return db.get_or_404(model, object_id) if object_id else None
+
+    return load
+
+
+def _edit(ctx, obj, render, create, update, fields: tuple[str, ...], list_endpoint: str):
+    """A sysadmin edit page: GET shows the form filled from `obj`; POST creates it (None) or updates it."""
+    if not ctx.form.is_submitted():
+        ctx.form.process(obj=obj)
+        return render(ctx, obj)
+    values = {name: getattr(ctx.form, name).data for name in fields}
+    if obj is None:
+        create(ctx.user, **values, now=ctx.now)
+    else:
+        update(ctx.user, obj, **values, now=ctx.now)
+    return Done(url_for(list_endpoint), _("Saved."))
+
+
 @page(bp, "/admin/bureaus", roles=SYSADMIN)
 def bureaus(ctx):
     return render_template("accounts/admin/bureaus.html", tree=services.bureau_tree())
-
-
-def _bureau_or_new(user, bureau_id=None):
-    return db.get_or_404(Bureau, bureau_id) if bureau_id else None
 
 
 def _bureau_form():
@@ -165,18 +184,13 @@ def _render_bureau(ctx, bureau):
 
 @page(
     bp, "/admin/bureaus/<int:bureau_id>/edit", GET_POST, roles=SYSADMIN,
-    load=_bureau_or_new, form=_bureau_form, invalid=_render_bureau,
+    load=_existing_or_new(Bureau), form=_bureau_form, invalid=_render_bureau,
 )  # fmt: skip
 def edit_bureau(ctx, bureau):
-    if not ctx.form.is_submitted():
-        ctx.form.process(obj=bureau)
-        return _render_bureau(ctx, bureau)
-    values = {"name": ctx.form.name.data, "level": ctx.form.level.data, "parent_id": ctx.form.parent_id.data}
-    if bureau is None:
-        services.create_bureau(ctx.user, **values, now=ctx.now)
-    else:
-        services.update_bureau(ctx.user, bureau, **values, now=ctx.now)
-    return Done(url_for("accounts.bureaus"), _("Saved."))
+    fields = ("name", "level", "parent_id")
+    return _edit(
+        ctx, bureau, _render_bureau, services.create_bureau, services.update_bureau, fields, "accounts.bureaus"
+    )
 
 
 _also_at("/admin/bureaus/new", edit_bureau, bureau_id=None)
@@ -186,10 +200,6 @@ _also_at("/admin/bureaus/new", edit_bureau, bureau_id=None)
 def bases(ctx):
     rows = db.session.scalars(db.select(Base).order_by(Base.name)).all()
     return render_template("accounts/admin/bases.html", bases=rows)
-
-
-def _base_or_new(user, base_id=None):
-    return db.get_or_404(Base, base_id) if base_id else None
 
 
 def _base_form():
@@ -202,19 +212,11 @@ def _render_base(ctx, base):
 
 @page(
     bp, "/admin/bases/<int:base_id>/edit", GET_POST, roles=SYSADMIN,
-    load=_base_or_new, form=_base_form, invalid=_render_base,
+    load=_existing_or_new(Base), form=_base_form, invalid=_render_base,
 )  # fmt: skip
 def edit_base(ctx, base):
-    if not ctx.form.is_submitted():
-        ctx.form.process(obj=base)
-        return _render_base(ctx, base)
     fields = ("name", "level", "credit_code", "bureau_id", "address")
-    values = {name: getattr(ctx.form, name).data for name in fields}
-    if base is None:
-        services.create_base(ctx.user, **values, now=ctx.now)
-    else:
-        services.update_base(ctx.user, base, **values, now=ctx.now)
-    return Done(url_for("accounts.bases"), _("Saved."))
+    return _edit(ctx, base, _render_base, services.create_base, services.update_base, fields, "accounts.bases")
 
 
 _also_at("/admin/bases/new", edit_base, base_id=None)
@@ -224,10 +226,6 @@ _also_at("/admin/bases/new", edit_base, base_id=None)
 def users(ctx):
     rows = db.session.scalars(db.select(User).where(User.role != Role.TRAINEE).order_by(User.role, User.username)).all()
     return render_template("accounts/admin/users.html", users=rows)
-
-
-def _staff_or_new(user, user_id=None):
-    return db.get_or_404(User, user_id) if user_id else None
 
 
 def _staff_form():
@@ -242,7 +240,7 @@ def _render_staff(ctx, user):
 
 @page(
     bp, "/admin/users/<int:user_id>/edit", GET_POST, roles=SYSADMIN,
-    load=_staff_or_new, form=_staff_form, invalid=_render_staff,
+    load=_existing_or_new(User), form=_staff_form, invalid=_render_staff,
 )  # fmt: skip
 def edit_user(ctx, user):
     if user is not None and user.role == Role.TRAINEE:
