@@ -3,12 +3,11 @@
 from flask import current_app, jsonify, request
 
 from basesys.accounts import services
-from basesys.accounts.schemas import BaseCreate, BureauCreate, TokenRequest, TraineeCreate, UserCreate
+from basesys.accounts.schemas import BaseCreate, BureauCreate, PasswordChange, TokenRequest, TraineeCreate, UserCreate
 from basesys.accounts.tokens import issue_token
-from basesys.core.api import api_blueprint, api_endpoint, openapi_document
+from basesys.core.api import api_blueprint, api_endpoint, error_body, openapi_document
 from basesys.core.policy import get_policy
 from basesys.core.time import iso, now_utc
-from basesys.extensions import db
 
 bp = api_blueprint("accounts_api", __name__)
 
@@ -20,18 +19,17 @@ bp = api_blueprint("accounts_api", __name__)
     summary="Exchange username and password for a bearer token",
     body=TokenRequest,
     public=True,
-    responses={200: "token", 401: "invalid_credentials"},
+    responses={200: "token", 401: "invalid_credentials", 403: "account_disabled", 429: "too_many_attempts"},
 )
 def create_token(actor, body: TokenRequest):
     now = now_utc()
-    try:
-        user = services.authenticate(
-            body.username, body.password, address=request.remote_addr or "", now=now, policy=get_policy()
-        )
-    finally:
-        db.session.commit()  # the attempt is recorded even when refused
-    token, expires_at = issue_token(user, now)
-    return {"token": token, "role": user.role, "expires_at": iso(expires_at)}
+    address = request.remote_addr or ""
+    outcome = services.log_in(body.username, body.password, address=address, now=now, policy=get_policy())
+    if outcome.refusal is not None:
+        # Answered, not raised: api_endpoint commits the recorded attempt first (it counts for the lockout).
+        return error_body(outcome.refusal), outcome.refusal.status
+    token, expires_at = issue_token(outcome.user, now)
+    return {"token": token, "role": outcome.user.role, "expires_at": iso(expires_at)}
 
 
 def bureau_json(bureau):
@@ -135,6 +133,19 @@ def create_trainee(actor, body: TraineeCreate):
         "gender": trainee.gender_code,
         "id_number_masked": trainee.id_number_masked,
     }, 201
+
+
+@api_endpoint(
+    bp,
+    "/me/password",
+    "POST",
+    summary="Change one's own password (ends every token and session of the account)",
+    body=PasswordChange,
+    responses={204: "changed", 422: "wrong_password, validation_failed"},
+)
+def change_password(actor, body: PasswordChange):
+    services.change_password(actor, body.current_password, body.new_password, now=now_utc())
+    return "", 204
 
 
 @bp.get("/openapi.json")

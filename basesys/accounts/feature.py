@@ -4,8 +4,8 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from basesys.accounts import api, cli, demo, views
-from basesys.accounts.models import User
-from basesys.accounts.services import REFUSALS
+from basesys.accounts.models import Role, User
+from basesys.accounts.refusals import REFUSALS
 from basesys.accounts.tokens import user_from_token
 from basesys.core.features import Feature, NavEntry, provide
 from basesys.extensions import db, login_manager
@@ -33,17 +33,17 @@ def _init(app: Flask) -> None:
     provide(app, "demo_logins", demo.print_logins)
 
 
-EVERYONE = ("sysadmin", "bureau_officer", "base_admin", "employer_reviewer", "trainee")
+EVERYONE = tuple(role.value for role in Role)
 
 FEATURE = Feature(
     name="accounts",
     blueprints=(views.bp, api.bp),
     nav=(
         NavEntry("accounts.home", _l("Home"), EVERYONE, order=0),
-        NavEntry("accounts.bureaus", _l("Bureaus"), ("sysadmin",), order=10),
-        NavEntry("accounts.bases", _l("Bases"), ("sysadmin",), order=20),
-        NavEntry("accounts.users", _l("Accounts"), ("sysadmin",), order=30),
-        NavEntry("accounts.profile", _l("Profile"), ("trainee",), order=90),
+        NavEntry("accounts.bureaus", _l("Bureaus"), (Role.SYSADMIN.value,), order=10),
+        NavEntry("accounts.bases", _l("Bases"), (Role.SYSADMIN.value,), order=20),
+        NavEntry("accounts.users", _l("Accounts"), (Role.SYSADMIN.value,), order=30),
+        NavEntry("accounts.profile", _l("Profile"), (Role.TRAINEE.value,), order=90),
     ),
     commands=cli.COMMANDS,
     demo=demo.load,

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
+from basesys.accounts.models import BASE_LEVELS, BUREAU_LEVELS, ROLES, Role
+
 SERIES = [
     "工程",
     "卫生",
@@ -58,7 +60,7 @@ class RegisterForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    old_password = PasswordField(_l("Current password"), validators=[InputRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
     new_password = PasswordField(_l("New password"), validators=[InputRequired(), Length(min=8, max=200)])
     confirm = PasswordField(
         _l("Repeat new password"), validators=[InputRequired(), EqualTo("new_password", message=_l("Passwords differ"))]
@@ -74,13 +76,13 @@ class ProfileForm(FlaskForm):
 
 class BureauForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
-    level = SelectField(_l("Level"), choices=[("province", "省级"), ("city", "市级"), ("county", "县/区级")])
+    level = SelectField(_l("Level"), choices=[(level.value, label) for level, label in BUREAU_LEVELS.items()])
     parent_id = SelectField(_l("Parent bureau"), coerce=_optional_int, validators=[Optional()])
 
 
 class BaseForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
-    level = SelectField(_l("Level"), choices=[("national", "国家级"), ("provincial", "省级"), ("municipal", "市级")])
+    level = SelectField(_l("Level"), choices=[(level.value, label) for level, label in BASE_LEVELS.items()])
     credit_code = StringField(_l("Unified social credit code"), validators=[InputRequired(), Length(max=40)])
     bureau_id = SelectField(_l("Supervising bureau"), coerce=_optional_int, validators=[InputRequired()])
     address = StringField(_l("Address"), validators=[Length(max=200)])
@@ -91,7 +93,7 @@ class StaffForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Length(max=60)])
     role = SelectField(
         _l("Role"),
-        choices=[("bureau_officer", "人社部门经办人"), ("base_admin", "基地管理员"), ("sysadmin", "系统管理员")],
+        choices=[(role.value, ROLES[role]) for role in (Role.BUREAU_OFFICER, Role.BASE_ADMIN, Role.SYSADMIN)],
     )
     bureau_id = SelectField(_l("Bureau"), coerce=_optional_int, validators=[Optional()])
     base_id = SelectField(_l("Base"), coerce=_optional_int, validators=[Optional()])

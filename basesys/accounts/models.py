@@ -1,6 +1,7 @@
 """Tenants and people. A user logs in; a trainee is a person who may not have an account yet."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
@@ -10,9 +11,43 @@ from basesys.core.ids import GENDER_LABELS, mask_id_number
 from basesys.core.time import UTCDateTime
 from basesys.extensions import db
 
-BUREAU_LEVELS = {"province": "省级", "city": "市级", "county": "县/区级"}
-BASE_LEVELS = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
-ROLES = {"sysadmin": "系统管理员", "bureau_officer": "人社部门经办人", "base_admin": "基地管理员", "trainee": "学员"}
+
+class BureauLevel(StrEnum):
+    """A bureau's level, highest first: a parent is always of a higher level (DOMAIN.md §1)."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+
+    @property
+    def rank(self) -> int:
+        """0 for the province; a higher level has a lower rank."""
+        return list(BureauLevel).index(self)
+
+
+class BaseLevel(StrEnum):
+    NATIONAL = "national"
+    PROVINCIAL = "provincial"
+    MUNICIPAL = "municipal"
+
+
+class Role(StrEnum):
+    SYSADMIN = "sysadmin"
+    BUREAU_OFFICER = "bureau_officer"
+    BASE_ADMIN = "base_admin"
+    EMPLOYER_REVIEWER = "employer_reviewer"  # DOMAIN.md §1; its accounts come with employers (§11)
+    TRAINEE = "trainee"
+
+
+BUREAU_LEVELS = {BureauLevel.PROVINCE: "省级", BureauLevel.CITY: "市级", BureauLevel.COUNTY: "县/区级"}
+BASE_LEVELS = {BaseLevel.NATIONAL: "国家级", BaseLevel.PROVINCIAL: "省级", BaseLevel.MUNICIPAL: "市级"}
+ROLES = {
+    Role.SYSADMIN: "系统管理员",
+    Role.BUREAU_OFFICER: "人社部门经办人",
+    Role.BASE_ADMIN: "基地管理员",
+    Role.EMPLOYER_REVIEWER: "用人单位经办人",
+    Role.TRAINEE: "学员",
+}
 
 
 class Bureau(db.Model):

@@ -4,6 +4,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from basesys.accounts.models import BaseLevel, BureauLevel
+
+# Literals of the enums' values: a wrong value is answered with the list of allowed ones.
+BureauLevelValue = Literal[tuple(level.value for level in BureauLevel)]
+BaseLevelValue = Literal[tuple(level.value for level in BaseLevel)]
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -16,13 +22,13 @@ class TokenRequest(_Body):
 
 class BureauCreate(_Body):
     name: str = Field(min_length=1, max_length=120)
-    level: Literal["province", "city", "county"]
+    level: BureauLevelValue
     parent_id: int | None = None
 
 
 class BaseCreate(_Body):
     name: str = Field(min_length=1, max_length=120)
-    level: Literal["national", "provincial", "municipal"]
+    level: BaseLevelValue
     credit_code: str = Field(min_length=1, max_length=40)
     bureau_id: int
     address: str = Field(default="", max_length=200)
@@ -46,3 +52,9 @@ class TraineeCreate(_Body):
     title: str = Field(default="", max_length=40)
     password: str = Field(min_length=1, max_length=200)
     bureau_id: int | None = None
+
+
+class PasswordChange(_Body):
+    new_password: str = Field(min_length=1, max_length=200)
+    # API.md: not needed right after a login code; until login codes exist it is always checked.
+    current_password: str = Field(default="", max_length=200)

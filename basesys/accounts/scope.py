@@ -4,7 +4,7 @@ Out-of-scope objects are answered 404 (never reveal another tenant's objects), a
 Feature packages build their own `can_*` from these.
 """
 
-from basesys.accounts.models import Base, Bureau, Trainee, User
+from basesys.accounts.models import Base, Bureau, Role, Trainee, User
 from basesys.extensions import db
 
 
@@ -28,23 +28,23 @@ def bureau_subtree_ids(bureau_id: int | None) -> set[int]:
 
 def visible_bureau_ids(user: User) -> set[int] | None:
     """None means every bureau (sysadmin)."""
-    if user.role == "sysadmin":
+    if user.role == Role.SYSADMIN:
         return None
-    if user.role == "bureau_officer":
+    if user.role == Role.BUREAU_OFFICER:
         return bureau_subtree_ids(user.bureau_id)
     return set()
 
 
 def visible_base_ids(user: User) -> set[int] | None:
     """None means every base (sysadmin)."""
-    if user.role == "sysadmin":
+    if user.role == Role.SYSADMIN:
         return None
-    if user.role == "bureau_officer":
+    if user.role == Role.BUREAU_OFFICER:
         bureaus = bureau_subtree_ids(user.bureau_id)
         if not bureaus:
             return set()
         return set(db.session.scalars(db.select(Base.id).where(Base.bureau_id.in_(bureaus))))
-    if user.role == "base_admin" and user.base_id:
+    if user.role == Role.BASE_ADMIN and user.base_id:
         return {user.base_id}
     return set()
 
@@ -61,20 +61,20 @@ def can_see_base(user: User, base: Base) -> bool:
 
 def can_manage_base(user: User, base: Base) -> bool:
     """The base's own admin runs its courses."""
-    return user.role == "base_admin" and user.base_id == base.id
+    return user.role == Role.BASE_ADMIN and user.base_id == base.id
 
 
 def can_supervise_base(user: User, base: Base) -> bool:
     """An officer of the base's supervising bureau or of a bureau above it."""
-    return user.role == "bureau_officer" and base.bureau_id in bureau_subtree_ids(user.bureau_id)
+    return user.role == Role.BUREAU_OFFICER and base.bureau_id in bureau_subtree_ids(user.bureau_id)
 
 
 def is_self(user: User, trainee: Trainee) -> bool:
-    return user.role == "trainee" and trainee.user_id == user.id
+    return user.role == Role.TRAINEE and trainee.user_id == user.id
 
 
 def trainee_of(user: User) -> Trainee | None:
-    if user.role != "trainee":
+    if user.role != Role.TRAINEE:
         return None
     return db.session.scalar(db.select(Trainee).where(Trainee.user_id == user.id))
 

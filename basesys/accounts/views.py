@@ -1,296 +1,263 @@
-"""Account pages: login, registration, home, password; sysadmin lists of bureaus, bases, staff."""
+"""Account pages: login, registration, home, password; sysadmin lists of bureaus, bases, staff.
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+Every page goes through `core.pages.page` (load, 404, form validation, one service, one commit).
+"""
+
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from basesys.accounts import services
 from basesys.accounts.forms import BaseForm, BureauForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, StaffForm
-from basesys.accounts.models import Base, Bureau, User
+from basesys.accounts.models import Base, Bureau, BureauLevel, Role, User
 from basesys.accounts.scope import trainee_of
 from basesys.core.errors import DomainError
 from basesys.core.forms import show_refusal
 from basesys.core.home import panels_for
 from basesys.core.jobs import JobRun
+from basesys.core.pages import Done, page
 from basesys.core.policy import get_policy
-from basesys.core.time import now_utc
-from basesys.core.web import roles_required
 from basesys.extensions import db
 
 bp = Blueprint("accounts", __name__)
 
+SYSADMIN = (Role.SYSADMIN.value,)
+GET_POST = ("GET", "POST")
 
-def _safe_next(target: str | None) -> str | None:
+
+def _next_or_home() -> str:
+    """Where to go after logging in: a local `next`, never another site."""
+    target = request.args.get("next")
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return None
+    return url_for("accounts.home")
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    if current_user.is_authenticated and request.method == "GET":
-        return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
-    form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(
-                form.username.data,
-                form.password.data,
-                address=request.remote_addr or "",
-                now=now_utc(),
-                policy=get_policy(),
-            )
-        except DomainError as error:
-            db.session.commit()  # keep the failed attempt: it counts toward the lockout
-            show_refusal(form, error)
-            status = error.status if error.status != 401 else 422
-        else:
-            db.session.commit()
-            login_user(user, remember=bool(form.remember.data))
-            return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
-    elif request.method == "POST":
-        status = 422
-    return render_template("accounts/login.html", form=form), status
+def _also_at(rule: str, view, **defaults) -> None:
+    """A second address for a page (`.../new` for its edit page), with the path values it lacks."""
+    bp.add_url_rule(rule, view.__name__, view, methods=list(GET_POST), defaults=defaults)
 
 
-@bp.post("/logout")
-def logout():
+def _with_choices(form, **choices):
+    for name, options in choices.items():
+        getattr(form, name).choices = options
+    return form
+
+
+# --- login, registration, own account -----------------------------------------------------------
+
+
+def _render_login(ctx):
+    return render_template("accounts/login.html", form=ctx.form)
+
+
+def _login_refused(ctx, refusal: DomainError):
+    """The refused attempt is already in the transaction; the lifecycle commits it (lockout counts it)."""
+    show_refusal(ctx.form, refusal)
+    return _render_login(ctx), (422 if refusal.status == 401 else refusal.status)
+
+
+@page(bp, "/login", GET_POST, public=True, form=LoginForm, invalid=_render_login)
+def login(ctx):
+    if not ctx.form.is_submitted():
+        return redirect(_next_or_home()) if ctx.user is not None else _render_login(ctx)
+    form = ctx.form
+    address = request.remote_addr or ""
+    outcome = services.log_in(form.username.data, form.password.data, address=address, now=ctx.now, policy=get_policy())
+    if outcome.refusal is not None:
+        return _login_refused(ctx, outcome.refusal)
+    login_user(outcome.user, remember=bool(form.remember.data))
+    return Done(_next_or_home())
+
+
+@page(bp, "/logout", ("POST",), public=True)
+def logout(ctx):
     logout_user()
-    flash(_("You have logged out."), "info")
-    return redirect(url_for("accounts.login"))
+    return Done(url_for("accounts.login"), _("You have logged out."), "info")
 
 
-def _city_choices():
+def _register_form():
     bureaus = db.session.scalars(
-        db.select(Bureau).where(Bureau.level.in_(["city", "county"])).order_by(Bureau.name)
-    ).all()
-    return [(None, "—")] + [(b.id, b.name) for b in bureaus]
-
-
-@bp.route("/register", methods=["GET", "POST"])
-def register():
-    form = RegisterForm()
-    form.bureau_id.choices = _city_choices()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            trainee = services.register_trainee(
-                id_number=form.id_number.data,
-                name=form.name.data,
-                password=form.password.data,
-                phone=form.phone.data,
-                employer=form.employer.data,
-                series=form.series.data,
-                title=form.title.data,
-                bureau_id=form.bureau_id.data,
-                now=now_utc(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-            status = 422 if error.status != 409 else 409
-        else:
-            db.session.commit()
-            login_user(trainee.user, remember=True)
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
-    elif request.method == "POST":
-        status = 422
-    return render_template("accounts/register.html", form=form), status
-
-
-@bp.get("/")
-@login_required
-def home():
-    now = now_utc()
-    return render_template(
-        "accounts/home.html",
-        panels=panels_for(current_user, now),
-        trainee=trainee_of(current_user),
-        jobs=_jobs_for(current_user),
+        db.select(Bureau).where(Bureau.level.in_([BureauLevel.CITY, BureauLevel.COUNTY])).order_by(Bureau.name)
     )
+    return _with_choices(RegisterForm(), bureau_id=[(None, "—")] + [(b.id, b.name) for b in bureaus])
 
 
-def _jobs_for(user):
-    if user.role != "sysadmin":
-        return []
-    return db.session.scalars(db.select(JobRun).order_by(JobRun.name)).all()
+def _render_register(ctx):
+    return render_template("accounts/register.html", form=ctx.form)
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
-@login_required
-def change_password():
-    form = PasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.old_password.data, form.new_password.data, now=now_utc())
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object(), remember=current_user.role == "trainee")  # new session id
-            flash(_("Your password has been changed. Other devices have been logged out."), "success")
-            return redirect(url_for("accounts.home"))
-    elif request.method == "POST":
-        status = 422
-    return render_template("accounts/password.html", form=form), status
+@page(bp, "/register", GET_POST, public=True, form=_register_form, invalid=_render_register)
+def register(ctx):
+    if not ctx.form.is_submitted():
+        return _render_register(ctx)
+    fields = ("id_number", "name", "password", "phone", "employer", "series", "title", "bureau_id")
+    values = {name: getattr(ctx.form, name).data for name in fields}
+    trainee = services.register_trainee(**values, now=ctx.now)
+    login_user(trainee.user, remember=True)
+    return Done(_next_or_home(), _("Welcome! Your account is ready."))
 
 
-@bp.route("/account/profile", methods=["GET", "POST"])
-@roles_required("trainee")
-def profile():
-    trainee = trainee_of(current_user)
-    form = ProfileForm(obj=trainee)
-    if form.validate_on_submit():
-        try:
-            services.update_trainee_profile(
-                current_user,
-                trainee,
-                phone=form.phone.data,
-                employer=form.employer.data,
-                series=form.series.data,
-                title=form.title.data,
-                now=now_utc(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, trainee=trainee)
+@page(bp, "/")
+def home(ctx):
+    jobs = db.session.scalars(db.select(JobRun).order_by(JobRun.name)).all() if ctx.user.role == Role.SYSADMIN else []
+    panels = panels_for(ctx.user, ctx.now)
+    return render_template("accounts/home.html", panels=panels, trainee=trainee_of(ctx.user), jobs=jobs)
 
 
-# --- sysadmin ---------------------------------------------------------------------------------
+def _render_password(ctx):
+    return render_template("accounts/password.html", form=ctx.form)
 
 
-@bp.get("/admin/bureaus")
-@roles_required("sysadmin")
-def bureaus():
-    return render_template("accounts/admin/bureaus.html", tree=services.bureau_tree())
+@page(bp, "/account/password", GET_POST, form=PasswordForm, invalid=_render_password)
+def change_password(ctx):
+    if not ctx.form.is_submitted():
+        return _render_password(ctx)
+    user = current_user._get_current_object()
+    services.change_password(user, ctx.form.current_password.data, ctx.form.new_password.data, now=ctx.now)
+    login_user(user, remember=user.role == Role.TRAINEE)  # a new session for the new generation
+    return Done(url_for("accounts.home"), _("Your password has been changed. Other devices have been logged out."))
+
+
+def _own_trainee(user):
+    return trainee_of(user)
+
+
+def _render_profile(ctx, trainee):
+    return render_template("accounts/profile.html", form=ctx.form, trainee=trainee)
+
+
+@page(
+    bp, "/account/profile", GET_POST, roles=("trainee",), load=_own_trainee, form=ProfileForm, invalid=_render_profile
+)
+def profile(ctx, trainee):
+    if not ctx.form.is_submitted():
+        ctx.form.process(obj=trainee)
+        return _render_profile(ctx, trainee)
+    values = {name: getattr(ctx.form, name).data for name in ("phone", "employer", "series", "title")}
+    services.update_trainee_profile(ctx.user, trainee, **values, now=ctx.now)
+    return Done(url_for("accounts.profile"), _("Saved."))
+
+
+# --- sysadmin -----------------------------------------------------------------------------------
 
 
 def _bureau_choices(exclude: int | None = None):
     return [(None, "—")] + [(b.id, "　" * depth + b.name) for b, depth in services.bureau_tree() if b.id != exclude]
 
 
-@bp.route("/admin/bureaus/new", methods=["GET", "POST"], defaults={"bureau_id": None})
-@bp.route("/admin/bureaus/<int:bureau_id>/edit", methods=["GET", "POST"])
-@roles_required("sysadmin")
-def edit_bureau(bureau_id):
-    bureau = db.get_or_404(Bureau, bureau_id) if bureau_id else None
-    form = BureauForm(obj=bureau)
-    form.parent_id.choices = _bureau_choices(exclude=bureau_id)
-    if form.validate_on_submit():
-        values = dict(name=form.name.data, level=form.level.data, parent_id=form.parent_id.data, now=now_utc())
-        return _save(
-            form,
-            "accounts.bureaus",
-            lambda: (
-                services.update_bureau(current_user, bureau, **values)
-                if bureau
-                else services.create_bureau(current_user, **values)
-            ),
-            "accounts/admin/bureau_form.html",
-            bureau=bureau,
-        )
-    return render_template("accounts/admin/bureau_form.html", form=form, bureau=bureau)
+def _existing_or_new(model):
+    """The loader of an edit page that also creates: the row of the path's id (404), or None at `.../new`."""
+
+    def load(user, **path):
+        (object_id,) = path.values()
+        return db.get_or_404(model, object_id) if object_id else None
+
+    return load
 
 
-def _save(form, list_endpoint, operation, template, **context):
-    """Run one service for a sysadmin form; commit, or show its refusal on the form."""
-    try:
-        operation()
-    except DomainError as error:
-        db.session.rollback()
-        show_refusal(form, error)
-        return render_template(template, form=form, **context), 422
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return redirect(url_for(list_endpoint))
+def _edit(ctx, obj, render, create, update, fields: tuple[str, ...], list_endpoint: str):
+    """A sysadmin edit page: GET shows the form filled from `obj`; POST creates it (None) or updates it."""
+    if not ctx.form.is_submitted():
+        ctx.form.process(obj=obj)
+        return render(ctx, obj)
+    values = {name: getattr(ctx.form, name).data for name in fields}
+    if obj is None:
+        create(ctx.user, **values, now=ctx.now)
+    else:
+        update(ctx.user, obj, **values, now=ctx.now)
+    return Done(url_for(list_endpoint), _("Saved."))
 
 
-@bp.get("/admin/bases")
-@roles_required("sysadmin")
-def bases():
+@page(bp, "/admin/bureaus", roles=SYSADMIN)
+def bureaus(ctx):
+    return render_template("accounts/admin/bureaus.html", tree=services.bureau_tree())
+
+
+def _bureau_form():
+    return _with_choices(BureauForm(), parent_id=_bureau_choices(exclude=request.view_args.get("bureau_id")))
+
+
+def _render_bureau(ctx, bureau):
+    return render_template("accounts/admin/bureau_form.html", form=ctx.form, bureau=bureau)
+
+
+@page(
+    bp, "/admin/bureaus/<int:bureau_id>/edit", GET_POST, roles=SYSADMIN,
+    load=_existing_or_new(Bureau), form=_bureau_form, invalid=_render_bureau,
+)  # fmt: skip
+def edit_bureau(ctx, bureau):
+    fields = ("name", "level", "parent_id")
+    return _edit(
+        ctx, bureau, _render_bureau, services.create_bureau, services.update_bureau, fields, "accounts.bureaus"
+    )
+
+
+_also_at("/admin/bureaus/new", edit_bureau, bureau_id=None)
+
+
+@page(bp, "/admin/bases", roles=SYSADMIN)
+def bases(ctx):
     rows = db.session.scalars(db.select(Base).order_by(Base.name)).all()
     return render_template("accounts/admin/bases.html", bases=rows)
 
 
-@bp.route("/admin/bases/new", methods=["GET", "POST"], defaults={"base_id": None})
-@bp.route("/admin/bases/<int:base_id>/edit", methods=["GET", "POST"])
-@roles_required("sysadmin")
-def edit_base(base_id):
-    base = db.get_or_404(Base, base_id) if base_id else None
-    form = BaseForm(obj=base)
-    form.bureau_id.choices = _bureau_choices()
-    if form.validate_on_submit():
-        values = dict(
-            name=form.name.data,
-            level=form.level.data,
-            credit_code=form.credit_code.data,
-            bureau_id=form.bureau_id.data,
-            address=form.address.data,
-            now=now_utc(),
-        )
-        return _save(
-            form,
-            "accounts.bases",
-            lambda: (
-                services.update_base(current_user, base, **values)
-                if base
-                else services.create_base(current_user, **values)
-            ),
-            "accounts/admin/base_form.html",
-            base=base,
-        )
-    return render_template("accounts/admin/base_form.html", form=form, base=base)
+def _base_form():
+    return _with_choices(BaseForm(), bureau_id=_bureau_choices())
 
 
-@bp.get("/admin/users")
-@roles_required("sysadmin")
-def users():
-    rows = db.session.scalars(db.select(User).where(User.role != "trainee").order_by(User.role, User.username)).all()
+def _render_base(ctx, base):
+    return render_template("accounts/admin/base_form.html", form=ctx.form, base=base)
+
+
+@page(
+    bp, "/admin/bases/<int:base_id>/edit", GET_POST, roles=SYSADMIN,
+    load=_existing_or_new(Base), form=_base_form, invalid=_render_base,
+)  # fmt: skip
+def edit_base(ctx, base):
+    fields = ("name", "level", "credit_code", "bureau_id", "address")
+    return _edit(ctx, base, _render_base, services.create_base, services.update_base, fields, "accounts.bases")
+
+
+_also_at("/admin/bases/new", edit_base, base_id=None)
+
+
+@page(bp, "/admin/users", roles=SYSADMIN)
+def users(ctx):
+    rows = db.session.scalars(db.select(User).where(User.role != Role.TRAINEE).order_by(User.role, User.username)).all()
     return render_template("accounts/admin/users.html", users=rows)
 
 
-@bp.route("/admin/users/new", methods=["GET", "POST"], defaults={"user_id": None})
-@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
-@roles_required("sysadmin")
-def edit_user(user_id):
-    user = db.get_or_404(User, user_id) if user_id else None
-    if user is not None and user.role == "trainee":
-        return redirect(url_for("accounts.users"))
-    form = StaffForm(obj=user)
-    form.bureau_id.choices = _bureau_choices()
-    form.base_id.choices = [(None, "—")] + [
-        (b.id, b.name) for b in db.session.scalars(db.select(Base).order_by(Base.name))
-    ]
-    if form.validate_on_submit():
-        common = dict(
-            role=form.role.data,
-            bureau_id=form.bureau_id.data,
-            base_id=form.base_id.data,
-            display_name=form.display_name.data,
-            now=now_utc(),
+def _staff_form():
+    all_bases = db.session.scalars(db.select(Base).order_by(Base.name))
+    bases_choices = [(None, "—")] + [(b.id, b.name) for b in all_bases]
+    return _with_choices(StaffForm(), bureau_id=_bureau_choices(), base_id=bases_choices)
+
+
+def _render_staff(ctx, user):
+    return render_template("accounts/admin/user_form.html", form=ctx.form, user=user)
+
+
+@page(
+    bp, "/admin/users/<int:user_id>/edit", GET_POST, roles=SYSADMIN,
+    load=_existing_or_new(User), form=_staff_form, invalid=_render_staff,
+)  # fmt: skip
+def edit_user(ctx, user):
+    if user is not None and user.role == Role.TRAINEE:
+        return redirect(url_for("accounts.users"))  # trainees are not staff accounts
+    if not ctx.form.is_submitted():
+        ctx.form.process(obj=user)
+        return _render_staff(ctx, user)
+    form = ctx.form
+    common = {name: getattr(form, name).data for name in ("role", "bureau_id", "base_id", "display_name")}
+    password = form.password.data or ""
+    if user is None:
+        services.create_staff_user(ctx.user, username=form.username.data, password=password, **common, now=ctx.now)
+    else:
+        services.update_staff_user(
+            ctx.user, user, active=form.active.data, new_password=password, **common, now=ctx.now
         )
-        if user is None:
+    return Done(url_for("accounts.users"), _("Saved."))
 
-            def op():
-                return services.create_staff_user(
-                    current_user, username=form.username.data, password=form.password.data or "", **common
-                )
-        else:
 
-            def op():
-                return services.update_staff_user(
-                    current_user, user, active=form.active.data, new_password=form.password.data or "", **common
-                )
-
-        return _save(form, "accounts.users", op, "accounts/admin/user_form.html", user=user)
-    return render_template("accounts/admin/user_form.html", form=form, user=user)
+_also_at("/admin/users/new", edit_user, user_id=None)

@@ -3,6 +3,7 @@
 import pytest
 
 from basesys.core.ids import make_credit_code
+from basesys.core.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD, valid_id_number
 
 
@@ -209,3 +210,69 @@ def test_openapi_describes_uploads_as_multipart(client):
     body = document["paths"]["/api/v1/courses/{course_id}/enrollments/import"]["post"]["requestBody"]
     schema = body["content"]["multipart/form-data"]["schema"]
     assert schema["properties"]["file"] == {"type": "string", "format": "binary"}
+
+
+def _post_bureau(client, headers, **body):
+    return client.post("/api/v1/bureaus", json=body, headers=headers)
+
+
+def test_a_city_bureau_without_a_parent_and_a_county_under_it(client, make_user, api_headers):
+    """API.md: any level may omit `parent_id` (a city-only deployment)."""
+    headers = api_headers(make_user("sysadmin"))
+    city = _post_bureau(client, headers, name="枣庄市人社局", level="city")
+    assert city.status_code == 201, city.json
+    city_body = city.get_json()
+    assert city_body == {"id": city_body["id"], "name": "枣庄市人社局", "level": "city", "parent_id": None}
+    county = _post_bureau(client, headers, name="市中区人社局", level="county", parent_id=city_body["id"])
+    assert county.status_code == 201
+    county_body = county.get_json()
+    assert county_body == {
+        "id": county_body["id"],
+        "name": "市中区人社局",
+        "level": "county",
+        "parent_id": city_body["id"],
+    }
+    alone = _post_bureau(client, headers, name="某县人社局", level="county")
+    assert alone.status_code == 201 and alone.get_json()["parent_id"] is None
+
+
+@pytest.mark.parametrize("parent_level, level", [("city", "city"), ("county", "city"), ("county", "county")])
+def test_a_parent_not_of_a_higher_level_is_422(client, make_user, api_headers, parent_level, level):
+    headers = api_headers(make_user("sysadmin"))
+    parent = _post_bureau(client, headers, name="上级", level=parent_level).get_json()
+    response = _post_bureau(client, headers, name="下级", level=level, parent_id=parent["id"])
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "validation_failed" and "parent_id" in error["fields"]
+
+
+def test_token_refusals_are_recorded_and_lock_the_account(client, make_user):
+    """The refused attempt is committed before the 401 is answered: enough of them lock the account."""
+    user = make_user("sysadmin")
+    for _ in range(DEFAULT_POLICY.login_max_failures):
+        wrong = client.post("/api/v1/auth/token", json={"username": user.username, "password": "nope"})
+        assert wrong.status_code == 401
+    locked = client.post("/api/v1/auth/token", json={"username": user.username, "password": PASSWORD})
+    assert locked.status_code == 429 and locked.get_json()["error"]["code"] == "too_many_attempts"
+
+
+def test_me_password_changes_it_and_ends_the_token(client, make_user, api_headers):
+    headers = api_headers(make_user("sysadmin"))
+    wrong = client.post(
+        "/api/v1/me/password", json={"current_password": "nope", "new_password": "brand-new-pass"}, headers=headers
+    )
+    assert wrong.status_code == 422
+    assert (
+        wrong.get_json()["error"]["code"] == "wrong_password"
+        and "current_password" in wrong.get_json()["error"]["fields"]
+    )
+    short = client.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "short"}, headers=headers
+    )
+    assert short.status_code == 422 and "new_password" in short.get_json()["error"]["fields"]
+    changed = client.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "brand-new-pass"}, headers=headers
+    )
+    assert changed.status_code == 204 and changed.data == b""
+    assert client.post("/api/v1/me/password", json={"new_password": "x" * 9}, headers=headers).status_code == 401
+    assert client.post("/api/v1/me/password", json={"new_password": "x" * 9}).status_code == 401

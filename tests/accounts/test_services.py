@@ -51,36 +51,43 @@ def test_register_trainee_refuses_short_password(db, now):
     assert "password" in error.value.fields
 
 
-def test_authenticate_locks_an_account_after_repeated_failures(db, now, make_user):
+def _log_in(username, password, address, now):
+    return services.log_in(username, password, address=address, now=now, policy=DEFAULT_POLICY)
+
+
+def test_log_in_locks_an_account_after_repeated_failures(db, now, make_user):
     user = make_user("sysadmin")
     for _ in range(DEFAULT_POLICY.login_max_failures):
-        with pytest.raises(DomainError) as error:
-            services.authenticate(user.username, "wrong", address="1.2.3.4", now=now, policy=DEFAULT_POLICY)
-        assert error.value.code == "invalid_credentials"
-    with pytest.raises(DomainError) as error:
-        services.authenticate(user.username, PASSWORD, address="5.6.7.8", now=now, policy=DEFAULT_POLICY)
-    assert error.value.code == "too_many_attempts"
+        assert _log_in(user.username, "wrong", "1.2.3.4", now).refusal.code == "invalid_credentials"
+    refused = _log_in(user.username, PASSWORD, "5.6.7.8", now)
+    assert refused.user is None and refused.refusal.code == "too_many_attempts"
+    assert refused.refusal.status == 429
     later = now + timedelta(minutes=DEFAULT_POLICY.login_lockout_minutes + 1)
-    assert services.authenticate(user.username, PASSWORD, address="5.6.7.8", now=later, policy=DEFAULT_POLICY) == user
+    assert _log_in(user.username, PASSWORD, "5.6.7.8", later).user == user
     assert db.session.scalar(db.select(db.func.count()).select_from(LoginAttempt)) == 6
 
 
-def test_authenticate_limits_per_address(db, now, make_user):
+def test_log_in_limits_per_address(db, now, make_user):
     user = make_user("sysadmin")
     for i in range(DEFAULT_POLICY.login_max_failures_per_address):
-        with pytest.raises(DomainError):
-            services.authenticate(f"nobody{i}", "x", address="9.9.9.9", now=now, policy=DEFAULT_POLICY)
-    with pytest.raises(DomainError) as error:
-        services.authenticate(user.username, PASSWORD, address="9.9.9.9", now=now, policy=DEFAULT_POLICY)
-    assert error.value.code == "too_many_attempts"
+        assert _log_in(f"nobody{i}", "x", "9.9.9.9", now).refusal is not None
+    assert _log_in(user.username, PASSWORD, "9.9.9.9", now).refusal.code == "too_many_attempts"
 
 
-def test_authenticate_refuses_disabled_account(db, now, make_user):
+def test_log_in_refuses_disabled_account(db, now, make_user):
     user = make_user("sysadmin")
     user.active = False
-    with pytest.raises(DomainError) as error:
-        services.authenticate(user.username, PASSWORD, address="", now=now, policy=DEFAULT_POLICY)
-    assert error.value.code == "account_disabled"
+    outcome = _log_in(user.username, PASSWORD, "", now)
+    assert outcome.user is None and outcome.refusal.code == "account_disabled"
+
+
+def test_log_in_records_a_refused_attempt_that_survives_the_commit(db, now, make_user):
+    user = make_user("sysadmin")
+    assert _log_in(user.username, "wrong", "1.2.3.4", now).refusal.code == "invalid_credentials"
+    db.session.commit()
+    db.session.expire_all()
+    attempt = db.session.scalar(db.select(LoginAttempt))
+    assert attempt.username == user.username and attempt.success is False
 
 
 def test_change_password_invalidates_tokens(app, db, now, make_user):
@@ -96,8 +103,11 @@ def test_change_password_invalidates_tokens(app, db, now, make_user):
 
 def test_create_bureau_checks_the_hierarchy(db, now, make_bureau):
     province = make_bureau(level="province")
+    # Any level may be the top of a deployment (DOMAIN.md §1): a county without a parent is accepted.
+    top = services.create_bureau(None, name="县", level="county", parent_id=None, now=now)
+    assert top.parent_id is None and top.level == "county"
     with pytest.raises(ValidationFailed) as error:
-        services.create_bureau(None, name="县", level="county", parent_id=None, now=now)
+        services.create_bureau(None, name="县2", level="county", parent_id=top.id, now=now)
     assert "parent_id" in error.value.fields
     city = services.create_bureau(None, name="市", level="city", parent_id=province.id, now=now)
     with pytest.raises(ValidationFailed):
@@ -112,6 +122,14 @@ def test_update_bureau_refuses_a_cycle(db, now, make_bureau):
     county = make_bureau(level="county", parent=city)
     with pytest.raises(ValidationFailed):
         services.update_bureau(None, city, name=city.name, level="city", parent_id=county.id, now=now)
+
+
+def test_update_bureau_refuses_a_level_not_above_its_children(db, now, make_bureau):
+    city = make_bureau()
+    make_bureau(level="county", parent=city)
+    with pytest.raises(ValidationFailed) as error:
+        services.update_bureau(None, city, name=city.name, level="county", parent_id=city.parent_id, now=now)
+    assert "level" in error.value.fields
 
 
 def test_create_base_validates_credit_code_and_bureau(db, now, make_bureau):

@@ -3,6 +3,9 @@
 import pytest
 
 from basesys import create_app
+from basesys.accounts.models import LoginAttempt
+from basesys.core.policy import DEFAULT_POLICY
+from basesys.extensions import db
 from tests.conftest import PASSWORD, valid_id_number
 
 
@@ -115,7 +118,7 @@ def test_password_change_logs_out_other_sessions(app, client, tenants, login):
     login(tenants.admin_a)
     response = client.post(
         "/account/password",
-        data={"old_password": PASSWORD, "new_password": "brand-new-pass", "confirm": "brand-new-pass"},
+        data={"current_password": PASSWORD, "new_password": "brand-new-pass", "confirm": "brand-new-pass"},
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
@@ -138,3 +141,27 @@ def test_session_cookie_flags(client, make_user):
     response = client.post("/login", data={"username": user.username, "password": PASSWORD})
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_login_page_failures_are_kept_and_lock_the_account(client, make_user):
+    user = make_user()
+    for _ in range(DEFAULT_POLICY.login_max_failures):
+        assert client.post("/login", data={"username": user.username, "password": "bad"}).status_code == 422
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(LoginAttempt)) == DEFAULT_POLICY.login_max_failures
+    locked = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert locked.status_code == 429 and "登录失败次数过多" in locked.text
+
+
+def test_sysadmin_creates_a_city_bureau_without_a_parent(client, tenants, login):
+    login(tenants.sysadmin)
+    assert client.get("/admin/bureaus/new").status_code == 200
+    response = client.post("/admin/bureaus/new", data={"name": "临沂市人社局", "level": "city", "parent_id": ""})
+    assert response.status_code == 302
+    assert "临沂市人社局" in client.get("/admin/bureaus").text
+    page = client.get(f"/admin/bureaus/{tenants.city_a.id}/edit")
+    assert page.status_code == 200 and tenants.city_a.name in page.text
+    same_level = client.post(
+        "/admin/bureaus/new", data={"name": "下级", "level": "city", "parent_id": tenants.city_a.id}
+    )
+    assert same_level.status_code == 422 and "上级人社局的级别必须高于本级" in same_level.text

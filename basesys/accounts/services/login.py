@@ -1,0 +1,65 @@
+"""Logging in. Every attempt is recorded, refused or not: failures count toward the lockout.
+
+A refusal is therefore a *result* (`LoginOutcome.refusal`), not an exception: the caller's one
+commit keeps the recorded attempt, then it answers with the refusal (the page shows it on the form,
+the API answers its error body). Raising would roll the attempt back and undo the lockout.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+
+from basesys.accounts.models import LoginAttempt, User
+from basesys.accounts.services.passwords import password_matches
+from basesys.core.errors import DomainError
+from basesys.core.policy import Policy
+from basesys.extensions import db
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """The user who logged in, or the refusal to answer with (never both)."""
+
+    user: User | None = None
+    refusal: DomainError | None = None
+
+
+def normalise_username(username: str) -> str:
+    username = (username or "").strip()
+    if len(username) == 18 and username[:17].isdigit():
+        username = username.upper()  # ID numbers end in X or x
+    return username
+
+
+def _recent_failures(column, value: str, since: datetime) -> int:
+    return db.session.scalar(
+        db.select(func.count())
+        .select_from(LoginAttempt)
+        .where(column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since)
+    )
+
+
+def _locked_out(username: str, address: str, *, now: datetime, policy: Policy) -> bool:
+    since = now - timedelta(minutes=policy.login_lockout_minutes)
+    return (
+        _recent_failures(LoginAttempt.username, username, since) >= policy.login_max_failures
+        or _recent_failures(LoginAttempt.address, address, since) >= policy.login_max_failures_per_address
+    )
+
+
+def log_in(username: str, password: str, *, address: str, now: datetime, policy: Policy) -> LoginOutcome:
+    """Records the attempt; refuses `too_many_attempts`, `invalid_credentials`, `account_disabled`."""
+    username = normalise_username(username)
+    if _locked_out(username, address, now=now, policy=policy):
+        message = f"登录失败次数过多，请 {policy.login_lockout_minutes} 分钟后再试。"
+        return LoginOutcome(refusal=DomainError("too_many_attempts", message))
+    user = db.session.scalar(db.select(User).where(User.username == username))
+    ok = user is not None and password_matches(user, password)
+    db.session.add(LoginAttempt(username=username, address=address, at=now, success=ok))
+    db.session.flush()
+    if not ok:
+        return LoginOutcome(refusal=DomainError("invalid_credentials"))
+    if not user.active:
+        return LoginOutcome(refusal=DomainError("account_disabled"))
+    return LoginOutcome(user=user)

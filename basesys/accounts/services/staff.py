@@ -1,0 +1,92 @@
+"""Staff accounts: bureau officers, base admins, sysadmins (DOMAIN.md §1)."""
+
+from datetime import datetime
+
+from basesys.accounts.models import Base, Bureau, Role, User
+from basesys.accounts.services.inputs import check_password_strength, clean, require
+from basesys.accounts.services.passwords import hash_password
+from basesys.core.audit import audit
+from basesys.core.errors import DomainError, ValidationFailed
+from basesys.extensions import db
+
+STAFF_ROLES = (Role.BUREAU_OFFICER, Role.BASE_ADMIN, Role.SYSADMIN)
+
+
+def user_state(user: User) -> dict:
+    return {
+        "username": user.username,
+        "role": user.role,
+        "bureau_id": user.bureau_id,
+        "base_id": user.base_id,
+        "active": user.active,
+        "display_name": user.display_name,
+    }
+
+
+def _staff_scope(role, bureau_id, base_id) -> tuple[int | None, int | None]:
+    """The (bureau_id, base_id) the role is bound to: an officer to a bureau, an admin to a base."""
+    if role not in STAFF_ROLES:
+        raise ValidationFailed({"role": "取值无效，可选：bureau_officer/base_admin"})
+    if role == Role.BUREAU_OFFICER:
+        if bureau_id is None or db.session.get(Bureau, bureau_id) is None:
+            raise ValidationFailed({"bureau_id": "人社部门经办人必须属于一个存在的人社局"})
+        return bureau_id, None
+    if role == Role.BASE_ADMIN:
+        if base_id is None or db.session.get(Base, base_id) is None:
+            raise ValidationFailed({"base_id": "基地管理员必须属于一个存在的基地"})
+        return None, base_id
+    return None, None
+
+
+def create_staff_user(
+    actor, *, username: str, password: str, role: str, bureau_id=None, base_id=None, display_name="", now: datetime
+) -> User:
+    """Refuses a short password, a missing bureau/base for the role, a taken username."""
+    require({"username": username})
+    check_password_strength(password)
+    bureau_id, base_id = _staff_scope(role, bureau_id, base_id)
+    username = username.strip()
+    if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
+        raise DomainError("duplicate_username")
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=str(role),
+        bureau_id=bureau_id,
+        base_id=base_id,
+        display_name=clean(display_name),
+        created_at=now,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit(actor, "user.created", user, now=now, after=user_state(user), base_id=base_id, bureau_id=bureau_id)
+    return user
+
+
+def update_staff_user(
+    actor,
+    user: User,
+    *,
+    role: str,
+    bureau_id=None,
+    base_id=None,
+    display_name="",
+    active: bool = True,
+    new_password: str = "",
+    now: datetime,
+) -> User:
+    """Refuses what create_staff_user refuses; a reset password or a disabled account ends its sessions."""
+    before = user_state(user)
+    user.bureau_id, user.base_id = _staff_scope(role, bureau_id, base_id)
+    user.role, user.display_name, user.active = str(role), clean(display_name), active
+    if new_password:
+        check_password_strength(new_password, "new_password")
+        user.password_hash = hash_password(new_password)
+    if new_password or not active:
+        user.token_generation += 1
+    db.session.flush()
+    after = user_state(user) | {"password_reset": bool(new_password)}
+    audit(
+        actor, "user.updated", user, now=now, before=before, after=after, base_id=user.base_id, bureau_id=user.bureau_id
+    )
+    return user
