@@ -76,7 +76,7 @@ def logout(ctx):
     return Done(url_for("accounts.login"), _("You have logged out."), "info")
 
 
-def _register_form():
+def _register_form(ctx):
     bureaus = db.session.scalars(
         db.select(Bureau).where(Bureau.level.in_([BureauLevel.CITY, BureauLevel.COUNTY])).order_by(Bureau.name)
     )
@@ -174,8 +174,8 @@ def bureaus(ctx):
     return render_template("accounts/admin/bureaus.html", tree=services.bureau_tree())
 
 
-def _bureau_form():
-    return _with_choices(BureauForm(), parent_id=_bureau_choices(exclude=request.view_args.get("bureau_id")))
+def _bureau_form(ctx, bureau):
+    return _with_choices(BureauForm(), parent_id=_bureau_choices(exclude=bureau.id if bureau else None))
 
 
 def _render_bureau(ctx, bureau):
@@ -202,7 +202,7 @@ def bases(ctx):
     return render_template("accounts/admin/bases.html", bases=rows)
 
 
-def _base_form():
+def _base_form(ctx, base):
     return _with_choices(BaseForm(), bureau_id=_bureau_choices())
 
 
@@ -228,7 +228,7 @@ def users(ctx):
     return render_template("accounts/admin/users.html", users=rows)
 
 
-def _staff_form():
+def _staff_form(ctx, user):
     all_bases = db.session.scalars(db.select(Base).order_by(Base.name))
     bases_choices = [(None, "—")] + [(b.id, b.name) for b in all_bases]
     return _with_choices(StaffForm(), bureau_id=_bureau_choices(), base_id=bases_choices)

@@ -64,11 +64,11 @@ def _person(ctx):
     return ctx.user._get_current_object()
 
 
-def _code_form() -> CodeForm:
+def _code_form(ctx) -> CodeForm:
     """The code form, offering the logged-in trainee's sessions of today."""
-    trainee = trainee_of(current_user)
+    trainee = trainee_of(ctx.user)
     form = CodeForm()
-    form.todays = services.trainee_sessions_of_day(trainee.id, now=now_utc()) if trainee else []
+    form.todays = services.trainee_sessions_of_day(trainee.id, now=ctx.now) if trainee else []
     form.session_id.choices = [
         (s.id, f"{s.starts_at.astimezone(LOCAL_TZ):%H:%M} {s.course.title}") for s, _row in form.todays
     ]

@@ -144,7 +144,7 @@ def _exports_page(ctx, status=200):
     bp,
     "/rosters/exports",
     roles=OFFICERS,
-    form=lambda: ExportForm(request.args),
+    form=lambda ctx: ExportForm(request.args),
     invalid=lambda ctx: _exports_page(ctx, ctx.status),
 )
 def exports(ctx):
