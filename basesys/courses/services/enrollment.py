@@ -200,7 +200,7 @@ def enroll_trainee(
     return _add(actor, course, trainee, source="admin", now=now)
 
 
-def enrol_self(actor, trainee: Trainee, course: Course, *, now: datetime) -> Enrollment:
+def enroll_self(actor, trainee: Trainee, course: Course, *, now: datetime) -> Enrollment:
     """A trainee enrols in an approved course of their city before it starts. Refuses
     `already_enrolled`, `enrolment_closed`, `course_full`."""
     lock_course(course)
