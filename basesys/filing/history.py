@@ -8,21 +8,34 @@ steps; roster filing reads its history the same way.
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from basesys.accounts.scope import visible_base_ids
 from basesys.core.audit import AuditRecord, audit, history_of
 from basesys.courses.models import Course, FilingStatus
 from basesys.extensions import db
 
+
+class FilingAction(StrEnum):
+    """A step of a course's filing; its audit action is `filing.<value>`."""
+
+    SUBMITTED = "submitted"
+    RESUBMITTED = "resubmitted"
+    CHANGE_SUBMITTED = "change_submitted"  # 变更备案 (§4)
+    AMENDED = "amended"  # another edit of an approved course, shown to the bureau
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
 FILING_ACTIONS = {
-    "submitted": "提交备案",
-    "resubmitted": "修改后重新提交",
-    "change_submitted": "提交变更备案",
-    "amended": "修改非备案事项",
-    "approved": "审核通过",
-    "returned": "退回修改",
+    FilingAction.SUBMITTED: "提交备案",
+    FilingAction.RESUBMITTED: "修改后重新提交",
+    FilingAction.CHANGE_SUBMITTED: "提交变更备案",
+    FilingAction.AMENDED: "修改非备案事项",
+    FilingAction.APPROVED: "审核通过",
+    FilingAction.RETURNED: "退回修改",
 }
-DECISIONS = ("approved", "returned")
+DECISIONS = (FilingAction.APPROVED, FilingAction.RETURNED)
 PREFIX = "filing."
 
 
@@ -35,7 +48,7 @@ class FilingStep:
     """One step of a course's filing as the pages, the PDF and the API show it."""
 
     course_id: int
-    action: str  # a key of FILING_ACTIONS
+    action: FilingAction
     at: datetime
     actor_id: int | None
     actor_name: str
@@ -58,7 +71,7 @@ class FilingStep:
         after = record.after or {}
         return cls(
             course_id=record.object_id,
-            action=record.action.removeprefix(PREFIX),
+            action=FilingAction(record.action.removeprefix(PREFIX)),
             at=record.at,
             actor_id=record.actor_id,
             actor_name=after.get("actor_name") or record.actor_label,
@@ -75,7 +88,7 @@ def _actor_name(actor) -> str:
 
 
 def record_step(
-    actor, course: Course, action: str, *, before: FilingStatus, now: datetime, comment: str = "", changes=None
+    actor, course: Course, action: FilingAction, *, before: FilingStatus, now: datetime, comment: str = "", changes=None
 ) -> AuditRecord:
     """Append the audit record of one filing step (the caller flushes)."""
     return audit(

@@ -2,13 +2,13 @@
 was returned, and what a change filing changes since the last approval."""
 
 from basesys.courses.models import FilingStatus
-from basesys.filing.history import filing_history
+from basesys.filing.history import FilingAction, filing_history
 from basesys.filing.services import changes_since_approval
 
 
 def course_panel(user, now, course) -> dict:
     history = filing_history(course)
-    returned = [step for step in history if step.action == "returned"]
+    returned = [step for step in history if step.action == FilingAction.RETURNED]
     return {
         "template": "filing/panel_course.html",
         "course": course,

@@ -19,7 +19,7 @@ from basesys.core.time import hhmm, local_date, now_utc
 from basesys.courses.models import DELIVERIES, FilingStatus
 from basesys.courses.year import course_year
 from basesys.filing import services
-from basesys.filing.history import DECISIONS, last_event
+from basesys.filing.history import DECISIONS, FilingAction, last_event
 
 PAGE_MARGIN = 18 * mm
 WIDTHS = [35 * mm, 35 * mm, 22 * mm, 26 * mm, 26 * mm, 30 * mm]  # 174 mm = A4 minus margins
@@ -70,7 +70,7 @@ def _bureau_opinion(course):
     event = last_event(course, *DECISIONS)
     if event is None:
         return _opinion("", None)
-    if event.action == "approved":
+    if event.action == FilingAction.APPROVED:
         text = "同意备案。" + (event.comment or "")
     else:
         text = "退回修改：" + (event.comment or "")

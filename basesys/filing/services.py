@@ -17,7 +17,7 @@ from basesys.courses.models import Course, CourseSession, FilingStatus
 from basesys.courses.state import FIELD_LABELS, changed_fields, course_state, filed_terms, session_changes
 from basesys.courses.year import course_year
 from basesys.extensions import db
-from basesys.filing.history import record_step
+from basesys.filing.history import FilingAction, record_step
 from basesys.filing.models import FilingSequence
 from basesys.filing.refusals import REFUSALS
 
@@ -56,7 +56,7 @@ def submit_filing(actor, course: Course, *, now: datetime) -> Course:
         raise DomainError("filing_already_approved")
     _check_complete(course)
     before = FilingStatus(course.filing_status)
-    action = "resubmitted" if before == FilingStatus.RETURNED else "submitted"
+    action = FilingAction.RESUBMITTED if before == FilingStatus.RETURNED else FilingAction.SUBMITTED
     changes = changed_fields(course.approved_snapshot, course_state(course)) or None
     course.filing_status, course.submitted_at = FilingStatus.SUBMITTED, now
     course.filing_late = is_late(course, now)
@@ -75,14 +75,19 @@ def file_edit(actor, course: Course, *, before: dict, after: dict, now: datetime
     _check_complete(course)
     if filed_terms(after) == filed_terms(before):
         record_step(
-            actor, course, "amended", before=FilingStatus.APPROVED, now=now, changes=changed_fields(before, after)
+            actor,
+            course,
+            FilingAction.AMENDED,
+            before=FilingStatus.APPROVED,
+            now=now,
+            changes=changed_fields(before, after),
         )
         db.session.flush()
         return course
     changes = changed_fields(course.approved_snapshot or before, after)
     course.filing_status, course.submitted_at = FilingStatus.SUBMITTED, now
     course.filing_late = is_late(course, now)
-    record_step(actor, course, "change_submitted", before=FilingStatus.APPROVED, now=now, changes=changes)
+    record_step(actor, course, FilingAction.CHANGE_SUBMITTED, before=FilingStatus.APPROVED, now=now, changes=changes)
     db.session.flush()
     return course
 
@@ -110,7 +115,7 @@ def decide_filing(actor, course: Course, *, decision: str, comment: str, now: da
     changes = changed_fields(course.approved_snapshot, state) or None
     if decision == "approve":
         course.approved_snapshot = state
-    action = "approved" if decision == "approve" else "returned"
+    action = FilingAction.APPROVED if decision == "approve" else FilingAction.RETURNED
     record_step(actor, course, action, before=FilingStatus.SUBMITTED, now=now, comment=comment, changes=changes)
     db.session.flush()
     return course

@@ -8,8 +8,8 @@ from basesys.core.audit import AuditRecord
 from basesys.core.errors import DomainError, NotFound, ValidationFailed
 from basesys.courses.models import Course
 from basesys.courses.services import SessionInput, update_course
-from basesys.filing import services as filing
 from basesys.filing import history
+from basesys.filing import services as filing
 from basesys.filing.models import FilingSequence
 from tests.conftest import at
 from tests.courses.conftest import sessions
