@@ -1,8 +1,8 @@
 """A course's filing history, read from the audit log (DOMAIN.md §4 "谁审核，谁负责", §12).
 
-Every filing step is one audit record `filing.<step>` on the course: `reason` holds the comment,
-`after` the state the step left (filing status, late flag 补备案, filing number, the fields changed
-since the last approval, and the actor's name as shown then). The log is the one record of these
+Every filing step is one audit record `filing.<step>` on the course: who (`actor_id`, shown by
+the account's name), when, `reason` the comment, and `after` the state the step left (filing
+status, late flag 补备案, filing number, the fields changed since the last approval). The log is the one record of these
 steps; roster filing reads its history the same way.
 """
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from basesys.accounts.models import User
 from basesys.accounts.scope import visible_base_ids
 from basesys.core.audit import AuditRecord, audit, history_of
 from basesys.courses.models import Course, FilingStatus
@@ -67,14 +68,14 @@ class FilingStep:
         return self.action in DECISIONS
 
     @classmethod
-    def of(cls, record: AuditRecord, course: Course | None = None) -> "FilingStep":
+    def of(cls, record: AuditRecord, names: dict, course: Course | None = None) -> "FilingStep":
         after = record.after or {}
         return cls(
             course_id=record.object_id,
             action=FilingAction(record.action.removeprefix(PREFIX)),
             at=record.at,
             actor_id=record.actor_id,
-            actor_name=after.get("actor_name") or record.actor_label,
+            actor_name=names.get(record.actor_id) or record.actor_label,
             comment=record.reason or "",
             late=bool(after.get("late")),
             filing_number=after.get("filing_number"),
@@ -83,8 +84,11 @@ class FilingStep:
         )
 
 
-def _actor_name(actor) -> str:
-    return getattr(actor, "label", None) or getattr(actor, "username", "") or "system"
+def _names(records) -> dict[int, str]:
+    """The display names of the records' actors (one query)."""
+    ids = {r.actor_id for r in records if r.actor_id is not None}
+    users = db.session.scalars(db.select(User).where(User.id.in_(ids))) if ids else []
+    return {user.id: user.label for user in users}
 
 
 def record_step(
@@ -102,7 +106,6 @@ def record_step(
             "late": course.filing_late,
             "filing_number": course.filing_number,
             "changes": changes,
-            "actor_name": _actor_name(actor),
         },
         reason=comment,
         base_id=course.base_id,
@@ -113,7 +116,8 @@ def record_step(
 def filing_history(course: Course) -> list[FilingStep]:
     """The course's filing steps, oldest first."""
     records = history_of("course", course.id, actions=_audit_actions(FILING_ACTIONS))
-    return [FilingStep.of(record, course) for record in records]
+    names = _names(records)
+    return [FilingStep.of(record, names, course) for record in records]
 
 
 def last_event(course: Course, *actions: str) -> FilingStep | None:
@@ -132,5 +136,6 @@ def recent_decisions(user, limit: int = 50) -> list[FilingStep]:
     base_ids = visible_base_ids(user)
     if base_ids is not None:
         query = query.where(Course.base_id.in_(base_ids or {-1}))
-    rows = db.session.execute(query.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit))
-    return [FilingStep.of(record, course) for record, course in rows]
+    rows = db.session.execute(query.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit)).all()
+    names = _names(record for record, _course in rows)
+    return [FilingStep.of(record, names, course) for record, course in rows]

@@ -124,7 +124,7 @@ def _outside_the_year(checked: list[CheckedSession]) -> dict[str, tuple]:
     return {
         f"sessions.{s.index}.starts_at": ("sessions_span_years", message)
         for s in checked
-        if local_date(s.starts_at).year != year
+        if sessions_year([s.starts_at]) != year
     }
 
 
