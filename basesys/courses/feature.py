@@ -22,5 +22,4 @@ FEATURE = Feature(
     commands=cli.COMMANDS,
     demo=demo.load,
     refusals=REFUSALS,
-    template_filters={"field_label": views.field_label},
 )

@@ -16,7 +16,6 @@ from basesys.courses import enrollment_file, services
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.forms import CourseForm, EnrollForm, ImportForm, place_course_errors
 from basesys.courses.models import FILING_STATUSES, Enrollment, FilingStatus
-from basesys.courses.state import FIELD_LABELS
 from basesys.extensions import db
 
 bp = Blueprint("courses", __name__)
@@ -24,11 +23,6 @@ bp = Blueprint("courses", __name__)
 ADMIN = ("base_admin",)
 TRAINEE = ("trainee",)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def field_label(name: str) -> str:
-    """The Chinese label of a course field, for the filing history (a template filter)."""
-    return FIELD_LABELS.get(name, name)
 
 
 @page(bp, "/courses", roles=ADMIN)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from basesys.core.features import Feature, NavEntry, Panel
 from basesys.courses.signals import course_changed
+from basesys.courses.state import field_label
 from basesys.filing import api, demo, services, views
 from basesys.filing.panels import course_panel
 from basesys.filing.refusals import REFUSALS
@@ -28,5 +29,6 @@ FEATURE = Feature(
     panels=(Panel(course_panel, ("base_admin", "bureau_officer", "sysadmin"), order=10, slot="course"),),
     demo=demo.load,
     refusals=REFUSALS,
+    template_filters={"field_label": field_label},
     init=_init,
 )

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from basesys.accounts.scope import can_supervise_base, visible_base_ids
 from basesys.core.errors import CORE_REFUSALS, DomainError, NotFound, ValidationFailed
 from basesys.courses.models import Course, CourseSession, FilingStatus
-from basesys.courses.state import FIELD_LABELS, changed_fields, course_state, filed_terms, session_changes
+from basesys.courses.state import changed_fields, course_state, field_label, filed_terms, session_changes
 from basesys.courses.year import course_year
 from basesys.extensions import db
 from basesys.filing.history import FilingAction, record_step
@@ -179,7 +179,7 @@ def changes_since_approval(course: Course) -> dict | None:
         return None
     before, after = course.approved_snapshot, course_state(course)
     fields = [
-        {"name": name, "label": FIELD_LABELS.get(name, name), "before": before.get(name), "after": after.get(name)}
+        {"name": name, "label": field_label(name), "before": before.get(name), "after": after.get(name)}
         for name in changed_fields(before, after)
         if name != "sessions"
     ]

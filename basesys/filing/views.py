@@ -8,7 +8,7 @@ from basesys.core.pages import Done, page
 from basesys.courses import services as courses
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.models import FilingStatus
-from basesys.courses.state import FIELD_LABELS
+from basesys.courses.state import field_label
 from basesys.filing import services
 from basesys.filing.forms import DecisionForm, SubmitForm
 from basesys.filing.history import filing_history, recent_decisions
@@ -25,7 +25,7 @@ def _course_page(course) -> str:
 
 def _refused_submission(ctx, course):
     """Back to the course page; the lifecycle flashed the refusal, this names the missing fields."""
-    missing = "、".join(FIELD_LABELS.get(name, name) for name in getattr(ctx.error, "fields", None) or {})
+    missing = "、".join(field_label(name) for name in getattr(ctx.error, "fields", None) or {})
     if missing:
         flash(_("To fill in: %(fields)s", fields=missing), "error")
     return redirect(_course_page(course)), 302
