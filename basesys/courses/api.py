@@ -7,7 +7,7 @@ from basesys.accounts.scope import trainee_of, visible_base_ids
 from basesys.core.api import api_blueprint, api_endpoint
 from basesys.core.errors import DomainError, NotFound, ValidationFailed
 from basesys.core.time import iso, now_utc
-from basesys.courses import roster_file, services
+from basesys.courses import enrollment_file, services
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.models import FILING_STATUSES, Course
 from basesys.courses.schemas import NULLABLE, CourseCreate, CoursePatch, EnrollmentBody, SessionBody
@@ -163,7 +163,7 @@ def enroll(actor, course_id: int, body: EnrollmentBody):
         trainee = trainee_of(actor)
         if trainee is None:
             raise NotFound()
-        enrollment = services.enrol_self(actor, trainee, course, now=now)
+        enrollment = services.enroll_self(actor, trainee, course, now=now)
     else:
         if not body.id_number:
             raise ValidationFailed({"id_number": "必填项"})
@@ -213,13 +213,13 @@ def import_enrollments(actor, course_id: int):
 def enrollment_template(actor, fmt: str):
     if fmt == "xlsx":
         return Response(
-            roster_file.template_xlsx(),
+            enrollment_file.template_xlsx(),
             mimetype=XLSX,
             headers={"Content-Disposition": "attachment; filename*=UTF-8''%E6%8A%A5%E5%90%8D%E8%A1%A8.xlsx"},
         )
     if fmt == "csv":
         return Response(
-            roster_file.template_csv(),
+            enrollment_file.template_csv(),
             mimetype="text/csv; charset=utf-8",
             headers={"Content-Disposition": "attachment; filename*=UTF-8''%E6%8A%A5%E5%90%8D%E8%A1%A8.csv"},
         )

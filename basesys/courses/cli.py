@@ -5,7 +5,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from basesys.accounts.models import User
+from basesys.core.errors import DomainError
 from basesys.core.time import now_utc
+from basesys.courses import services
+from basesys.courses.access import get_managed_course
 from basesys.extensions import db
 
 
@@ -15,12 +19,7 @@ from basesys.extensions import db
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as", "username", required=True, help="the base admin who imports (audited as the actor)")
 def import_enrollments(course_id: int, path: Path, username: str):
-    """Enrol every row of an XLSX/CSV 报名表 into a course, or nobody (every bad row is listed)."""
-    from basesys.accounts.models import User
-    from basesys.core.errors import DomainError
-    from basesys.courses import services
-    from basesys.courses.access import get_managed_course
-
+    """Enroll every row of an XLSX/CSV 报名表 into a course, or nobody (every bad row is listed)."""
     actor = db.session.scalar(db.select(User).where(User.username == username))
     if actor is None:
         raise click.ClickException(f"no user {username}")

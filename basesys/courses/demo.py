@@ -1,5 +1,6 @@
-"""Demo courses in every filing state, made through the real services (so the audit trail, the filing
-history and the filing numbers are real), with dates relative to `now`.
+"""Demo courses with their sessions and enrolments, made through the real services, with dates
+relative to `now`. They are all drafts here; the filing demo (basesys/filing/demo.py, run next)
+files and decides them, so each ends in the state its key names.
 
 ctx["courses"] (COMMON.md "Shared interfaces" 1): draft, submitted, returned, approved_upcoming,
 approved_today, approved_past, jn_approved; also submitted_late (补备案) and change_filed (变更备案).
@@ -8,8 +9,7 @@ approved_today, approved_past, jn_approved; also submitted_late (补备案) and 
 from datetime import datetime, time, timedelta
 
 from basesys.core.time import LOCAL_TZ, local_date, local_midnight
-from basesys.courses.services import SessionInput, create_course, enroll_trainee, update_course
-from basesys.filing import services as filing
+from basesys.courses.services import SessionInput, create_course, enroll_trainee
 
 
 def _at(now: datetime, days: int, clock: str) -> datetime:
@@ -59,8 +59,7 @@ def _enroll(admin, course, trainees, now):
 
 def load(ctx: dict, now: datetime) -> None:
     users, trainees = ctx["users"], ctx["trainees"]
-    admin, officer = users["admin_zz"], users["officer_zz"]
-    admin_jn, officer_jn = users["admin_jn"], users["officer_jn"]
+    admin, admin_jn = users["admin_zz"], users["admin_jn"]
     base_zz, base_jn = ctx["base_zz"], ctx["base_jn"]
     zaozhuang = [t for t in trainees if not t.id_number.startswith("3708")]
     jining = [t for t in trainees if t.id_number.startswith("3708")]
@@ -83,8 +82,6 @@ def load(ctx: dict, now: datetime) -> None:
         now - 30 * day,
         target="全市工程系列专业技术人员",
     )
-    filing.submit_filing(admin, past, now=now - 25 * day)
-    filing.decide_filing(officer, past, decision="approve", comment="同意备案。", now=now - 24 * day)
     _enroll(admin, past, zaozhuang[:14], now - 20 * day)
     courses["approved_past"] = past
 
@@ -95,8 +92,6 @@ def load(ctx: dict, now: datetime) -> None:
         sessions=[_running_span(now), *_spans(now, (1, "09:00", "12:00", "案例研讨"))],
         now=now - 10 * day,
     )
-    filing.submit_filing(admin, today, now=now - 8 * day)
-    filing.decide_filing(officer, today, decision="approve", comment="", now=now - 7 * day)
     _enroll(admin, today, zaozhuang[:12], now - 6 * day)
     courses["approved_today"] = today
 
@@ -116,9 +111,7 @@ def load(ctx: dict, now: datetime) -> None:
         capacity=40,
         target="全市水利、环保、农业等领域副高级以上专业技术人员",
     )
-    filing.submit_filing(admin, seminar, now=now - 4 * day)
-    filing.decide_filing(officer, seminar, decision="approve", comment="同意按市级高级研修班备案。", now=now - 3 * day)
-    _enroll(admin, seminar, zaozhuang[2:8], now - 2 * day)  # 张伟 and 王芳 may still enrol themselves
+    _enroll(admin, seminar, zaozhuang[2:8], now - 2 * day)  # 张伟 and 王芳 may still enroll themselves
     courses["approved_upcoming"] = seminar
 
     draft = make(base_zz, admin, "医疗健康大数据应用专题讲座", [(20, "14:00", "17:30")], now - day, kind="lecture")
@@ -132,33 +125,19 @@ def load(ctx: dict, now: datetime) -> None:
         now - 3 * day,
         target="全市中小学教师",
     )
-    filing.submit_filing(admin, submitted, now=now - 2 * day)
     courses["submitted"] = submitted
 
     returned = make(
         base_zz, admin, "知识产权保护实务培训", [(12, "09:00", "12:00")], now - 6 * day, plan="知识产权讲座。"
-    )
-    filing.submit_filing(admin, returned, now=now - 5 * day)
-    filing.decide_filing(
-        officer,
-        returned,
-        decision="return",
-        comment="培训计划过于简略，请补充授课专家、每天的课程安排和考核方式后重新提交。",
-        now=now - 4 * day,
     )
     courses["returned"] = returned
 
     late = make(
         base_zz, admin, "安全生产管理人员继续教育培训", [(-1, "09:00", "12:00"), (2, "09:00", "12:00")], now - 9 * day
     )
-    filing.submit_filing(admin, late, now=now - timedelta(hours=2))  # after its first session: 补备案
     courses["submitted_late"] = late
 
     changed = make(base_zz, admin, "新能源汽车技术培训班", [(21, "09:00", "12:00")], now - 12 * day)
-    filing.submit_filing(admin, changed, now=now - 11 * day)
-    filing.decide_filing(officer, changed, decision="approve", comment="", now=now - 10 * day)
-    kept = [SessionInput(s.starts_at, s.ends_at, s.title, s.credit_hours, s.id) for s in changed.sessions]
-    update_course(admin, changed, values={}, sessions=kept + _spans(now, (22, "09:00", "12:00", "实训")), now=now - day)
     courses["change_filed"] = changed
 
     jn = make(
@@ -173,8 +152,6 @@ def load(ctx: dict, now: datetime) -> None:
         contact="吴老师",
         contact_phone="0537-3616001",
     )
-    filing.submit_filing(admin_jn, jn, now=now - 7 * day)
-    filing.decide_filing(officer_jn, jn, decision="approve", comment="同意。", now=now - 6 * day)
     _enroll(admin_jn, jn, jining, now - 5 * day)
     courses["jn_approved"] = jn
 

@@ -1,9 +1,10 @@
-"""Courses: the base admin's courses, sessions and enrolment; the trainee's catalogue (DOMAIN.md §3, §5)."""
+"""Courses: the base admin's courses, sessions and enrollment; the trainee's catalogue (DOMAIN.md §3, §5)."""
 
 from flask_babel import lazy_gettext as _l
 
 from basesys.core.features import Feature, NavEntry, Panel
 from basesys.courses import api, cli, demo, views
+from basesys.courses.panels import admin_panel, trainee_panel
 from basesys.courses.refusals import REFUSALS
 
 FEATURE = Feature(
@@ -15,11 +16,10 @@ FEATURE = Feature(
         NavEntry("courses.catalog", _l("Courses"), ("trainee",), order=10),
     ),
     panels=(
-        Panel(views.admin_panel, ("base_admin",), order=20),
-        Panel(views.trainee_panel, ("trainee",), order=20),
+        Panel(admin_panel, ("base_admin",), order=20),
+        Panel(trainee_panel, ("trainee",), order=20),
     ),
     commands=cli.COMMANDS,
     demo=demo.load,
     refusals=REFUSALS,
-    template_filters={"field_label": views.field_label},
 )

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import flash
+from flask import flash, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,6 +17,7 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
     TimeField,
 )
@@ -92,6 +93,13 @@ class CourseForm(FlaskForm):
     attendance_mode = SelectField(_l("Attendance"), choices=_choices(ATTENDANCE_MODES), default="in_out")
     pass_percent = IntegerField(_l("Pass ratio (%)"), validators=[Optional(), NumberRange(min=1, max=100)])
     sessions = FieldList(FormField(SessionRowForm), min_entries=1, max_entries=200)
+    add_row = SubmitField()  # "add a session" without JavaScript: the form comes back with one more row
+
+    def validate(self, extra_validators=None) -> bool:
+        """Adding a row saves nothing: the page's `invalid` renderer adds it and shows the form."""
+        if self.add_row.data:
+            return False
+        return super().validate(extra_validators)
 
     def course_values(self) -> dict:
         """The plain course fields for the services."""
@@ -148,7 +156,7 @@ _COURSE_FIELDS = {"pass_ratio": "pass_percent"}
 def place_course_errors(form: CourseForm, rows: list[SessionRowForm], error) -> list[str]:
     """Put a refusal on the course form: each session problem on its row's input, each course
     problem on its field; returns the session problems that belong to no row. The message of the
-    refusal is flashed as a summary."""
+    refusal is flashed as a summary (once)."""
     general: list[str] = []
     for key, message in (getattr(error, "fields", None) or {}).items():
         parts = key.split(".")
@@ -157,14 +165,21 @@ def place_course_errors(form: CourseForm, rows: list[SessionRowForm], error) -> 
             field = getattr(row, _ROW_FIELDS.get(parts[2] if len(parts) > 2 else "", "start"))
             if field is row.start and row.day.data is None:
                 field = row.day
-            field.errors = list(field.errors) + [message]
+            _add_error(field, message)
         elif parts[0] == "sessions":
             general.append(message)
         else:
             field = getattr(form, _COURSE_FIELDS.get(parts[0], parts[0]), None)
             if field is not None and hasattr(field, "errors"):
-                field.errors = list(field.errors) + [message]
+                _add_error(field, message)
             else:
                 general.append(message)
-    flash(error.message, "error")
+    if error.message not in (message for _category, message in session.get("_flashes", [])):
+        flash(error.message, "error")
     return general
+
+
+def _add_error(field, message: str) -> None:
+    """A message once per field (the page lifecycle may have put it there already)."""
+    if message not in field.errors:
+        field.errors = list(field.errors) + [message]

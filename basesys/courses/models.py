@@ -61,7 +61,7 @@ class Course(db.Model):
     planned_days: Mapped[int] = mapped_column(default=0)
     planned_hours: Mapped[float] = mapped_column(Hours, default=0)
     # Filing (备案, §4).
-    filing_status: Mapped[str] = mapped_column(String(12), nullable=False, default="draft")
+    filing_status: Mapped[str] = mapped_column(String(12), nullable=False, default=FilingStatus.DRAFT)
     filing_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     filing_late: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

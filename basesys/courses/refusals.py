@@ -31,6 +31,11 @@ REFUSALS = {
         "该课次已开放签到或已结束，不能再修改或删除。",
         "This session has opened for check-in or is over; it can no longer be changed.",
     ),
+    "sessions_span_years": Refusal(
+        422,
+        "课程的所有课次须在同一自然年内，跨年的培训请分成两个课程备案。",
+        "All sessions of a course lie in one calendar year (Asia/Shanghai); split a course across the new year.",
+    ),
     "too_many_sessions": Refusal(422, "课次过多。", "Too many sessions."),
     # Course fields (§3)
     "seminar_must_be_professional": Refusal(

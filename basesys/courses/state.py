@@ -48,6 +48,11 @@ FIELD_LABELS = {
 }
 
 
+def field_label(name: str) -> str:
+    """The Chinese label of a course field (the filing history, the missing fields of a filing)."""
+    return FIELD_LABELS.get(name, name)
+
+
 def session_state(course_session) -> dict:
     return {
         "id": course_session.id,

@@ -1,4 +1,4 @@
-"""The officer's decision form: input shape only (the comment rule lives in the service)."""
+"""The filing forms: input shape only (the comment rule lives in the service)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,3 +10,7 @@ class DecisionForm(FlaskForm):
     # Set by the button pressed: 通过 (approve) or 退回 (return).
     decision = StringField(validators=[InputRequired(), AnyOf(["approve", "return"])])
     comment = TextAreaField(_l("Review comment"), validators=[Length(max=2000)])
+
+
+class SubmitForm(FlaskForm):
+    """The course page's "submit for filing" button: no fields, only the CSRF token."""

@@ -16,8 +16,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from basesys.core.pdf import cjk_font, font_for
 from basesys.core.time import hhmm, local_date, now_utc
-from basesys.courses.models import DELIVERIES
+from basesys.courses.models import DELIVERIES, FilingStatus
+from basesys.courses.year import course_year
 from basesys.filing import services
+from basesys.filing.history import DECISIONS, FilingAction, last_event
 
 PAGE_MARGIN = 18 * mm
 WIDTHS = [35 * mm, 35 * mm, 22 * mm, 26 * mm, 26 * mm, 30 * mm]  # 174 mm = A4 minus margins
@@ -63,12 +65,12 @@ def _opinion(text: str, day: date | None, who: str = "") -> Paragraph:
 
 
 def _bureau_opinion(course):
-    if course.filing_status not in ("approved", "returned"):
+    if course.filing_status not in (FilingStatus.APPROVED, FilingStatus.RETURNED):
         return _opinion("", None)
-    event = services.last_event(course, "approved", "returned")
+    event = last_event(course, *DECISIONS)
     if event is None:
         return _opinion("", None)
-    if event.action == "approved":
+    if event.action == FilingAction.APPROVED:
         text = "同意备案。" + (event.comment or "")
     else:
         text = "退回修改：" + (event.comment or "")
@@ -177,7 +179,7 @@ def _sessions_table(course) -> Table:
 
 def render_filing_pdf(course, *, now: datetime) -> bytes:
     """The filing form of one course as PDF bytes (A4)."""
-    year = services.filing_year(course)
+    year = course_year(course)
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,

@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from basesys.courses.models import FilingStatus
+
 
 class DecisionBody(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -13,4 +15,4 @@ class DecisionBody(BaseModel):
 
 
 class FilingQuery(BaseModel):
-    status: Literal["submitted", "approved", "returned"] = "submitted"
+    status: Literal[FilingStatus.SUBMITTED, FilingStatus.APPROVED, FilingStatus.RETURNED] = FilingStatus.SUBMITTED

@@ -1,101 +1,99 @@
 """Filing pages: the base submits; the officer's inbox, review page (the whole plan and what changed
-since the last approval) and decision; the printable form."""
+since the last approval) and decision; the printable form. Every page goes through `core.pages.page`."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from basesys.core.errors import DomainError
-from basesys.core.forms import show_refusal
-from basesys.core.time import now_utc
-from basesys.core.web import roles_required
+from basesys.core.pages import Done, page
 from basesys.courses import services as courses
 from basesys.courses.access import get_course_for, get_managed_course
-from basesys.courses.state import FIELD_LABELS
-from basesys.extensions import db
+from basesys.courses.models import FilingStatus
+from basesys.courses.state import field_label
 from basesys.filing import services
-from basesys.filing.forms import DecisionForm
+from basesys.filing.forms import DecisionForm, SubmitForm
+from basesys.filing.history import filing_history, recent_decisions
 from basesys.filing.pdf import filing_pdf_response
 
 bp = Blueprint("filing", __name__, url_prefix="/filing")
 
-TABS = ("submitted", "approved", "returned", "decisions")
+TABS = (*(s.value for s in (FilingStatus.SUBMITTED, FilingStatus.APPROVED, FilingStatus.RETURNED)), "decisions")
 
 
-@bp.post("/courses/<int:course_id>/submit")
-@roles_required("base_admin")
-def submit(course_id: int):
-    course = get_managed_course(current_user, course_id)
-    try:
-        services.submit_filing(current_user, course, now=now_utc())
-    except DomainError as error:
-        db.session.rollback()
-        missing = "、".join(FIELD_LABELS.get(name, name) for name in getattr(error, "fields", {}) or {})
-        flash(error.message + (f"（{missing}）" if missing else ""), "error")
-        return redirect(url_for("courses.course_detail", course_id=course.id))
-    db.session.commit()
-    flash(_("Submitted to the bureau for review."), "success")
-    return redirect(url_for("courses.course_detail", course_id=course.id))
+def _course_page(course) -> str:
+    return url_for("courses.course_detail", course_id=course.id)
 
 
-@bp.get("/")
-@roles_required("bureau_officer")
-def inbox():
-    tab = request.args.get("tab") if request.args.get("tab") in TABS else "submitted"
-    courses_ = services.list_filings(current_user, tab) if tab != "decisions" else []
+def _refused_submission(ctx, course):
+    """Back to the course page; the lifecycle flashed the refusal, this names the missing fields."""
+    missing = "、".join(field_label(name) for name in getattr(ctx.error, "fields", None) or {})
+    if missing:
+        flash(_("To fill in: %(fields)s", fields=missing), "error")
+    return redirect(_course_page(course)), 302
+
+
+@page(
+    bp,
+    "/courses/<int:course_id>/submit",
+    ("POST",),
+    roles=("base_admin",),
+    load=get_managed_course,
+    form=SubmitForm,
+    invalid=_refused_submission,
+)
+def submit(ctx, course):
+    services.submit_filing(ctx.user, course, now=ctx.now)
+    return Done(_course_page(course), _("Submitted to the bureau for review."))
+
+
+@page(bp, "/", roles=("bureau_officer",))
+def inbox(ctx):
+    tab = request.args.get("tab") if request.args.get("tab") in TABS else FilingStatus.SUBMITTED
+    listed = services.list_filings(ctx.user, tab) if tab != "decisions" else []
     return render_template(
         "filing/inbox.html",
         tab=tab,
-        courses=courses_,
-        counts=courses.enrolled_counts(c.id for c in courses_),
-        decisions=services.recent_decisions(current_user) if tab == "decisions" else [],
-        waiting=services.count_waiting(current_user),
-        now=now_utc(),
+        courses=listed,
+        counts=courses.enrolled_counts(c.id for c in listed),
+        decisions=recent_decisions(ctx.user) if tab == "decisions" else [],
+        waiting=services.count_waiting(ctx.user),
+        now=ctx.now,
     )
 
 
-def _render_review(course, form=None, status=200):
+def render_review(ctx, course):
     return render_template(
         "filing/review.html",
         course=course,
-        form=form or DecisionForm(formdata=None),
+        form=ctx.form or DecisionForm(formdata=None),
         changes=services.changes_since_approval(course),
-        history=services.filing_history(course),
+        history=filing_history(course),
         enrolled=courses.enrolled_count(course),
-        now=now_utc(),
-    ), status
+        now=ctx.now,
+    )
 
 
-@bp.get("/courses/<int:course_id>")
-@roles_required("bureau_officer")
-def review(course_id: int):
-    return _render_review(get_course_for(current_user, course_id))
+@page(bp, "/courses/<int:course_id>", roles=("bureau_officer",), load=get_course_for)
+def review(ctx, course):
+    return render_review(ctx, course)
 
 
-@bp.post("/courses/<int:course_id>/decision")
-@roles_required("bureau_officer")
-def decide(course_id: int):
-    course = get_course_for(current_user, course_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        return _render_review(course, form, 422)
-    try:
-        services.decide_filing(
-            current_user, course, decision=form.decision.data, comment=form.comment.data, now=now_utc()
-        )
-    except DomainError as error:
-        db.session.rollback()
-        show_refusal(form, error)
-        return _render_review(course, form, error.status)
-    db.session.commit()
-    if course.filing_status == "approved":
-        flash(_("Approved. Filing number %(number)s.", number=course.filing_number), "success")
-    else:
-        flash(_("Returned to the base with your comment."), "success")
-    return redirect(url_for("filing.inbox"))
+@page(
+    bp,
+    "/courses/<int:course_id>/decision",
+    ("POST",),
+    roles=("bureau_officer",),
+    load=get_course_for,
+    form=DecisionForm,
+    invalid=render_review,
+)
+def decide(ctx, course):
+    form = ctx.form
+    services.decide_filing(ctx.user, course, decision=form.decision.data, comment=form.comment.data, now=ctx.now)
+    if course.filing_status == FilingStatus.APPROVED:
+        return Done(url_for("filing.inbox"), _("Approved. Filing number %(number)s.", number=course.filing_number))
+    return Done(url_for("filing.inbox"), _("Returned to the base with your comment."))
 
 
-@bp.get("/courses/<int:course_id>/form.pdf")
-@roles_required("base_admin", "bureau_officer", "sysadmin")
-def filing_pdf(course_id: int):
-    return filing_pdf_response(get_course_for(current_user, course_id), now_utc())
+@page(bp, "/courses/<int:course_id>/form.pdf", roles=("base_admin", "bureau_officer", "sysadmin"), load=get_course_for)
+def filing_pdf(ctx, course):
+    return filing_pdf_response(course, ctx.now)

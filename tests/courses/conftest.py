@@ -53,6 +53,3 @@ def new_course(db, now, tenants):
         return course
 
     return make
-
-
-

@@ -11,8 +11,8 @@ from basesys.accounts.models import Trainee
 from basesys.core.audit import AuditRecord
 from basesys.core.errors import DomainError
 from basesys.core.ids import id_check_digit
+from basesys.courses.enrollment_file import read_enrollment_file, template_csv, template_xlsx
 from basesys.courses.models import Enrollment
-from basesys.courses.roster_file import read_roster_file, template_csv, template_xlsx
 from basesys.courses.services import import_enrollments
 from tests.conftest import valid_id_number
 
@@ -75,19 +75,19 @@ def enrolled(db, course):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
 def test_csv_in_every_common_encoding_is_read(encoding):
-    rows = read_roster_file(csv_bytes([row(1, name="张三"), row(2, name="李四")], encoding=encoding))
+    rows = read_enrollment_file(csv_bytes([row(1, name="张三"), row(2, name="李四")], encoding=encoding))
     assert [(r.line, r.values["name"]) for r in rows] == [(2, "张三"), (3, "李四")]
 
 
 def test_excel_unicode_text_with_tabs_is_read():
     data = csv_bytes([row(1, name="王五")], encoding="utf-16", delimiter="\t")
-    assert read_roster_file(data)[0].values["name"] == "王五"
+    assert read_enrollment_file(data)[0].values["name"] == "王五"
 
 
 def test_xlsx_is_read_and_its_template_round_trips():
-    assert read_roster_file(xlsx_bytes([row(1, name="张三")]), "a.xlsx")[0].values["id_number"] == person_id(1)
+    assert read_enrollment_file(xlsx_bytes([row(1, name="张三")]), "a.xlsx")[0].values["id_number"] == person_id(1)
     with pytest.raises(DomainError) as error:  # the template has no data rows yet
-        read_roster_file(template_xlsx(), "模板.xlsx")
+        read_enrollment_file(template_xlsx(), "模板.xlsx")
     assert error.value.details["rows"][0]["reason"] == "表头下面没有数据行"
     assert template_csv().startswith(b"\xef\xbb\xbf\xe5\xba\x8f\xe5\x8f\xb7")  # BOM + 序号
 
@@ -171,7 +171,7 @@ def test_title_rows_above_the_header_keep_file_line_numbers(db, now, tenants, co
 
 def test_header_aliases_of_the_dezhou_form_are_accepted():
     header = ["序号", "姓名", "性别", "身份证号码", "单位", "专业技术系列", "职称", "手机号码"]
-    assert read_roster_file(csv_bytes([row(1)], header=header))[0].values["employer"] == "枣庄医院"
+    assert read_enrollment_file(csv_bytes([row(1)], header=header))[0].values["employer"] == "枣庄医院"
 
 
 def test_old_xls_and_garbage_are_refused(db, now, tenants, course):

@@ -213,7 +213,7 @@ def test_trainee_catalog_and_self_enrolment(client, login, tenants, make_course,
 
 
 def test_home_panels_list_upcoming_things(db, now, tenants, new_course, make_course, enroll):
-    from basesys.courses.views import admin_panel, trainee_panel
+    from basesys.courses.panels import admin_panel, trainee_panel
 
     new_course(("2025-06-03", "09:00", "12:00"), title="明天的课")
     new_course(("2025-06-20", "09:00", "12:00"), title="下个月的课")

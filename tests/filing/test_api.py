@@ -2,6 +2,7 @@
 
 import pytest
 
+from basesys.core.audit import AuditRecord
 from tests.conftest import at
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -131,3 +132,21 @@ def test_openapi_describes_the_filing_endpoints(client):
     assert "post" in paths["/api/v1/courses/{course_id}/filing/decision"]
     assert "get" in paths["/api/v1/filings"]
     assert "get" in paths["/api/v1/courses/{course_id}/filing.pdf"]
+
+
+def test_an_edit_filing_refuses_rolls_back_whole(client, tenants, api_headers, new_course, db):
+    """filing refuses while handling courses' course_changed: the caller gets the refusal and the
+    edit (fields and audit record) is not stored."""
+    course = new_course()
+    assert submit(client, course, api_headers(tenants.admin_a)).status_code == 200
+    assert decide(client, course, api_headers(tenants.officer_a)).status_code == 200
+    response = client.patch(
+        f"/api/v1/courses/{course.id}",
+        json={"responsible": "", "title": "改了名"},
+        headers=api_headers(tenants.admin_a),
+    )
+    assert (response.status_code, response.json["error"]["code"]) == (422, "filing_incomplete")
+    db.session.expire_all()
+    assert course.title != "改了名" and course.responsible and course.filing_status == "approved"
+    updated = db.select(db.func.count()).select_from(AuditRecord).where(AuditRecord.action == "course.updated")
+    assert db.session.scalar(updated) == 0

@@ -5,6 +5,7 @@ import pytest
 from basesys.filing import services as filing
 from tests.conftest import at
 from tests.courses.conftest import sessions
+from tests.courses.test_views import course_form
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -127,3 +128,17 @@ def test_pdf_page_walls(client, login, tenants, new_course, who, status):
 def test_inbox_is_for_officers(client, login, tenants):
     login(tenants.admin_a)
     assert client.get("/filing/").status_code == 403
+
+
+def test_an_edit_filing_refuses_shows_on_the_course_form(client, login, tenants, new_course, db, now):
+    course = new_course(("2025-06-16", "09:00", "12:00"))
+    filing.submit_filing(tenants.admin_a, course, now=now)
+    filing.decide_filing(tenants.officer_a, course, decision="approve", comment="", now=now)
+    db.session.commit()
+    login(tenants.admin_a)
+    data = course_form(**{"sessions-0-id": str(course.sessions[0].id), "responsible": "", "title": course.title})
+    response = client.post(f"/courses/{course.id}/edit", data=data)
+    assert response.status_code == 422
+    assert "备案时必填" in response.get_data(as_text=True)  # on the responsible person's field
+    db.session.expire_all()
+    assert course.responsible and course.filing_status == "approved" and len(course.sessions) == 1

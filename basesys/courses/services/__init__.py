@@ -1,10 +1,9 @@
 """Course services (DOMAIN.md §3, §5). Other features use `compute_credit_hours` and `plan_totals`."""
 
-from basesys.courses import refusals as _refusals  # noqa: F401  (registers the refusal codes)
 from basesys.courses.services.courses import create_course, ever_approved, is_session_locked, update_course
-from basesys.courses.services.enrolment import (
+from basesys.courses.services.enrollment import (
     catalog_base_ids,
-    enrol_self,
+    enroll_self,
     enroll_trainee,
     enrolled_count,
     enrolled_counts,
@@ -26,12 +25,13 @@ from basesys.courses.services.sessions import (
     plan_totals,
     plan_totals_of,
     policy_for_course,
+    policy_for_sessions,
 )
 
 __all__ = [
     "ImportResult",
     "catalog_base_ids",
-    "enrol_self",
+    "enroll_self",
     "enroll_trainee",
     "enrolled_count",
     "enrolled_counts",
@@ -53,6 +53,7 @@ __all__ = [
     "plan_totals",
     "plan_totals_of",
     "policy_for_course",
+    "policy_for_sessions",
     "remove_enrollment",
     "sessions_between",
     "status_counts",

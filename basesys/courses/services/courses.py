@@ -1,5 +1,5 @@
-"""Registering and editing courses and their sessions (DOMAIN.md §3); edits of approved courses
-become change filings (§4)."""
+"""Registering and editing courses and their sessions (DOMAIN.md §3); an edit is announced as
+`course_changed`, so filing can make an approved course's edit a change filing (§4)."""
 
 from datetime import datetime, timedelta
 
@@ -8,18 +8,28 @@ from sqlalchemy.exc import IntegrityError
 
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
-from basesys.core.policy import Policy, policy_for_base
-from basesys.courses.models import ATTENDANCE_MODES, CATEGORIES, DELIVERIES, KINDS, Course, CourseSession, Enrollment
+from basesys.core.policy import Policy
+from basesys.courses.models import (
+    ATTENDANCE_MODES,
+    CATEGORIES,
+    DELIVERIES,
+    KINDS,
+    Course,
+    CourseSession,
+    Enrollment,
+    FilingStatus,
+)
 from basesys.courses.services.sessions import (
     CheckedSession,
     SessionInput,
     check_sessions,
     plan_totals,
-    policy_year,
+    policy_for_course,
+    policy_for_sessions,
 )
-from basesys.courses.state import COURSE_FIELDS, course_state, filed_terms
+from basesys.courses.signals import course_changed
+from basesys.courses.state import COURSE_FIELDS, course_state
 from basesys.extensions import db
-from basesys.filing import services as filing
 
 TEXT_LIMITS = {
     "title": 200,
@@ -77,7 +87,7 @@ def _clean_values(values: dict) -> dict:
 
 
 def _policy_for(base, sessions: list[SessionInput], now: datetime) -> Policy:
-    return policy_for_base(base, policy_year((s.starts_at for s in sessions if s.starts_at is not None), now))
+    return policy_for_sessions(base, (s.starts_at for s in sessions if s.starts_at is not None), now)
 
 
 def _refresh_totals(course: Course, policy: Policy) -> None:
@@ -94,7 +104,7 @@ def create_course(actor, base, *, values: dict, sessions: list[SessionInput], no
     clean = _clean_values(values)
     policy = _policy_for(base, sessions, now)
     checked = check_sessions([SessionInput(s.starts_at, s.ends_at, s.title, s.credit_hours) for s in sessions], policy)
-    course = Course(base=base, filing_status="draft", created_at=now, updated_at=now, **clean)
+    course = Course(base=base, filing_status=FilingStatus.DRAFT, created_at=now, updated_at=now, **clean)
     course.sessions = [
         CourseSession(starts_at=s.starts_at, ends_at=s.ends_at, title=s.title, credit_hours=s.credit_hours)
         for s in checked
@@ -167,9 +177,9 @@ def _check_capacity(course: Course, capacity: int | None) -> None:
 
 
 def update_course(actor, course: Course, *, values: dict, sessions: list[SessionInput] | None, now: datetime) -> Course:
-    """Change fields and (when given) replace the sessions; an approved course whose sessions,
-    category, kind or hours change goes back to `submitted` (变更备案); other edits of an approved
-    course are recorded for the bureau. Refuses `course_finalized`, `session_locked` and §3 rules."""
+    """Change fields and (when given) replace the sessions, then send `course_changed` (filing makes
+    it a change filing, 变更备案, and refuses what it refuses). Refuses `course_finalized`,
+    `session_locked` and the §3 rules."""
     if course.finalized:
         raise DomainError("course_finalized")
     before = course_state(course)
@@ -184,7 +194,7 @@ def update_course(actor, course: Course, *, values: dict, sessions: list[Session
     if sessions is not None:
         _apply_sessions(course, checked, policy, now)
     else:
-        policy = policy_for_base(course.base, policy_year((s.starts_at for s in course.sessions), now))
+        policy = policy_for_course(course)
     _refresh_totals(course, policy)
     try:
         db.session.flush()
@@ -195,10 +205,6 @@ def update_course(actor, course: Course, *, values: dict, sessions: list[Session
         return course
     course.updated_at = now
     audit(actor, "course.updated", course, now=now, before=before, after=after, **_scope(course))
-    if course.filing_status == "approved":
-        if filed_terms(after) != filed_terms(before):
-            filing.file_change(actor, course, before=before, now=now)
-        else:
-            filing.record_amendment(actor, course, before=before, now=now)
+    course_changed.send(course, actor=actor, before=before, after=after, now=now)
     db.session.flush()
     return course

@@ -14,9 +14,9 @@ from basesys.core.audit import audit
 from basesys.core.errors import DomainError
 from basesys.core.ids import GENDER_LABELS, birth_date_of, gender_of, id_number_problem
 from basesys.core.time import local_date
+from basesys.courses.enrollment_file import TITLES, EnrollmentRow, invalid, problem, read_enrollment_file
 from basesys.courses.models import Course, Enrollment
-from basesys.courses.roster_file import TITLES, RosterRow, invalid, problem, read_roster_file
-from basesys.courses.services.enrolment import check_room, lock_course
+from basesys.courses.services.enrollment import check_room, lock_course
 from basesys.extensions import db
 
 LIMITS = {"name": 60, "employer": 120, "series": 40, "title": 40, "phone": 20}
@@ -31,7 +31,7 @@ class ImportResult:
     already_enrolled: int  # rows whose trainee was on the list already (a re-upload is harmless)
 
 
-def _check_row(row: RosterRow, today, seen: dict[str, int]) -> tuple[str | None, list[dict]]:
+def _check_row(row: EnrollmentRow, today, seen: dict[str, int]) -> tuple[str | None, list[dict]]:
     """The normalized ID number (None when unusable) and the row's problems."""
     problems = list(row.problems)
     values, line = row.values, row.line
@@ -79,11 +79,11 @@ def import_enrollments(actor, course: Course, data: bytes, *, filename: str = ""
     `course_full` when the new rows do not fit the capacity, `course_finalized`."""
     if course.finalized:
         raise DomainError("course_finalized")
-    rows = read_roster_file(data, filename)
+    rows = read_enrollment_file(data, filename)
     today = local_date(now)
     seen: dict[str, int] = {}
     problems: list[dict] = []
-    numbered: list[tuple[RosterRow, str]] = []
+    numbered: list[tuple[EnrollmentRow, str]] = []
     for row in rows:
         number, found = _check_row(row, today, seen)
         problems.extend(found)
@@ -148,7 +148,7 @@ def _store(actor, course, numbered, known, *, filename: str, now: datetime) -> I
     return ImportResult(imported=len(to_enrol), created_trainees=len(new_trainees), already_enrolled=skipped)
 
 
-def _trainee_from(row: RosterRow, number: str, course: Course, now: datetime) -> Trainee:
+def _trainee_from(row: EnrollmentRow, number: str, course: Course, now: datetime) -> Trainee:
     values = row.values
     return Trainee(
         id_number=number,

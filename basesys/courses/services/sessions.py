@@ -13,6 +13,7 @@ from basesys.core.errors import REFUSALS, ValidationFailed
 from basesys.core.hours import floor_to_half
 from basesys.core.policy import Policy, policy_for_base
 from basesys.core.time import local_date
+from basesys.courses.year import course_year, sessions_year
 
 MAX_SESSIONS = 200
 
@@ -89,7 +90,8 @@ def _check_one(index: int, item: SessionInput, policy: Policy) -> tuple[CheckedS
 
 def check_sessions(items: list[SessionInput], policy: Policy) -> list[CheckedSession]:
     """The sessions in time order; refuses (422, every bad row at once) a missing time, an end not
-    after its start, a session crossing local midnight, credit hours above the duration's, overlaps."""
+    after its start, a session crossing local midnight, credit hours above the duration's, sessions
+    in more than one local calendar year (`sessions_span_years`), overlaps."""
     if len(items) > MAX_SESSIONS:
         raise ValidationFailed({"sessions": f"一个课程最多 {MAX_SESSIONS} 个课次"}, code="too_many_sessions")
     problems: dict[str, tuple] = {}
@@ -100,6 +102,7 @@ def check_sessions(items: list[SessionInput], policy: Policy) -> list[CheckedSes
         if session is not None:
             checked.append(session)
     checked.sort(key=lambda s: (s.starts_at, s.ends_at))
+    problems.update(_outside_the_year(checked))
     for previous, current in zip(checked, checked[1:], strict=False):
         if current.starts_at < previous.ends_at:
             message = f"与第 {previous.index + 1} 个课次的时间重叠。"
@@ -112,6 +115,17 @@ def check_sessions(items: list[SessionInput], policy: Policy) -> list[CheckedSes
             message=_message(first_code),
         )
     return checked
+
+
+def _outside_the_year(checked: list[CheckedSession]) -> dict[str, tuple]:
+    """§3: every session lies in the local calendar year of the first; the others are refused."""
+    year = sessions_year(s.starts_at for s in checked)
+    message = f"课程的所有课次须在同一自然年内（{year}年），跨年的培训请分成两个课程备案。"
+    return {
+        f"sessions.{s.index}.starts_at": ("sessions_span_years", message)
+        for s in checked
+        if sessions_year([s.starts_at]) != year
+    }
 
 
 def _problem_order(field: str) -> tuple[int, str]:
@@ -136,14 +150,12 @@ def plan_totals(course, policy: Policy) -> tuple[int, float]:
     return plan_totals_of(course.kind, [(s.starts_at, s.credit_hours) for s in course.sessions], policy)
 
 
-def policy_year(starts: Iterable[datetime], now: datetime | None = None) -> int | None:
-    """The year whose policy applies: that of the first session's local date (else `now`'s)."""
-    first = min(starts, default=None)
-    if first is not None:
-        return local_date(first).year
-    return local_date(now).year if now is not None else None
+def policy_for_sessions(base, starts: Iterable[datetime], now: datetime) -> Policy:
+    """The policy of the base for the year of these sessions (DOMAIN.md §3); none yet: `now`'s year."""
+    year = sessions_year(starts)
+    return policy_for_base(base, year if year is not None else local_date(now).year)
 
 
-def policy_for_course(course, now: datetime | None = None) -> Policy:
-    """The policy of the course's base (its bureau) for the year the course runs in."""
-    return policy_for_base(course.base, policy_year((s.starts_at for s in course.sessions), now))
+def policy_for_course(course) -> Policy:
+    """The policy of the course's base (its bureau) for the course's year (DOMAIN.md §3)."""
+    return policy_for_base(course.base, course_year(course))

@@ -48,7 +48,7 @@ HEADER_SEARCH_ROWS = 10
 
 
 @dataclass
-class RosterRow:
+class EnrollmentRow:
     line: int
     values: dict[str, str] = field(default_factory=dict)
     problems: list[dict] = field(default_factory=list)  # cell-level problems found while reading
@@ -172,20 +172,20 @@ def _is_blank(record) -> bool:
     return all(value is None or str(value).strip() == "" for value in record)
 
 
-def read_roster_file(data: bytes, filename: str = "") -> list[RosterRow]:
+def read_enrollment_file(data: bytes, filename: str = "") -> list[EnrollmentRow]:
     """The data rows of an enrolment file; refuses (import_invalid, with rows) an empty file, no
     header, missing or repeated columns, more than MAX_ROWS rows, unreadable files."""
     if not data or not data.strip():
         raise invalid([problem(1, "", "文件是空的")])
     records = iter(_records(data, filename))
     header_line, mapping = _find_header(records)
-    rows: list[RosterRow] = []
+    rows: list[EnrollmentRow] = []
     for line, record in records:
         if _is_blank(record):
             continue
         if len(rows) >= MAX_ROWS:
             raise invalid([problem(line, "", f"数据超过 {MAX_ROWS} 行，请分批导入")])
-        row = RosterRow(line)
+        row = EnrollmentRow(line)
         for index, key in mapping.items():
             text, reason = _cell(record[index] if index < len(record) else None, key)
             row.values[key] = text

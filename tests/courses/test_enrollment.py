@@ -8,7 +8,7 @@ from basesys.core.audit import AuditRecord
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.courses.models import Enrollment
 from basesys.courses.services import (
-    enrol_self,
+    enroll_self,
     enroll_trainee,
     is_in_catalog,
     list_catalog,
@@ -77,7 +77,7 @@ def test_capacity_is_a_hard_limit(db, now, tenants, make_course):
         enroll_trainee(tenants.admin_a, course, id_number=tenants.other_trainee.id_number, now=now)
     assert error.value.code == "course_full"
     with pytest.raises(DomainError):
-        enrol_self(tenants.other_trainee.user, tenants.other_trainee, course, now=now)
+        enroll_self(tenants.other_trainee.user, tenants.other_trainee, course, now=now)
 
 
 def test_capacity_refuses_before_creating_a_trainee_record(db, now, tenants, make_course, enroll):
@@ -121,7 +121,7 @@ def city_trainee(make_trainee, tenants):
 
 def test_trainee_enrols_in_an_approved_upcoming_course(db, now, tenants, make_course, city_trainee):
     course = make_course(base=tenants.base_a)
-    enrollment = enrol_self(city_trainee.user, city_trainee, course, now=now)
+    enrollment = enroll_self(city_trainee.user, city_trainee, course, now=now)
     db.session.commit()
     assert enrollment.source == "self"
     assert (
@@ -133,23 +133,23 @@ def test_trainee_enrols_in_an_approved_upcoming_course(db, now, tenants, make_co
 def test_trainee_cannot_enrol_in_a_course_not_approved(db, now, tenants, make_course, city_trainee, status):
     course = make_course(base=tenants.base_a, status=status)
     with pytest.raises(DomainError) as error:
-        enrol_self(city_trainee.user, city_trainee, course, now=now)
+        enroll_self(city_trainee.user, city_trainee, course, now=now)
     assert error.value.code == "enrolment_closed"
 
 
 def test_trainee_cannot_enrol_once_the_course_started(db, tenants, make_course, city_trainee):
     course = make_course(base=tenants.base_a)  # starts 2025-06-10 09:00
     with pytest.raises(DomainError) as error:
-        enrol_self(city_trainee.user, city_trainee, course, now=at("2025-06-10", "09:00"))
+        enroll_self(city_trainee.user, city_trainee, course, now=at("2025-06-10", "09:00"))
     assert error.value.code == "enrolment_closed"
-    assert enrol_self(city_trainee.user, city_trainee, course, now=at("2025-06-10", "08:59"))
+    assert enroll_self(city_trainee.user, city_trainee, course, now=at("2025-06-10", "08:59"))
 
 
 def test_trainee_enrolling_twice_gets_already_enrolled(db, now, tenants, make_course, city_trainee):
     course = make_course(base=tenants.base_a)
-    enrol_self(city_trainee.user, city_trainee, course, now=now)
+    enroll_self(city_trainee.user, city_trainee, course, now=now)
     with pytest.raises(DomainError) as error:
-        enrol_self(city_trainee.user, city_trainee, course, now=now)
+        enroll_self(city_trainee.user, city_trainee, course, now=now)
     assert error.value.code == "already_enrolled"
 
 
@@ -188,7 +188,7 @@ def test_simultaneous_last_place_enrolments_admit_one(app, db, now, tenants, mak
             try:
                 barrier.wait()
                 trainee = db.session.get(TraineeModel, trainee_id)
-                enrol_self(trainee.user, trainee, db.session.get(Course, course_id), now=now)
+                enroll_self(trainee.user, trainee, db.session.get(Course, course_id), now=now)
                 db.session.commit()
                 outcomes.append("enrolled")
             except DomainError as error:

@@ -14,7 +14,7 @@ from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.ids import validate_id_number
 from basesys.core.time import local_date
-from basesys.courses.models import Course, CourseSession, Enrollment
+from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
 from basesys.extensions import db
 
 
@@ -59,7 +59,9 @@ def _first_start():
 def list_catalog(trainee: Trainee, now: datetime) -> list[Course]:
     """Approved courses of the trainee's city that have not started yet, soonest first."""
     first = _first_start()
-    query = db.select(Course).where(Course.filing_status == "approved", Course.finalized_at.is_(None), first > now)
+    query = db.select(Course).where(
+        Course.filing_status == FilingStatus.APPROVED, Course.finalized_at.is_(None), first > now
+    )
     base_ids = catalog_base_ids(trainee)
     if base_ids is not None:
         query = query.where(Course.base_id.in_(base_ids or {-1}))
@@ -200,7 +202,7 @@ def enroll_trainee(
     return _add(actor, course, trainee, source="admin", now=now)
 
 
-def enrol_self(actor, trainee: Trainee, course: Course, *, now: datetime) -> Enrollment:
+def enroll_self(actor, trainee: Trainee, course: Course, *, now: datetime) -> Enrollment:
     """A trainee enrols in an approved course of their city before it starts. Refuses
     `already_enrolled`, `enrolment_closed`, `course_full`."""
     lock_course(course)
