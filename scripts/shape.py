@@ -51,7 +51,7 @@ def main(root: Path) -> None:
             for number, line in enumerate(lines, 1):
                 if "db.session.commit(" in line or "db.session.rollback(" in line or "except DomainError" in line:
                     transactions.append(f"{rel}:{number}")
-        if not path.name == "models.py":
+        if path.name != "models.py":
             literals.extend(f"{rel}:{n}" for n, line in enumerate(lines, 1) if STATUS_LITERAL.search(line))
     views.sort(reverse=True)
     services.sort(reverse=True)

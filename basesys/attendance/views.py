@@ -4,7 +4,6 @@ attendance with its 补签 form and export. Each is a `core.pages.page`; scans g
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from basesys.accounts.models import Trainee
 from basesys.accounts.scope import trainee_of
@@ -15,7 +14,7 @@ from basesys.attendance.projector import projector_state as state_of
 from basesys.attendance.transactions import perform_scan, reads_first
 from basesys.core.errors import NotFound, ValidationFailed
 from basesys.core.pages import Done, page
-from basesys.core.time import LOCAL_TZ, now_utc
+from basesys.core.time import LOCAL_TZ
 from basesys.courses.access import get_course_for
 from basesys.courses.models import CourseSession, Enrollment
 from basesys.extensions import db

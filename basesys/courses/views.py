@@ -72,10 +72,12 @@ def render_course_form(ctx, course=None):
         policy = services.policy_for_course(course)
     else:
         policy = services.policy_for_sessions(
-            ctx.user.base, (i.starts_at for i in _session_inputs(form) if i.starts_at), ctx.now
+            ctx.user.base, (i.starts_at for i in _session_inputs(form) if i.starts_at), now=ctx.now
         )
     locked = {
-        str(s.id) for s in (course.sessions if course else []) if services.is_session_locked(course, s, policy, ctx.now)
+        str(s.id)
+        for s in (course.sessions if course else [])
+        if services.is_session_locked(course, s, policy, now=ctx.now)
     }
     html = render_template(
         "courses/form.html", form=form, course=course, policy=policy, session_errors=session_errors, locked_ids=locked
@@ -262,7 +264,7 @@ def _catalog_course(user, course_id: int):
 @page(bp, "/catalog", roles=TRAINEE)
 def catalog(ctx):
     trainee = _trainee(ctx.user)
-    offered = services.list_catalog(trainee, ctx.now)
+    offered = services.list_catalog(trainee, now=ctx.now)
     return render_template(
         "courses/catalog.html",
         offered=offered,

@@ -29,7 +29,7 @@ def _first_start(course: Course) -> datetime | None:
     return min((s.starts_at for s in course.sessions), default=None)
 
 
-def is_late(course: Course, now: datetime) -> bool:
+def is_late(course: Course, *, now: datetime) -> bool:
     """Filed after the first session has started: accepted but flagged 补备案 (§4)."""
     first = _first_start(course)
     return first is not None and now >= first
@@ -59,7 +59,7 @@ def submit_filing(actor, course: Course, *, now: datetime) -> Course:
     action = FilingAction.RESUBMITTED if before == FilingStatus.RETURNED else FilingAction.SUBMITTED
     changes = changed_fields(course.approved_snapshot, course_state(course)) or None
     course.filing_status, course.submitted_at = FilingStatus.SUBMITTED, now
-    course.filing_late = is_late(course, now)
+    course.filing_late = is_late(course, now=now)
     record_step(actor, course, action, before=before, now=now, changes=changes)
     db.session.flush()
     return course
@@ -86,7 +86,7 @@ def file_edit(actor, course: Course, *, before: dict, after: dict, now: datetime
         return course
     changes = changed_fields(course.approved_snapshot or before, after)
     course.filing_status, course.submitted_at = FilingStatus.SUBMITTED, now
-    course.filing_late = is_late(course, now)
+    course.filing_late = is_late(course, now=now)
     record_step(actor, course, FilingAction.CHANGE_SUBMITTED, before=FilingStatus.APPROVED, now=now, changes=changes)
     db.session.flush()
     return course

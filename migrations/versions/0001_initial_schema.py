@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 01:04:02.270930
+Create Date: 2026-12-01 20:54:04.650471
 
 """
 from alembic import op
@@ -181,37 +181,17 @@ def upgrade():
     with op.batch_alter_table('course_session', schema=None) as batch_op:
         batch_op.create_index('ix_course_session_course_starts', ['course_id', 'starts_at'], unique=False)
 
-    op.create_table('filing_event',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('course_id', sa.Integer(), nullable=False),
-    sa.Column('action', sa.String(length=20), nullable=False),
-    sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('actor_name', sa.String(length=120), nullable=False),
-    sa.Column('at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('comment', sa.Text(), nullable=False),
-    sa.Column('late', sa.Boolean(), nullable=False),
-    sa.Column('filing_number', sa.String(length=40), nullable=True),
-    sa.Column('changes', sa.JSON(), nullable=True),
-    sa.Column('snapshot', sa.JSON(), nullable=True),
-    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_filing_event_actor_id_user_account')),
-    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_filing_event_course_id_course')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_filing_event'))
-    )
-    with op.batch_alter_table('filing_event', schema=None) as batch_op:
-        batch_op.create_index('ix_filing_event_action_at', ['action', 'at'], unique=False)
-        batch_op.create_index('ix_filing_event_course_at', ['course_id', 'at'], unique=False)
-
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('dedupe_key', sa.String(length=80), nullable=False),
-    sa.Column('course_id', sa.Integer(), nullable=True),
+    sa.Column('object_type', sa.String(length=40), nullable=True),
+    sa.Column('object_id', sa.Integer(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.Column('read_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
     sa.Column('emailed_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_notification_course_id_course')),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_user_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
     sa.UniqueConstraint('user_id', 'dedupe_key', name=op.f('uq_notification_user_id_dedupe_key'))
@@ -464,11 +444,6 @@ def downgrade():
         batch_op.drop_index('ix_notification_user_read')
 
     op.drop_table('notification')
-    with op.batch_alter_table('filing_event', schema=None) as batch_op:
-        batch_op.drop_index('ix_filing_event_course_at')
-        batch_op.drop_index('ix_filing_event_action_at')
-
-    op.drop_table('filing_event')
     with op.batch_alter_table('course_session', schema=None) as batch_op:
         batch_op.drop_index('ix_course_session_course_starts')
 

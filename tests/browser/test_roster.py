@@ -17,9 +17,7 @@ from tests.rosters.test_exports import SECTION_9
 finalize, finished = roster_fixtures.finalize, roster_fixtures.finished
 
 
-def test_officer_accepts_downloads_and_the_trainee_sees_recognized_hours(
-    page, tenants, finished, screenshot, clock
-):
+def test_officer_accepts_downloads_and_the_trainee_sees_recognized_hours(page, tenants, finished, screenshot, clock):
     db.session.commit()
 
     # The base admin sees the roster waiting on the home page and submits it.

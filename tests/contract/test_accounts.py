@@ -254,6 +254,44 @@ CASES = {
     ],
 }
 
+CASES["POST /api/v1/me/password"] = [
+    Case(
+        "204 a new password with the current one",
+        lambda w: w.call(
+            "POST",
+            "/api/v1/me/password",
+            w.t.admin_b,
+            json={"current_password": PASSWORD, "new_password": "another-long-pass"},
+        ),
+        204,
+        then=lambda response, w: (
+            None
+            if w.call(
+                "POST", "/api/v1/auth/token", json={"username": w.t.admin_b.username, "password": PASSWORD}
+            ).status_code
+            == 401
+            else pytest.fail("the old password still logs in")
+        ),
+    ),
+    Case(
+        "422 wrong_password",
+        lambda w: w.call(
+            "POST",
+            "/api/v1/me/password",
+            w.t.admin_a,
+            json={"current_password": "not-the-one", "new_password": "another-long-pass"},
+        ),
+        422,
+        "wrong_password",
+    ),
+    Case(
+        "422 without a new password",
+        lambda w: w.call("POST", "/api/v1/me/password", w.t.admin_a, json={"current_password": PASSWORD}),
+        422,
+    ),
+    no_token("POST", lambda w: "/api/v1/me/password"),
+]
+
 
 @pytest.mark.parametrize("row", list(CASES))
 def test_row(row, world):

@@ -159,14 +159,14 @@ def test_catalog_lists_approved_upcoming_courses_of_the_trainees_city(db, now, t
     make_course(base=tenants.base_a, status="submitted")
     make_course(base=tenants.base_a, sessions=[(at("2025-06-01", "09:00"), at("2025-06-01", "12:00"))])  # past
     other_city = make_course(base=tenants.base_b)
-    assert list_catalog(city_trainee, now) == [sooner, later]
+    assert list_catalog(city_trainee, now=now) == [sooner, later]
     assert is_in_catalog(city_trainee, later) and not is_in_catalog(city_trainee, other_city)
 
 
 def test_a_trainee_without_a_city_sees_every_approved_course(db, now, tenants, make_course):
     a, b = make_course(base=tenants.base_a), make_course(base=tenants.base_b)
     assert tenants.trainee.bureau_id is None
-    assert set(list_catalog(tenants.trainee, now)) == {a, b}
+    assert set(list_catalog(tenants.trainee, now=now)) == {a, b}
 
 
 def test_simultaneous_last_place_enrolments_admit_one(app, db, now, tenants, make_course, make_trainee):

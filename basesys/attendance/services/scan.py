@@ -21,7 +21,7 @@ from basesys.attendance.engine import checkin_window, checkout_window
 from basesys.attendance.models import PURPOSES, Attendance, Purpose, ScanAnswer, ScanRefusal, ScanVia
 from basesys.attendance.services.credit import course_policy
 from basesys.attendance.services.issue import check_step, secret
-from basesys.attendance.services.situation import Situation, read_situation
+from basesys.attendance.services.situation import Situation, check_scanner, read_situation
 from basesys.core.errors import DomainError
 from basesys.core.policy import DEFAULT_POLICY, Policy
 from basesys.core.time import hhmm, iso
@@ -154,6 +154,7 @@ def _by_token(token, who, device_id, now) -> tuple[Situation, str]:
     try:
         parsed = codes.parse_token(secret(), token)
     except codes.BadToken:
+        check_scanner(who)
         raise DomainError("token_invalid") from None
     situation = read_situation(parsed.session_id, who, device_id)
     if situation is None:
@@ -165,6 +166,8 @@ def _by_token(token, who, device_id, now) -> tuple[Situation, str]:
 
 
 def _by_code(session_id, code, who, device_id, now) -> tuple[Situation, str]:
+    if session_id is None:
+        check_scanner(who)
     situation = read_situation(session_id, who, device_id) if session_id is not None else None
     if situation is None:
         raise DomainError("token_invalid")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from basesys.accounts.models import Trainee, User
+from basesys.accounts.models import Role, Trainee, User
 from basesys.accounts.tokens import TokenClaims
 from basesys.attendance.engine import SessionSpec
 from basesys.attendance.models import Attendance
@@ -107,6 +107,13 @@ def read_situation(session_id: int, who, device_id: str | None) -> Situation | N
     return situation
 
 
+def check_scanner(who) -> None:
+    """A scan refused before any session is read (a malformed token) still answers 401/403 first
+    for an API token that no longer holds or is not a trainee's (API.md: 403 role not allowed)."""
+    if isinstance(who, TokenClaims):
+        _check_claims(who, None)
+
+
 def _check_claims(claims: TokenClaims, situation: Situation | None) -> None:
     if situation is None:  # unknown session: the statement read no user row, so read it alone
         user = db.session.get(User, claims.id)
@@ -115,5 +122,5 @@ def _check_claims(claims: TokenClaims, situation: Situation | None) -> None:
         active, generation, role = situation.user_active, situation.user_generation, situation.user_role
     if not claims.accepts(active, generation):
         raise DomainError("unauthorized")
-    if role != "trainee":
+    if role != Role.TRAINEE:
         raise DomainError("forbidden")

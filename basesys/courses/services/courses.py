@@ -87,7 +87,7 @@ def _clean_values(values: dict) -> dict:
 
 
 def _policy_for(base, sessions: list[SessionInput], now: datetime) -> Policy:
-    return policy_for_sessions(base, (s.starts_at for s in sessions if s.starts_at is not None), now)
+    return policy_for_sessions(base, (s.starts_at for s in sessions if s.starts_at is not None), now=now)
 
 
 def _refresh_totals(course: Course, policy: Policy) -> None:
@@ -120,7 +120,7 @@ def ever_approved(course: Course) -> bool:
     return course.approved_snapshot is not None or course.filing_number is not None
 
 
-def is_session_locked(course: Course, course_session: CourseSession, policy: Policy, now: datetime) -> bool:
+def is_session_locked(course: Course, course_session: CourseSession, policy: Policy, *, now: datetime) -> bool:
     """Once a course has been approved, a session whose check-in window has opened keeps its times
     and hours: attendance may already hang on it."""
     opens = course_session.starts_at - timedelta(minutes=policy.checkin_opens_minutes_before)
@@ -148,7 +148,7 @@ def _apply_sessions(course: Course, checked: list[CheckedSession], policy: Polic
             item.ends_at,
             float(item.credit_hours),
         )
-        if changed and is_session_locked(course, current, policy, now):
+        if changed and is_session_locked(course, current, policy, now=now):
             problems[f"sessions.{item.index}.starts_at"] = "该课次已开放签到或已结束，时间和学时不能再改"
             continue
         current.starts_at, current.ends_at, current.credit_hours = item.starts_at, item.ends_at, item.credit_hours
@@ -156,7 +156,7 @@ def _apply_sessions(course: Course, checked: list[CheckedSession], policy: Polic
         kept.append(current)
     removed = [s for s in course.sessions if s not in kept]
     for course_session in removed:
-        if is_session_locked(course, course_session, policy, now):
+        if is_session_locked(course, course_session, policy, now=now):
             problems["sessions"] = "已开放签到或已结束的课次不能删除"
     if problems:
         code = "unknown_session" if any(k.endswith(".id") for k in problems) else "session_locked"

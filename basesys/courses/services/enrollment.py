@@ -56,7 +56,7 @@ def _first_start():
     )
 
 
-def list_catalog(trainee: Trainee, now: datetime) -> list[Course]:
+def list_catalog(trainee: Trainee, *, now: datetime) -> list[Course]:
     """Approved courses of the trainee's city that have not started yet, soonest first."""
     first = _first_start()
     query = db.select(Course).where(

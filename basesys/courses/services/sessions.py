@@ -150,7 +150,7 @@ def plan_totals(course, policy: Policy) -> tuple[int, float]:
     return plan_totals_of(course.kind, [(s.starts_at, s.credit_hours) for s in course.sessions], policy)
 
 
-def policy_for_sessions(base, starts: Iterable[datetime], now: datetime) -> Policy:
+def policy_for_sessions(base, starts: Iterable[datetime], *, now: datetime) -> Policy:
     """The policy of the base for the year of these sessions (DOMAIN.md §3); none yet: `now`'s year."""
     year = sessions_year(starts)
     return policy_for_base(base, year if year is not None else local_date(now).year)
