@@ -17,6 +17,7 @@ from basesys.core.home import panels_for
 from basesys.core.jobs import JobRun
 from basesys.core.pages import Done, page
 from basesys.core.policy import get_policy
+from basesys.core.web import local_target
 from basesys.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -27,10 +28,7 @@ GET_POST = ("GET", "POST")
 
 def _next_or_home() -> str:
     """Where to go after logging in: a local `next`, never another site."""
-    target = request.args.get("next")
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("accounts.home")
+    return local_target(request.args.get("next")) or url_for("accounts.home")
 
 
 def _also_at(rule: str, view, **defaults) -> None:
