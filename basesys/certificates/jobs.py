@@ -16,7 +16,7 @@ log = logging.getLogger("basesys.jobs.finalize")
 
 def finalize_due_courses(now: datetime) -> str:
     done, failed = [], []
-    for course_id in [c.id for c in services.courses_due_for_finalisation(now=now)]:
+    for course_id in [c.id for c in services.courses_due_to_finalize(now=now)]:
         course = db.session.get(Course, course_id)
         try:
             services.finalize_course(None, course, now=now)

@@ -7,7 +7,7 @@ import pytest
 from basesys.attendance.models import CreditedDay
 from basesys.certificates.models import Certificate, CertificateSequence, CourseResult, LedgerEntry
 from basesys.certificates.services import (
-    courses_due_for_finalisation,
+    courses_due_to_finalize,
     courses_ready_to_finalize,
     finalize_course,
     preview_course,
@@ -277,8 +277,8 @@ def test_scheduler_finalises_only_approved_courses_past_the_delay(db, tenants, m
     ended = at("2025-05-20", "12:00")
     course = make_course(base=tenants.base_a, sessions=[(at("2025-05-20", "09:00"), ended)])
     unapproved = make_course(base=tenants.base_a, status="submitted", sessions=[(at("2025-05-20", "09:00"), ended)])
-    assert courses_due_for_finalisation(now=ended + timedelta(hours=1, minutes=59)) == []
-    assert courses_due_for_finalisation(now=ended + timedelta(hours=2)) == [course]
+    assert courses_due_to_finalize(now=ended + timedelta(hours=1, minutes=59)) == []
+    assert courses_due_to_finalize(now=ended + timedelta(hours=2)) == [course]
     assert unapproved not in courses_ready_to_finalize(tenants.base_a.id, now=ended + timedelta(hours=3))
     assert courses_ready_to_finalize(tenants.base_a.id, now=ended) == [course]
 
@@ -289,8 +289,8 @@ def test_the_finalize_delay_is_a_policy_setting(db, tenants, make_course):
     db.session.add(PolicyOverride(bureau_id=tenants.city_a.id, year=2025, values={"finalize_delay_hours": 24}))
     ended = at("2025-05-20", "12:00")
     course = make_course(base=tenants.base_a, sessions=[(at("2025-05-20", "09:00"), ended)])
-    assert courses_due_for_finalisation(now=ended + timedelta(hours=23)) == []
-    assert courses_due_for_finalisation(now=ended + timedelta(hours=24)) == [course]
+    assert courses_due_to_finalize(now=ended + timedelta(hours=23)) == []
+    assert courses_due_to_finalize(now=ended + timedelta(hours=24)) == [course]
 
 
 def test_the_issue_date_is_the_local_date_on_both_sides_of_16_utc(db, finished):

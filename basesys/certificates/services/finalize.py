@@ -268,7 +268,7 @@ def recognize_course_entries(actor, course: Course, *, now: datetime) -> int:
     return len(entries)
 
 
-def courses_due_for_finalisation(*, now: datetime) -> list[Course]:
+def courses_due_to_finalize(*, now: datetime) -> list[Course]:
     """Approved, unfinalised courses whose last session ended at least the policy's delay ago (§8)."""
     last_end = (
         db.select(CourseSession.course_id, func.max(CourseSession.ends_at).label("ends_at"))

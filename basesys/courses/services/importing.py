@@ -102,7 +102,7 @@ def import_enrollments(actor, course: Course, data: bytes, *, filename: str = ""
 
 def _store(actor, course, numbered, known, *, filename: str, now: datetime) -> ImportResult:
     on_list = set(db.session.scalars(db.select(Enrollment.trainee_id).where(Enrollment.course_id == course.id)))
-    new_trainees, to_enrol, skipped = [], [], 0
+    new_trainees, to_enroll, skipped = [], [], 0
     for row, number in numbered:
         trainee = known.get(number)
         if trainee is None:
@@ -111,8 +111,8 @@ def _store(actor, course, numbered, known, *, filename: str, now: datetime) -> I
         elif trainee.id in on_list:
             skipped += 1
             continue
-        to_enrol.append(trainee)
-    check_room(course, adding=len(to_enrol))
+        to_enroll.append(trainee)
+    check_room(course, adding=len(to_enroll))
     try:
         with db.session.begin_nested():
             db.session.add_all(new_trainees)
@@ -125,7 +125,7 @@ def _store(actor, course, numbered, known, *, filename: str, now: datetime) -> I
                     enrolled_by_id=getattr(actor, "id", None),
                     created_at=now,
                 )
-                for t in to_enrol
+                for t in to_enroll
             )
             db.session.flush()
     except IntegrityError:  # someone registered or enrolled one of these people meanwhile
@@ -137,15 +137,15 @@ def _store(actor, course, numbered, known, *, filename: str, now: datetime) -> I
         now=now,
         after={
             "file": filename,
-            "imported": len(to_enrol),
+            "imported": len(to_enroll),
             "already_enrolled": skipped,
             "created_trainee_ids": [t.id for t in new_trainees],
-            "enrolled_trainee_ids": [t.id for t in to_enrol],
+            "enrolled_trainee_ids": [t.id for t in to_enroll],
         },
         base_id=course.base_id,
         bureau_id=course.base.bureau_id,
     )
-    return ImportResult(imported=len(to_enrol), created_trainees=len(new_trainees), already_enrolled=skipped)
+    return ImportResult(imported=len(to_enroll), created_trainees=len(new_trainees), already_enrolled=skipped)
 
 
 def _trainee_from(row: EnrollmentRow, number: str, course: Course, now: datetime) -> Trainee:
