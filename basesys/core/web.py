@@ -18,11 +18,12 @@ def local_target(target: str | None) -> str | None:
     """`target` when it is a path on this site, else None: the one rule for every `next=` redirect.
 
     Browsers drop tabs and newlines from a URL and read a backslash as a slash, so `/%09/evil.example`
-    and `/\\evil.example` would leave the site: they are checked as the browser will read them.
+    and `/\\evil.example` would leave the site: control characters are refused, and a backslash is
+    read as the browser reads it.
     """
-    if not target:
-        return None
-    seen = target.translate({ord("\t"): None, ord("\n"): None, ord("\r"): None}).replace("\\", "/")
+    if not target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None  # a tab or newline is never part of a real link; in a Location header it is a 500
+    seen = target.replace("\\", "/")
     parts = urlsplit(seen)
     if not seen.startswith("/") or seen.startswith("//") or parts.scheme or parts.netloc:
         return None

@@ -18,7 +18,9 @@ def test_anything_a_browser_reads_as_another_site_is_refused(target):
     assert local_target(target) is None
 
 
-@pytest.mark.parametrize("path", ["/login?next=/%09/evil.example", "/lang/en?next=/%5Cevil.example"])
+@pytest.mark.parametrize(
+    "path", ["/login?next=/%09/evil.example", "/login?next=/a%0d%0aSet-Cookie:x=1", "/lang/en?next=/%5Cevil.example"]
+)
 def test_the_login_and_language_pages_stay_on_the_site(client, make_user, path):
     user = make_user("sysadmin")
     if path.startswith("/login"):
