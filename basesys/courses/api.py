@@ -11,21 +11,12 @@ from basesys.courses import enrollment_file, services
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.models import FILING_STATUSES, Course
 from basesys.courses.schemas import NULLABLE, CourseCreate, CoursePatch, EnrollmentBody, SessionBody
+from basesys.courses.state import session_state
 from basesys.extensions import db
 
 bp = api_blueprint("courses_api", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def session_json(course_session) -> dict:
-    return {
-        "id": course_session.id,
-        "starts_at": iso(course_session.starts_at),
-        "ends_at": iso(course_session.ends_at),
-        "credit_hours": float(course_session.credit_hours),
-        "title": course_session.title or "",
-    }
 
 
 def course_json(course: Course, *, enrolled: int | None = None) -> dict:
@@ -60,7 +51,7 @@ def course_json(course: Course, *, enrolled: int | None = None) -> dict:
         "planned_hours": float(course.planned_hours),
         "starts_at": iso(ordered[0].starts_at) if ordered else None,
         "ends_at": iso(max(s.ends_at for s in ordered)) if ordered else None,
-        "sessions": [session_json(s) for s in ordered],
+        "sessions": [session_state(s) for s in ordered],
         "enrolled": services.enrolled_count(course) if enrolled is None else enrolled,
         "finalized": course.finalized,
     }
