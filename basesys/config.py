@@ -38,6 +38,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "PORT": port,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BASESYS_SCHEDULER": os.environ.get("BASESYS_SCHEDULER", "off"),
+        # A standby scheduler looks for the leader lock this often (a dead leader is replaced within it).
+        "SCHEDULER_STANDBY_SECONDS": float(os.environ.get("BASESYS_SCHEDULER_STANDBY_SECONDS", "15")),
+        # Drills and tests only: every job runs every N seconds instead of its declared interval.
+        "SCHEDULER_INTERVAL_SECONDS": float(os.environ.get("BASESYS_JOB_INTERVAL_SECONDS") or 0) or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),

@@ -5,6 +5,7 @@ features. `demo` runs every feature's demo loader in layer order; `serve` and `d
 logins the features' demo data announced in `ctx["logins"]` (accounts adds them).
 """
 
+import signal
 from datetime import datetime
 
 import click
@@ -14,7 +15,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
 from basesys.core.features import registry
-from basesys.core.jobs import build_scheduler, run_due_jobs, start_in_process
+from basesys.core.jobs import Supervisor, run_due_jobs, start_in_process
 from basesys.core.time import now_utc
 from basesys.extensions import db
 
@@ -61,9 +62,18 @@ def demo(force):
 @click.command("scheduler")
 @with_appcontext
 def scheduler():
-    """Run the scheduler in the foreground (production: exactly one such process)."""
+    """Run the scheduler in the foreground: it leads, or stands by until the leader dies (any number of
+    these processes, on any server, run each job once)."""
+    supervisor = Supervisor(current_app._get_current_object())
+    signal.signal(signal.SIGTERM, lambda *_: supervisor.stop())  # systemd's stop: finish the running job
     click.echo("scheduler running; Ctrl-C to stop")
-    build_scheduler(current_app._get_current_object(), blocking=True).start()
+    db.session.remove()  # hold no transaction of the CLI's while waiting
+    try:
+        supervisor.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        supervisor.stop()
 
 
 @click.command("serve")

@@ -7,23 +7,25 @@ runner takes them from the app's registry.
 Job store: APScheduler's memory store. The jobs are defined in code (an interval each) and keep
 no state of their own — each run looks for its due work in the database (courses to finalise,
 rosters to remind) — so there is nothing to persist; `job_run` records each job's last run for
-the sysadmin. Exactly one scheduler runs: `flask --app wsgi scheduler` in production, or inside
-the web process under a file lock (`start_in_process`, `make run`).
+the sysadmin. Exactly one scheduler leads (core/leader.py: a PostgreSQL advisory lock, or a file
+lock on SQLite): `flask --app wsgi scheduler` processes in production, or web processes with
+`BASESYS_SCHEDULER=on` (`start_in_process`, `make run`). The others stand by and take over within
+`SCHEDULER_STANDBY_SECONDS` when the leader dies.
 """
 
 import atexit
-import fcntl
 import logging
+import os
+import threading
 from datetime import datetime
-from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import String, Text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from basesys.core.features import Job, registry
+from basesys.core.leader import leadership_for
 from basesys.core.time import UTCDateTime, now_utc
 from basesys.extensions import db
 
@@ -80,18 +82,24 @@ def run_due_jobs(now: datetime) -> dict[str, str]:
     return {name: run_job(job, now) for name, job in sorted(registry().jobs.items())}
 
 
-def build_scheduler(app, blocking: bool):
-    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="Asia/Shanghai")
+def build_scheduler(app, leadership=None) -> BackgroundScheduler:
+    """The APScheduler of the registered jobs; with `leadership`, a job runs only while it is held."""
+    scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
+    drill = app.config.get("SCHEDULER_INTERVAL_SECONDS")
     for job in registry(app).jobs.values():
 
         def tick(job=job):
+            if leadership is not None and not leadership.holds():
+                log.warning("scheduler: no longer the leader, %s not run", job.name)
+                return
             with app.app_context():
-                run_job(job, now_utc())
+                result = run_job(job, now_utc())
+            log.info("job %s ran (pid %s): %s", job.name, os.getpid(), result)
 
         scheduler.add_job(
             tick,
             "interval",
-            minutes=job.every_minutes,
+            seconds=drill or job.every_minutes * 60,
             id=job.name,
             name=job.name,
             coalesce=True,
@@ -102,39 +110,76 @@ def build_scheduler(app, blocking: bool):
     return scheduler
 
 
-_lock_file = None
-_in_process = None
+class Supervisor:
+    """Stands by until this process holds the leader lock, runs the jobs while it does, and gives
+    them up if it loses it."""
+
+    def __init__(self, app):
+        self.app = app
+        with app.app_context():
+            self.leadership = leadership_for(app, db.engine)
+        self.standby_seconds = app.config["SCHEDULER_STANDBY_SECONDS"]
+        self.scheduler = None
+        self._stopping = threading.Event()
+        self._said_standby = False
+
+    @property
+    def leading(self) -> bool:
+        return self.scheduler is not None
+
+    def step(self) -> bool:
+        """One look at the lock: lead (starting the jobs) or stand by. Returns whether it leads."""
+        if self.leadership.try_acquire():
+            if self.scheduler is None:
+                self.scheduler = build_scheduler(self.app, self.leadership)
+                self.scheduler.start()
+                log.info("scheduler: leader (pid %s)", os.getpid())
+            return True
+        if self.scheduler is not None:
+            log.warning("scheduler: lost the leader lock (pid %s); standing by", os.getpid())
+            self._stop_jobs()
+        elif not self._said_standby:
+            log.info("scheduler: standing by (pid %s): another process leads", os.getpid())
+            self._said_standby = True
+        return False
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            self.step()
+            self._stopping.wait(self.standby_seconds)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._stop_jobs()
+        self.leadership.release()
+
+    def _stop_jobs(self) -> None:
+        if self.scheduler is not None:
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=True)
+            self.scheduler = None
+
+
+_in_process: Supervisor | None = None
 
 
 def start_in_process(app) -> bool:
-    """Start the scheduler inside this web process unless another process holds the lock."""
-    global _lock_file, _in_process
+    """Run a supervisor inside this web process (`BASESYS_SCHEDULER=on`); True when it leads at once.
+    A process that does not lead stands by in a daemon thread and takes over when the leader dies."""
+    global _in_process
     if _in_process is not None:
         return False
-    path = Path(app.config["INSTANCE_DIR"]) / "scheduler.lock"
-    handle = open(path, "w")  # noqa: SIM115 -- held open for the life of the process (the lock)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        log.info("scheduler already runs in another process")
-        return False
-    _lock_file = handle
-    _in_process = build_scheduler(app, blocking=False)
-    _in_process.start()
+    supervisor = Supervisor(app)
+    leading = supervisor.step()
+    threading.Thread(target=supervisor.run, name="basesys-scheduler", daemon=True).start()
+    _in_process = supervisor
     atexit.register(stop_in_process)
-    log.info("scheduler started in-process")
-    return True
+    return leading
 
 
 def stop_in_process() -> None:
-    """Stop the in-process scheduler and release the lock (at exit, and in tests)."""
-    global _lock_file, _in_process
+    """Stop the in-process supervisor and release the lock (at exit, and in tests)."""
+    global _in_process
     if _in_process is not None:
-        if _in_process.running:
-            _in_process.shutdown(wait=True)
+        _in_process.stop()
         _in_process = None
-    if _lock_file is not None:
-        fcntl.flock(_lock_file, fcntl.LOCK_UN)
-        _lock_file.close()
-        _lock_file = None

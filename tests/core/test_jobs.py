@@ -1,13 +1,14 @@
 """The scheduler: jobs registered by the features, run-due-jobs, idempotence, the in-process lock."""
 
-import fcntl
+import time
 from datetime import timedelta
-from pathlib import Path
 
 from basesys.certificates.models import Certificate, CourseResult, LedgerEntry
 from basesys.core import jobs
 from basesys.core.features import registry
 from basesys.core.jobs import JobRun, build_scheduler, run_due_jobs, start_in_process, stop_in_process
+from basesys.core.leader import leadership_for
+from basesys.extensions import db as _db
 from tests.conftest import at
 
 
@@ -88,21 +89,32 @@ def test_run_due_jobs_cli(runner, tenants, make_course, enroll, db):
 
 
 def test_the_scheduler_has_every_job_with_an_aware_first_run(app):
-    scheduler = build_scheduler(app, blocking=False)
+    scheduler = build_scheduler(app)
     ids = {job.id for job in scheduler.get_jobs()}
     assert {"heartbeat", "finalize_courses"} <= ids == set(registry(app).jobs)
 
 
-def test_only_one_process_runs_the_scheduler_in_process(app, tmp_path, monkeypatch):
+def test_a_standby_in_process_scheduler_takes_over_when_the_leader_goes(app, tmp_path, monkeypatch):
+    """The leader lock of the test's own database: a flock on SQLite, an advisory lock on PostgreSQL."""
     monkeypatch.setitem(app.config, "INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setitem(app.config, "SCHEDULER_STANDBY_SECONDS", 0.05)
     monkeypatch.setattr(registry(app), "jobs", {})  # no job may touch the database from the scheduler thread
-    with open(Path(tmp_path) / "scheduler.lock", "w") as holder:  # another process holding the lock
-        fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        assert start_in_process(app) is False
+    with app.app_context():
+        other = leadership_for(app, _db.engine)  # another process's hold on the lock
+    assert other.try_acquire()
     try:
-        assert start_in_process(app) is True
-        assert jobs._in_process is not None and jobs._in_process.running
+        assert start_in_process(app) is False  # stands by
+        assert not jobs._in_process.leading
+        other.release()  # the leader dies
+        deadline = time.monotonic() + 10
+        while not jobs._in_process.leading and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert jobs._in_process.leading
         assert start_in_process(app) is False  # already running here
+        assert not other.try_acquire()  # nobody else leads meanwhile
     finally:
         stop_in_process()
-    assert jobs._in_process is None and jobs._lock_file is None
+        other.release()
+    assert jobs._in_process is None
+    assert other.try_acquire()  # stopping freed the lock
+    other.release()
