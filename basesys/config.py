@@ -42,6 +42,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SCHEDULER_STANDBY_SECONDS": float(os.environ.get("BASESYS_SCHEDULER_STANDBY_SECONDS", "15")),
         # Drills and tests only: every job runs every N seconds instead of its declared interval.
         "SCHEDULER_INTERVAL_SECONDS": float(os.environ.get("BASESYS_JOB_INTERVAL_SECONDS") or 0) or None,
+        # Who may read GET /metrics (Prometheus scrapes each app server directly); "*" for anyone.
+        "METRICS_ALLOW_FROM": os.environ.get("METRICS_ALLOW_FROM", "127.0.0.1,::1"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),

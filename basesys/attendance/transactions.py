@@ -20,6 +20,7 @@ from basesys.attendance import services
 from basesys.attendance.models import ScanVia
 from basesys.core.database import lock_at_begin
 from basesys.core.errors import DomainError
+from basesys.core.observability import count_scan
 from basesys.extensions import db
 
 
@@ -68,7 +69,13 @@ def perform_scan(
     A refusal known before any session is (token_invalid, and the API token's 401/403) is raised
     as it is: nothing was written. The caller commits nothing more; it answers from the outcome.
     """
-    plan = services.plan_scan(who, token=token, session_id=session_id, code=code, device_id=device_id, now=now, via=via)
+    try:
+        plan = services.plan_scan(
+            who, token=token, session_id=session_id, code=code, device_id=device_id, now=now, via=via
+        )
+    except DomainError as refusal:
+        count_scan("refused", refusal.code)
+        raise
     begin_writes()  # SQLite: the write lock only around the INSERT
     try:
         outcome = ScanOutcome(result=services.carry_out(plan))
@@ -76,4 +83,8 @@ def perform_scan(
         outcome = ScanOutcome(refusal=refusal)  # the logged refusal is kept; the scan changed nothing
     db.session.commit()
     end_writes()
+    if outcome.refusal is not None:
+        count_scan("refused", outcome.refusal.code)
+    else:
+        count_scan(str(outcome.result.result))
     return outcome

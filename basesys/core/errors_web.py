@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from basesys.core.api import API_PREFIX, error_body
 from basesys.core.errors import REFUSALS, DomainError, message_for
+from basesys.core.observability import request_id
 from basesys.extensions import db
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,14 @@ def wants_json() -> bool:
 def _api_error(code: str, status: int):
     refusal = REFUSALS.get(code)
     message = refusal.zh if refusal else code
-    return jsonify({"error": {"code": code, "message": message}}), status
+    body = {"code": code, "message": message}
+    if status >= 500:
+        body["request_id"] = request_id()  # what the operator finds in the request's log line
+    return jsonify({"error": body}), status
 
 
 def _page(status: int, message: str):
-    return render_template("errors/error.html", status=status, message=message), status
+    return render_template("errors/error.html", status=status, message=message, request_id=request_id()), status
 
 
 def init_app(app) -> None:
@@ -71,7 +75,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s (request %s)", request.method, request.path, request_id())
         db.session.rollback()
         if wants_json():
             return _api_error("internal_error", 500)

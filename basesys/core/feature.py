@@ -1,20 +1,21 @@
 """The core declaration: language switch and health pages, error pages, the heartbeat job and the
 app-wide commands (schema, demo, scheduler, serve)."""
 
-from basesys.core import cli, errors_web, web
+from basesys.core import cli, errors_web, observability, web
 from basesys.core.errors import CORE_REFUSALS
 from basesys.core.features import Feature
 from basesys.core.jobs import HEARTBEAT
 
 
 def _init(app) -> None:
+    observability.init_app(app)
     web.init_app(app)
     errors_web.init_app(app)
 
 
 FEATURE = Feature(
     name="core",
-    blueprints=(web.bp,),
+    blueprints=(web.bp, observability.bp),
     jobs=(HEARTBEAT,),
     commands=cli.COMMANDS,
     refusals=CORE_REFUSALS,

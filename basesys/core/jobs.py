@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from basesys.core.features import Job, registry
 from basesys.core.leader import leadership_for
+from basesys.core.observability import count_job
 from basesys.core.time import UTCDateTime, now_utc
 from basesys.extensions import db
 
@@ -51,10 +52,12 @@ def run_job(job: Job, now: datetime) -> str:
     try:
         result = job.func(now) or "ok"
         db.session.commit()
+        count_job(job.name, ok=True)
     except Exception as exc:  # a failed job must not stop the others
         db.session.rollback()
         log.exception("job %s failed", job.name)
         result = f"error: {exc}"
+        count_job(job.name, ok=False)
     _record_run(job.name, now, str(result)[:2000])
     return result
 
