@@ -7,6 +7,7 @@ logins the features' demo data announced in `ctx["logins"]` (accounts adds them)
 
 import signal
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -14,6 +15,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
+from basesys.core.backup import BackupError, backup, restore
 from basesys.core.features import registry
 from basesys.core.jobs import Supervisor, run_due_jobs, start_in_process
 from basesys.core.time import now_utc
@@ -109,4 +111,30 @@ def run_due(now_text):
         click.echo(f"{name}: {result}")
 
 
-COMMANDS = (init_db, demo, scheduler, serve, run_due)
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target: Path):
+    """Write a consistent backup of DATABASE_URL to TARGET (pg_dump custom format, or SQLite's backup API)."""
+    db.session.remove()
+    try:
+        backup(db.engine, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backup written to {target} ({target.stat().st_size} bytes)")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(source: Path):
+    """Restore a backup into DATABASE_URL, which must be a new, empty database."""
+    db.session.remove()
+    try:
+        restore(db.engine, source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored {source} into {db.engine.url.render_as_string(hide_password=True)}")
+
+
+COMMANDS = (init_db, demo, scheduler, serve, run_due, backup_command, restore_command)
