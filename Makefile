@@ -6,7 +6,7 @@ PORT   ?= 5000
 export PORT
 
 RUN_DEBS  := fonts-wqy-zenhei
-TEST_DEBS := fonts-wqy-zenhei poppler-utils chromium
+TEST_DEBS := fonts-wqy-zenhei poppler-utils chromium nginx-light
 
 .PHONY: install install-test run test test-sqlite test-postgres lint translations migration bench clean
 
