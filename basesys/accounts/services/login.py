@@ -3,6 +3,13 @@
 A refusal is therefore a *result* (`LoginOutcome.refusal`), not an exception: the caller's one
 commit keeps the recorded attempt, then it answers with the refusal (the page shows it on the form,
 the API answers its error body). Raising would roll the attempt back and undo the lockout.
+
+Two pauses, both counting failed attempts in the last `login_lockout_minutes`: an account after
+`login_max_failures` (from any address), and an address after `login_max_failures_per_address`
+(on any accounts). The second is set far higher: behind a proxy or a training base's NAT one
+address is many people, and their typos must not keep a colleague with the right password out
+(a per (address, account) count would add nothing: the account's own count already bounds it).
+It still stops one address spraying guesses over many accounts.
 """
 
 from dataclasses import dataclass
