@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 from basesys.accounts.models import LoginAttempt, Trainee
 from basesys.accounts.services import passwords
+from basesys.core.policy import DEFAULT_POLICY
 from tests.conftest import DB_KIND, PASSWORD, valid_id_number
 
 BUSY_TIMEOUT_SECONDS = 15
@@ -152,3 +153,30 @@ def test_concurrent_registrations_and_logins_all_succeed(db, server, make_user, 
     db.session.commit()  # a fresh snapshot: what the server committed
     assert db.session.scalar(db.select(db.func.count()).select_from(Trainee)) == 4
     assert db.session.scalar(db.select(db.func.count()).select_from(LoginAttempt)) == 4
+
+
+@sqlite_only  # PostgreSQL has no one write lock to order them by (the cluster work covers it)
+def test_concurrent_failures_still_stop_at_the_account_lockout(db, server, make_user, slow_hashing):
+    """The lockout is counted again inside the write transaction: a burst cannot slip past it."""
+    username = make_user("sysadmin").username
+    db.session.commit()
+    slow_hashing()
+    attempts = DEFAULT_POLICY.login_max_failures + 3
+    call = (f"{server}/api/v1/auth/token", {"username": username, "password": "wrong"})
+    with ThreadPoolExecutor(attempts) as pool:
+        statuses = sorted(status for status, _ in pool.map(lambda _: _post(*call), range(attempts)))
+    assert statuses == [401] * DEFAULT_POLICY.login_max_failures + [429] * 3
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count()).select_from(LoginAttempt)) == DEFAULT_POLICY.login_max_failures
+
+
+@sqlite_only
+def test_concurrent_registrations_of_one_id_number_make_one_account(db, server, slow_hashing):
+    """Checked again inside the write transaction: the others are refused (409), not a 500."""
+    slow_hashing()
+    body = _registration()
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(
+            status for status, _ in pool.map(lambda _: _post(f"{server}/api/v1/trainees", body), range(4))
+        )
+    assert statuses == [201, 409, 409, 409]
