@@ -57,6 +57,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "API_TOKEN_HOURS": int(os.environ.get("API_TOKEN_HOURS", "12")),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "SIGNING_KEY_PATH": os.environ.get("SIGNING_KEY_PATH", str(instance / "signing_key.pem")),
+        # Reverse proxies in front of the app whose X-Forwarded-For / -Proto are trusted (werkzeug's
+        # ProxyFix); 0 = not behind a proxy, and such headers from clients are ignored.
+        "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", "0")),
+        "PROXY_FIX_X_PROTO": int(os.environ.get("PROXY_FIX_X_PROTO", os.environ.get("PROXY_FIX_X_FOR", "0"))),
         "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
         "SMTP_USER": os.environ.get("SMTP_USER", ""),

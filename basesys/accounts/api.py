@@ -5,6 +5,7 @@ from flask import current_app, jsonify, request
 from basesys.accounts import services
 from basesys.accounts.schemas import BaseCreate, BureauCreate, PasswordChange, TokenRequest, TraineeCreate, UserCreate
 from basesys.accounts.tokens import issue_token
+from basesys.accounts.transactions import reads_first
 from basesys.core.api import api_blueprint, api_endpoint, error_body, openapi_document
 from basesys.core.policy import get_policy
 from basesys.core.time import iso, now_utc
@@ -146,6 +147,9 @@ def create_trainee(actor, body: TraineeCreate):
 def change_password(actor, body: PasswordChange):
     services.change_password(actor, body.current_password, body.new_password, now=now_utc())
     return "", 204
+
+
+reads_first(bp, "create_token", "create_trainee")  # they hash passwords: outside SQLite's write lock
 
 
 @bp.get("/openapi.json")

@@ -11,6 +11,7 @@ from basesys.accounts import services
 from basesys.accounts.forms import BaseForm, BureauForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, StaffForm
 from basesys.accounts.models import Base, Bureau, BureauLevel, Role, User
 from basesys.accounts.scope import trainee_of
+from basesys.accounts.transactions import reads_first
 from basesys.core.errors import DomainError
 from basesys.core.forms import show_refusal
 from basesys.core.home import panels_for
@@ -259,3 +260,5 @@ def edit_user(ctx, user):
 
 
 _also_at("/admin/users/new", edit_user, user_id=None)
+
+reads_first(bp, "login", "register")  # they hash passwords: outside SQLite's write lock

@@ -27,7 +27,10 @@ class Policy:
     required_public_hours: float = 30.0  # §10
     required_professional_hours: float = 60.0  # §10
     login_max_failures: int = 5  # failed logins per account before a pause
-    login_max_failures_per_address: int = 20
+    # Failed logins from one address (any accounts) before the address itself is paused. Far above
+    # the per-account limit: behind a proxy or a training base's NAT many people share one address,
+    # and their typos must not lock the others out; it still stops a spray across many accounts.
+    login_max_failures_per_address: int = 200
     login_lockout_minutes: int = 15
 
     @property

@@ -3,6 +3,13 @@
 A refusal is therefore a *result* (`LoginOutcome.refusal`), not an exception: the caller's one
 commit keeps the recorded attempt, then it answers with the refusal (the page shows it on the form,
 the API answers its error body). Raising would roll the attempt back and undo the lockout.
+
+Two pauses, both counting failed attempts in the last `login_lockout_minutes`: an account after
+`login_max_failures` (from any address), and an address after `login_max_failures_per_address`
+(on any accounts). The second is set far higher: behind a proxy or a training base's NAT one
+address is many people, and their typos must not keep a colleague with the right password out
+(a per (address, account) count would add nothing: the account's own count already bounds it).
+It still stops one address spraying guesses over many accounts.
 """
 
 from dataclasses import dataclass
@@ -12,6 +19,7 @@ from sqlalchemy import func
 
 from basesys.accounts.models import LoginAttempt, User
 from basesys.accounts.services.passwords import password_matches
+from basesys.accounts.transactions import begin_writes
 from basesys.core.errors import DomainError
 from basesys.core.policy import Policy
 from basesys.extensions import db
@@ -40,22 +48,30 @@ def _recent_failures(column, value: str, since: datetime) -> int:
     )
 
 
-def _locked_out(username: str, address: str, *, now: datetime, policy: Policy) -> bool:
+def _lockout(username: str, address: str, *, now: datetime, policy: Policy) -> DomainError | None:
     since = now - timedelta(minutes=policy.login_lockout_minutes)
-    return (
+    if (
         _recent_failures(LoginAttempt.username, username, since) >= policy.login_max_failures
         or _recent_failures(LoginAttempt.address, address, since) >= policy.login_max_failures_per_address
-    )
+    ):
+        return DomainError("too_many_attempts", f"登录失败次数过多，请 {policy.login_lockout_minutes} 分钟后再试。")
+    return None
 
 
 def log_in(username: str, password: str, *, address: str, now: datetime, policy: Policy) -> LoginOutcome:
-    """Records the attempt; refuses `too_many_attempts`, `invalid_credentials`, `account_disabled`."""
+    """Records the attempt; refuses `too_many_attempts`, `invalid_credentials`, `account_disabled`.
+
+    The password is checked before the write transaction (accounts/transactions.py); the lockout
+    is checked again inside it, so attempts made meanwhile still count.
+    """
     username = normalise_username(username)
-    if _locked_out(username, address, now=now, policy=policy):
-        message = f"登录失败次数过多，请 {policy.login_lockout_minutes} 分钟后再试。"
-        return LoginOutcome(refusal=DomainError("too_many_attempts", message))
+    if (refusal := _lockout(username, address, now=now, policy=policy)) is not None:
+        return LoginOutcome(refusal=refusal)  # not even hashed: a paused account costs nothing
     user = db.session.scalar(db.select(User).where(User.username == username))
     ok = user is not None and password_matches(user, password)
+    begin_writes()
+    if (refusal := _lockout(username, address, now=now, policy=policy)) is not None:
+        return LoginOutcome(refusal=refusal)
     db.session.add(LoginAttempt(username=username, address=address, at=now, success=ok))
     db.session.flush()
     if not ok:

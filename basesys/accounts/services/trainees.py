@@ -6,6 +6,7 @@ from basesys.accounts.models import Bureau, Role, Trainee, User
 from basesys.accounts.refusals import REFUSALS
 from basesys.accounts.services.inputs import check_password_strength, clean, require
 from basesys.accounts.services.passwords import hash_password
+from basesys.accounts.transactions import begin_writes
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.ids import birth_date_of, gender_of, validate_id_number
@@ -100,6 +101,8 @@ def register_trainee(
     number = validate_id_number(id_number, local_date(now))
     require({"name": name, "phone": phone})
     check_password_strength(password)
+    password_hash = hash_password(password)  # before the write lock (accounts/transactions.py)
+    begin_writes()
     if bureau_id is not None and db.session.get(Bureau, bureau_id) is None:
         raise ValidationFailed({"bureau_id": "所选人社局不存在"})
     trainee = _claimable(number, name)
@@ -111,7 +114,7 @@ def register_trainee(
     trainee.bureau_id = bureau_id if bureau_id is not None else trainee.bureau_id
     user = User(
         username=number,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=Role.TRAINEE.value,
         display_name=trainee.name,
         created_at=now,
