@@ -2,6 +2,7 @@
 another writer commits while a long finalisation runs; the guarantees stay (idempotent, crash-safe,
 two simultaneous finalisations issue once, same totals)."""
 
+import contextvars
 import threading
 
 import pytest
@@ -12,6 +13,7 @@ from basesys.certificates.models import Certificate, CourseResult, LedgerEntry
 from basesys.certificates.services import finalize as module
 from basesys.certificates.services import finalize_course
 from basesys.core.audit import AuditRecord
+from basesys.core.database import lock_at_begin
 from basesys.courses.models import Course
 from tests.certificates.conftest import count
 from tests.certificates.test_finalize import snapshot
@@ -208,3 +210,28 @@ def test_the_scheduler_finalises_in_chunks(db, big, now, monkeypatch):
     monkeypatch.setattr("basesys.certificates.services.finalize_chunk", spy)
     assert finalize_due_courses(now).startswith("finalised 1 course(s)")
     assert len(chunks) == 5 and count(Certificate) == 7
+
+
+def test_the_finalize_page_commits_chunk_by_chunk(app, db, client, login, big, monkeypatch):
+    """The base admin's button: every chunk is committed before the next starts (seen from another
+    connection), and the page answers as before."""
+    monkeypatch.setattr(module, "CHUNK_SIZE", 3)
+    real, seen = module._lock_course, []
+
+    def committed_results():
+        lock_at_begin(False)  # a reader on another connection: what is committed so far
+        with app.app_context():
+            seen.append(count(CourseResult, CourseResult.course_id == big.course.id))
+            db.session.remove()
+
+    def lock_course(course):
+        contextvars.copy_context().run(committed_results)
+        return real(course)
+
+    monkeypatch.setattr(module, "_lock_course", lock_course)
+    login(big.admin_a)
+    response = client.post(f"/courses/{big.course.id}/finalize")
+    assert response.status_code == 302 and response.location.endswith(f"/courses/{big.course.id}/certificates")
+    db.session.rollback()  # a fresh snapshot for the test's own reads
+    assert seen == [0, 3, 6, 7]
+    assert count(Certificate) == 7
