@@ -62,6 +62,7 @@ bench: install-test
 	@scripts/sysdeps.sh wrk
 	$(BIN)/python bench/checkin.py
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/finalize_under_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -9,6 +9,7 @@ from flask import Response, current_app
 
 from basesys.accounts.scope import trainee_of
 from basesys.certificates import services
+from basesys.certificates.jobs import finalize_in_chunks
 from basesys.certificates.models import Certificate, CertificateStatus
 from basesys.certificates.pdf import CertificatePage, certificate_pdf
 from basesys.certificates.schemas import HoursQuery, RevokeRequest, VerifyQuery
@@ -63,7 +64,7 @@ def verification_json(certificate: Certificate) -> dict:
 )
 def finalize(actor, course_id: int):
     course = get_course_for(actor, course_id, roles=("base_admin",))
-    return services.finalize_course(actor, course, now=now_utc())
+    return finalize_in_chunks(actor, course, now=now_utc())
 
 
 @api_endpoint(

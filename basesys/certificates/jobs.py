@@ -1,10 +1,19 @@
-"""Scheduled finalisation (DOMAIN.md §8): courses whose last session ended `finalize_delay_hours` ago.
+"""Finalisation with a commit after every chunk, and the scheduled finalisation (DOMAIN.md §8).
 
-Each course is finalised in its own transaction, so one course that fails does not hold back the
-others, and a run killed half-way keeps what it finished; the next run completes the rest.
+`finalize_in_chunks` is the one place that commits between the chunks of `services.finalize_chunk`:
+the page, the API and the scheduler call it, so SQLite's single write lock is held for one chunk
+(`CHUNK_SIZE` trainees, ≈ 0.1–0.6 s) at a time, with a pause between chunks, and scans, logins
+and edits commit in between, instead of waiting for a whole course (5,000 trainees: several
+seconds, beyond the busy timeout under load). Killed half-way, the committed chunks stay and the
+next run completes the rest.
+
+The scheduled job finalises each due course on its own, so one course that fails does not hold
+back the others; it is retried next run.
 """
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 from basesys.certificates import services
@@ -13,14 +22,41 @@ from basesys.extensions import db
 
 log = logging.getLogger("basesys.jobs.finalize")
 
+# SQLite has no queue for its write lock: a writer that found it taken polls (its busy handler
+# sleeps up to 100 ms between tries), so a finaliser that took the lock again at once would win
+# every time. Between chunks it steps aside this long, enough for every waiting writer to try.
+SQLITE_PAUSE_SECONDS = 0.1
+
+
+def finalize_in_chunks(
+    actor, course: Course, *, now: datetime, size: int | None = None, between_chunks: Callable[[], None] | None = None
+) -> dict:
+    """Finalise `course`, committing after every chunk; returns its totals (as `finalize_course`).
+
+    Refusals (`course_not_approved`, `course_not_ended`) come from the first chunk, before anything
+    is written. `between_chunks` runs after each committed chunk but the last (tests, benchmarks).
+    """
+    course_id = course.id
+    pause = SQLITE_PAUSE_SECONDS if db.engine.dialect.name == "sqlite" else 0.0
+    while True:
+        course = db.session.get(Course, course_id)
+        done = services.finalize_chunk(actor, course, now=now, size=size)
+        totals = services.course_totals(course).as_dict() if done else None
+        db.session.commit()
+        if done:
+            return totals
+        time.sleep(pause)
+        if between_chunks is not None:
+            between_chunks()
+
 
 def finalize_due_courses(now: datetime) -> str:
     done, failed = [], []
     for course_id in [c.id for c in services.courses_due_to_finalize(now=now)]:
+        db.session.commit()  # end the reading transaction: each chunk takes the write lock anew
         course = db.session.get(Course, course_id)
         try:
-            services.finalize_course(None, course, now=now)
-            db.session.commit()
+            finalize_in_chunks(None, course, now=now)
             done.append(course_id)
         except Exception:  # one bad course must not stop the others; it is retried next run
             db.session.rollback()

@@ -11,6 +11,7 @@ from basesys.accounts.scope import trainee_of
 from basesys.certificates import services
 from basesys.certificates.api import pdf_response
 from basesys.certificates.forms import FinalizeForm, RevokeForm, VerifyForm
+from basesys.certificates.jobs import finalize_in_chunks
 from basesys.certificates.pdf import NotPrintable, hours_statement_pdf, write_certificates_zip
 from basesys.certificates.services.queries import (
     can_manage_certificate,
@@ -148,7 +149,7 @@ def _finalize_page(ctx, course):
 def finalize(ctx, course):
     if request.method != "POST":
         return _finalize_page(ctx, course)
-    totals = services.finalize_course(ctx.user, course, now=ctx.now)
+    totals = finalize_in_chunks(ctx.user, course, now=ctx.now)
     message = _(
         "Finalised: %(completed)s completed, %(not_completed)s not completed, %(certificates)s certificates.",
         **totals,

@@ -64,14 +64,14 @@ def test_a_failing_course_does_not_stop_the_others_and_is_retried(db, tenants, m
 
     good = _ended_course(tenants, make_course, enroll, db)
     bad = _ended_course(tenants, make_course, enroll, db)
-    real = module.finalize_course
+    real = module.finalize_chunk  # the job finalises chunk by chunk (certificates.jobs.finalize_in_chunks)
 
-    def flaky(actor, course, *, now):
+    def flaky(actor, course, *, now, size=None):
         if course.id == bad.id:
             raise RuntimeError("killed half-way")
-        return real(actor, course, now=now)
+        return real(actor, course, now=now, size=size)
 
-    monkeypatch.setattr("basesys.certificates.services.finalize_course", flaky)
+    monkeypatch.setattr("basesys.certificates.services.finalize_chunk", flaky)
     result = run_due_jobs(at("2025-05-21", "09:00"))["finalize_courses"]
     assert f"[{good.id}]" in result and f"failed [{bad.id}]" in result
     assert {r[0] for r in _rows(db)[0]} == {good.id}

@@ -91,18 +91,23 @@ class TraineeAttendance:
     credit: CourseCredit
 
 
-def course_attendance(course: Course, policy: Policy) -> list[TraineeAttendance]:
-    """Every enrolled trainee with attendance and credit, in a handful of queries (no N+1)."""
-    trainees = list(
-        db.session.scalars(
-            db.select(Trainee)
-            .join(Enrollment, Enrollment.trainee_id == Trainee.id)
-            .where(Enrollment.course_id == course.id)
-            .order_by(Trainee.name, Trainee.id)
-        )
+def course_attendance(
+    course: Course, policy: Policy, trainee_ids: Iterable[int] | None = None
+) -> list[TraineeAttendance]:
+    """Every enrolled trainee (or those of `trainee_ids`) with attendance and credit, in a handful of
+    queries (no N+1)."""
+    query = (
+        db.select(Trainee)
+        .join(Enrollment, Enrollment.trainee_id == Trainee.id)
+        .where(Enrollment.course_id == course.id)
+        .order_by(Trainee.name, Trainee.id)
     )
+    if trainee_ids is not None:
+        trainee_ids = list(trainee_ids)
+        query = query.where(Trainee.id.in_(trainee_ids))
+    trainees = list(db.session.scalars(query))
     rows: dict[int, dict[int, Attendance]] = {}
-    for row in _attendance_rows(course):
+    for row in _attendance_rows(course, trainee_ids):
         rows.setdefault(row.trainee_id, {})[row.session_id] = row
     dates = {local_date(s.starts_at) for s in course.sessions}
     finalized = _finalized([t.id for t in trainees], dates, course.id)

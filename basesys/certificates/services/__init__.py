@@ -1,12 +1,14 @@
 """Certificate operations: finalisation, recognition, revocation, and the queries pages and API share."""
 
 from basesys.certificates.services.finalize import (
+    CHUNK_SIZE,
     PreviewRow,
     Totals,
     check_finalizable,
     course_totals,
     courses_due_to_finalize,
     courses_ready_to_finalize,
+    finalize_chunk,
     finalize_course,
     has_ended,
     preview_course,
@@ -23,6 +25,7 @@ from basesys.certificates.services.queries import (
 from basesys.certificates.services.revoke import revoke_certificate
 
 __all__ = [
+    "CHUNK_SIZE",
     "HoursSummary",
     "PreviewRow",
     "Totals",
@@ -32,6 +35,7 @@ __all__ = [
     "course_totals",
     "courses_due_to_finalize",
     "courses_ready_to_finalize",
+    "finalize_chunk",
     "finalize_course",
     "find_certificate",
     "get_certificate_for",

@@ -1,10 +1,17 @@
 """Finalisation (结业, DOMAIN.md §8): results for every enrolled trainee, finalized hours per day,
 ledger entries and signed certificates for the completers — once.
 
-Idempotent and crash-safe: every row is unique per (course, trainee) (per date for CreditedDay),
-each step only adds what is missing, and `Course.finalized_at` is set last. The course row is
-locked first (FOR UPDATE; SQLite writers are serialized by BEGIN IMMEDIATE), so the admin's button
-and the scheduler finalising the same course at the same moment run one after the other.
+In chunks (`finalize_chunk`: `CHUNK_SIZE` trainees each), so that a caller committing between
+chunks (`certificates.jobs.finalize_in_chunks`) holds SQLite's single write lock for one chunk at a
+time and scans, logins and edits commit in between. Idempotent and crash-safe: every row is unique
+per (course, trainee) (per date for CreditedDay), each chunk only adds what is missing, a trainee
+is done whole in one chunk, and `Course.finalized_at` is set last. Every chunk locks the course row
+first (FOR UPDATE; SQLite writers are serialized by BEGIN IMMEDIATE), so the admin's button and the
+scheduler finalising the same course at the same moment interleave chunks and never issue twice.
+While a course is being finalised (some results, no `finalized_at`) it is "finalising": scans are
+refused by their windows anyway (the course has ended), and a manual attendance edit made meanwhile
+counts only for the trainees whose chunk is not written yet (as before it counted only if it came
+before the one finalising transaction).
 """
 
 from dataclasses import dataclass
@@ -21,7 +28,7 @@ from basesys.certificates.services.issue import allocate_sequences, build_certif
 from basesys.certificates.signing import current_signer, record_signing_key
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError
-from basesys.courses.models import Course, CourseSession, FilingStatus
+from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
 from basesys.courses.year import course_year
 from basesys.extensions import db
 
@@ -72,32 +79,59 @@ def preview_course(course: Course) -> list[PreviewRow]:
     return rows
 
 
+CHUNK_SIZE = 100  # trainees per chunk: SQLite's write lock is held for ≈ 0.1–0.6 s at a time
+
+
 def finalize_course(actor, course: Course, *, now: datetime) -> dict:
-    """Finalise a course (or finish an interrupted finalisation); returns its totals.
+    """Finalise a course (or finish an interrupted finalisation) in the caller's transaction (flush
+    only): every chunk of `finalize_chunk` in a row; returns its totals. Callers that may commit
+    between chunks (the page, the API, the scheduler) use `certificates.jobs.finalize_in_chunks`.
 
     Refuses `course_not_approved` and `course_not_ended`; a finalised course answers its totals and
     issues nothing new (except certificates stopped earlier that can now be printed).
     """
+    while not finalize_chunk(actor, course, now=now):
+        pass
+    return course_totals(course).as_dict()
+
+
+def finalize_chunk(actor, course: Course, *, now: datetime, size: int | None = None) -> bool:
+    """One bounded step of finalisation (flush only); True once the course is finalised and done.
+
+    Locks the course row, then: results, finalized days, ledger entries and certificates for the
+    next `size` enrolled trainees lacking a result — all of a trainee in one chunk, so a crash
+    between two committed chunks leaves whole trainees done and the rest untouched. When no trainee
+    lacks a result: ledger entries still missing, certificates that can now be printed (`size` at a
+    time), and last `Course.finalized_at` with the `course.finalize` audit record.
+    """
+    size = size or CHUNK_SIZE
     course = _lock_course(course)
     if course.finalized_at is None:
         check_finalizable(course, now=now)
-        _write_results(course, now)
+        trainee_ids = _trainees_without_result(course, size)
+        if trainee_ids:
+            _write_results(course, now, trainee_ids)
+            _write_ledger_entries(course, now, trainee_ids)
+            _issue_certificates(course, actor, now, trainee_ids=trainee_ids)
+            db.session.flush()
+            return False
     _write_ledger_entries(course, now)
-    _issue_certificates(course, actor, now)
+    if _issue_certificates(course, actor, now, limit=size):
+        db.session.flush()
+        return False
     if course.finalized_at is None:
         course.finalized_at = now
-        totals = course_totals(course)
         audit(
             actor,
             "course.finalize",
             course,
             now=now,
-            after=totals.as_dict(),
+            after=course_totals(course).as_dict(),
             base_id=course.base_id,
             bureau_id=course.base.bureau_id,
         )
     db.session.flush()
-    return course_totals(course).as_dict()
+    return True
 
 
 def _lock_course(course: Course) -> Course:
@@ -106,16 +140,33 @@ def _lock_course(course: Course) -> Course:
     ).scalar_one()
 
 
-def _write_results(course: Course, now: datetime) -> None:
-    """A CourseResult for every enrolled trainee lacking one, and that trainee's finalized hours per
-    date (credited after the cap, completer or not: §7 caps credited hours across all courses)."""
-    done = set(db.session.scalars(db.select(CourseResult.trainee_id).where(CourseResult.course_id == course.id)))
-    days_done = set(
-        db.session.execute(
-            db.select(CreditedDay.trainee_id, CreditedDay.local_date).where(CreditedDay.course_id == course.id)
-        ).all()
+def _trainees_without_result(course: Course, size: int) -> list[int]:
+    """The next `size` enrolled trainees (by name, as the results list them) without a result."""
+    return list(
+        db.session.scalars(
+            db.select(Trainee.id)
+            .join(Enrollment, (Enrollment.trainee_id == Trainee.id) & (Enrollment.course_id == course.id))
+            .outerjoin(CourseResult, (CourseResult.trainee_id == Trainee.id) & (CourseResult.course_id == course.id))
+            .where(CourseResult.id.is_(None))
+            .order_by(Trainee.name, Trainee.id)
+            .limit(size)
+        )
     )
-    for line in course_attendance(course, course_policy(course)):
+
+
+def _write_results(course: Course, now: datetime, trainee_ids: list[int] | None = None) -> None:
+    """A CourseResult for every enrolled trainee (of `trainee_ids`) lacking one, and that trainee's
+    finalized hours per date (credited after the cap, completer or not: §7 caps credited hours
+    across all courses)."""
+    mine = CourseResult.course_id == course.id
+    if trainee_ids is not None:
+        mine = mine & CourseResult.trainee_id.in_(trainee_ids)
+    done = set(db.session.scalars(db.select(CourseResult.trainee_id).where(mine)))
+    days = CreditedDay.course_id == course.id
+    if trainee_ids is not None:
+        days = days & CreditedDay.trainee_id.in_(trainee_ids)
+    days_done = set(db.session.execute(db.select(CreditedDay.trainee_id, CreditedDay.local_date).where(days)).all())
+    for line in course_attendance(course, course_policy(course), trainee_ids):
         trainee, credit = line.trainee, line.credit
         if trainee.id not in done:
             db.session.add(
@@ -139,18 +190,20 @@ def _write_results(course: Course, now: datetime) -> None:
     db.session.flush()
 
 
-def _write_ledger_entries(course: Course, now: datetime) -> None:
-    """One `issued` 学时银行 entry per completer lacking one (§8)."""
-    missing = db.session.scalars(
+def _write_ledger_entries(course: Course, now: datetime, trainee_ids: list[int] | None = None) -> None:
+    """One `issued` 学时银行 entry per completer (of `trainee_ids`) lacking one (§8)."""
+    query = (
         db.select(CourseResult)
         .outerjoin(
             LedgerEntry,
             (LedgerEntry.course_id == CourseResult.course_id) & (LedgerEntry.trainee_id == CourseResult.trainee_id),
         )
         .where(CourseResult.course_id == course.id, CourseResult.completed.is_(True), LedgerEntry.id.is_(None))
-    ).all()
+    )
+    if trainee_ids is not None:
+        query = query.where(CourseResult.trainee_id.in_(trainee_ids))
     year = course_year(course)
-    for result in missing:
+    for result in db.session.scalars(query).all():
         db.session.add(
             LedgerEntry(
                 trainee_id=result.trainee_id,
@@ -166,10 +219,10 @@ def _write_ledger_entries(course: Course, now: datetime) -> None:
     db.session.flush()
 
 
-def _printable_results(course: Course) -> list[tuple[CourseResult, Trainee]]:
-    """Completers lacking a certificate whose names can be printed; the others get the reason on
-    their result (shown to the admin) and keep their hours."""
-    pending = db.session.execute(
+def _printable_results(course: Course, trainee_ids: list[int] | None) -> list[tuple[CourseResult, Trainee]]:
+    """Completers (of `trainee_ids`) lacking a certificate whose names can be printed; the others
+    get the reason on their result (shown to the admin) and keep their hours."""
+    query = (
         db.select(CourseResult, Trainee)
         .join(Trainee, Trainee.id == CourseResult.trainee_id)
         .where(
@@ -178,20 +231,29 @@ def _printable_results(course: Course) -> list[tuple[CourseResult, Trainee]]:
             CourseResult.certificate_id.is_(None),
         )
         .order_by(CourseResult.id)
-    ).all()
+    )
+    if trainee_ids is not None:
+        query = query.where(CourseResult.trainee_id.in_(trainee_ids))
     printable = []
-    for result, trainee in pending:
-        result.certificate_problem = printing_problem(trainee.name, course) or ""
-        if not result.certificate_problem:
+    for result, trainee in db.session.execute(query).all():
+        problem = printing_problem(trainee.name, course) or ""
+        if result.certificate_problem != problem:
+            result.certificate_problem = problem
+        if not problem:
             printable.append((result, trainee))
     return printable
 
 
-def _issue_certificates(course: Course, actor, now: datetime) -> None:
-    """A signed certificate for each printable completer lacking one, numbered in the course's year."""
-    printable = _printable_results(course)
+def _issue_certificates(
+    course: Course, actor, now: datetime, *, trainee_ids: list[int] | None = None, limit: int | None = None
+) -> bool:
+    """A signed certificate for each printable completer (of `trainee_ids`, at most `limit`) lacking
+    one, numbered in the course's year; True if printable ones are left for another chunk."""
+    printable = _printable_results(course, trainee_ids)
+    left = limit is not None and len(printable) > limit
+    printable = printable[:limit] if limit is not None else printable
     if not printable:
-        return
+        return False
     signer = current_signer()
     record_signing_key(signer, now)
     year = course_year(course)
@@ -212,9 +274,18 @@ def _issue_certificates(course: Course, actor, now: datetime) -> None:
         for offset, (result, trainee) in enumerate(printable)
     ]
     db.session.flush()
+    _link_and_audit(course, actor, now, issued)
+    return left
+
+
+def _link_and_audit(course: Course, actor, now: datetime, issued: list[tuple[CourseResult, Certificate]]) -> None:
     ledger = {
         entry.trainee_id: entry
-        for entry in db.session.scalars(db.select(LedgerEntry).where(LedgerEntry.course_id == course.id))
+        for entry in db.session.scalars(
+            db.select(LedgerEntry).where(
+                LedgerEntry.course_id == course.id, LedgerEntry.trainee_id.in_([r.trainee_id for r, _c in issued])
+            )
+        )
     }
     for result, certificate in issued:
         result.certificate_id = certificate.id
