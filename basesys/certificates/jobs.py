@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from basesys.certificates import services
+from basesys.core.observability import FINALIZE_SECONDS
 from basesys.courses.models import Course
 from basesys.extensions import db
 
@@ -38,12 +39,14 @@ def finalize_in_chunks(
     """
     course_id = course.id
     pause = SQLITE_PAUSE_SECONDS if db.engine.dialect.name == "sqlite" else 0.0
+    started = time.perf_counter()
     while True:
         course = db.session.get(Course, course_id)
         done = services.finalize_chunk(actor, course, now=now, size=size)
         totals = services.course_totals(course).as_dict() if done else None
         db.session.commit()
         if done:
+            FINALIZE_SECONDS.observe(time.perf_counter() - started)
             return totals
         time.sleep(pause)
         if between_chunks is not None:

@@ -8,7 +8,7 @@ from flask import Blueprint
 
 from basesys import create_app
 from basesys.core.observability import SCANS
-from tests.conftest import _INSTANCE
+from tests.conftest import _INSTANCE, at
 
 
 def _sample(text: str, name: str, **labels) -> float:
@@ -85,3 +85,13 @@ def test_an_error_page_and_an_api_500_name_the_request(database_url):
         "message": api_answer.get_json()["error"]["message"],
         "request_id": "api-0123456789",
     }
+
+
+def test_a_finalisation_is_timed(client, tenants, make_course, api_headers, clock):
+    course = make_course(base=tenants.base_a, sessions=[(at("2025-05-20", "09:00"), at("2025-05-20", "12:00"))])
+    clock.set(at("2025-05-21", "09:00"))
+    before = _sample(client.get("/metrics").get_data(as_text=True), "basesys_finalize_seconds_count")
+    answer = client.post(f"/api/v1/courses/{course.id}/finalize", headers=api_headers(tenants.admin_a))
+    assert answer.status_code == 200, answer.get_json()
+    after = _sample(client.get("/metrics").get_data(as_text=True), "basesys_finalize_seconds_count")
+    assert after == before + 1
