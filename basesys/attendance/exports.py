@@ -1,15 +1,13 @@
-"""The course's attendance as an XLSX file: one row per enrolled trainee, three columns per session."""
-
-from io import BytesIO
+"""The course's attendance as an XLSX file: one row per enrolled trainee, three columns per session.
+Written through core/spreadsheet.py, so a trainee's name or the course title is never a formula."""
 
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from basesys.core.spreadsheet import XLSX_MIMETYPE, append_row, new_workbook, xlsx_bytes
 from basesys.core.time import LOCAL_TZ, hhmm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _time(moment, manual: bool) -> str:
@@ -17,16 +15,16 @@ def _time(moment, manual: bool) -> str:
 
 
 def attendance_workbook(course, lines) -> Workbook:
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = "考勤"
-    sheet.append([f"{course.title}（{course.filing_number or '未备案'}）考勤表"])
+    append_row(sheet, [f"{course.title}（{course.filing_number or '未备案'}）考勤表"])
     header = ["序号", "姓名", "身份证号"]
     for s in course.sessions:
         label = f"{s.starts_at.astimezone(LOCAL_TZ):%m-%d %H:%M}"
         header += [f"{label} 签到", f"{label} 签退", f"{label} 学时"]
     header += ["认定学时", "核减学时", "结业状态"]
-    sheet.append(header)
+    append_row(sheet, header)
     for number, line in enumerate(lines, 1):
         values = [number, line.trainee.name, line.trainee.id_number_masked]
         for s in course.sessions:
@@ -38,7 +36,7 @@ def attendance_workbook(course, lines) -> Workbook:
                 check_out = "未签退"
             values += [check_in, check_out, credit.credited_hours]
         values += [line.credit.credited_hours, line.credit.capped_hours, "结业" if line.credit.completed else "未结业"]
-        sheet.append(values)
+        append_row(sheet, values)
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
@@ -50,11 +48,9 @@ def attendance_workbook(course, lines) -> Workbook:
 
 
 def xlsx_response(course, lines) -> Response:
-    buffer = BytesIO()
-    attendance_workbook(course, lines).save(buffer)
     filename = f"attendance-{course.id}.xlsx"
     return Response(
-        buffer.getvalue(),
-        mimetype=XLSX,
+        xlsx_bytes(attendance_workbook(course, lines)),
+        mimetype=XLSX_MIMETYPE,
         headers={"Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"},
     )

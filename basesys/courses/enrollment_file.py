@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 
 from basesys.core.errors import DomainError
+from basesys.core.spreadsheet import append_row, csv_bytes, new_workbook, xlsx_bytes
 
 # (key, column title) in the order of the form.
 COLUMNS = [
@@ -246,13 +247,12 @@ EXAMPLE_NOTE = [
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "报名表"
-    sheet.append([name for _key, name in COLUMNS])
+    append_row(sheet, [name for _key, name in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = {"A": 6, "B": 12, "C": 6, "D": 22, "E": 30, "F": 16, "G": 14, "H": 14}
@@ -263,13 +263,11 @@ def template_xlsx() -> bytes:
         sheet.cell(row=row, column=8).number_format = "@"
     notes = workbook.create_sheet("填写说明")
     for line in EXAMPLE_NOTE:
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 100
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(workbook)
 
 
 def template_csv() -> bytes:
     """UTF-8 with BOM, so Excel opens it with the Chinese intact."""
-    return ("\ufeff" + ",".join(name for _key, name in COLUMNS) + "\r\n").encode("utf-8")
+    return csv_bytes([[name for _key, name in COLUMNS]])

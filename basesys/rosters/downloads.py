@@ -7,6 +7,7 @@ from flask import Response
 
 from basesys.accounts.scope import visible_base_ids
 from basesys.core.errors import DomainError, ValidationFailed
+from basesys.core.spreadsheet import CSV_MIMETYPE, XLSX_MIMETYPE
 from basesys.courses.models import Course
 from basesys.rosters import exports, services
 
@@ -23,8 +24,8 @@ def file_response(data: bytes, mimetype: str, filename: str) -> Response:
 
 def _as(fmt: str, rows: list[dict], stem: str) -> Response:
     if fmt == "xlsx":
-        return file_response(exports.to_xlsx(rows), exports.XLSX_MIMETYPE, f"{stem}.xlsx")
-    return file_response(exports.to_csv(rows), exports.CSV_MIMETYPE, f"{stem}.csv")
+        return file_response(exports.to_xlsx(rows), XLSX_MIMETYPE, f"{stem}.xlsx")
+    return file_response(exports.to_csv(rows), CSV_MIMETYPE, f"{stem}.csv")
 
 
 def course_export(course: Course, fmt: str, now: datetime) -> Response:

@@ -1,22 +1,19 @@
 """The roster exports the bureau imports (DOMAIN.md §9): XLSX with ID numbers as text cells, and
-CSV in UTF-8 with a BOM (so Excel detects the encoding), both with exactly the columns of §9."""
+CSV in UTF-8 with a BOM (so Excel detects the encoding), both with exactly the columns of §9.
+Both are written through core/spreadsheet.py, so no name or employer arrives as a live formula."""
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import date
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from basesys.core.spreadsheet import append_row, csv_bytes, decimal, new_workbook, xlsx_bytes
 from basesys.core.time import local_day_bounds
 from basesys.extensions import db
 from basesys.rosters.models import Roster, RosterStatus
 from basesys.rosters.rows import HEADER, HOURS_COLUMN, ID_COLUMN, export_values
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIMETYPE = "text/csv; charset=utf-8"
 _WIDTHS = [6, 10, 6, 22, 28, 14, 14, 30, 10, 24, 10, 20, 10]
 
 
@@ -26,17 +23,16 @@ def renumber(rows: Iterable[dict]) -> list[dict]:
 
 
 def to_xlsx(rows: list[dict], sheet_title: str = "学员名单") -> bytes:
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = sheet_title[:31]
-    sheet.append(HEADER)
+    append_row(sheet, HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
         values = export_values(row)
-        sheet.append(values)
-        r = sheet.max_row
+        r = append_row(sheet, values)
         # An 18-digit number would lose its last digits in Excel: the ID number is a text cell.
         id_cell = sheet.cell(row=r, column=ID_COLUMN + 1)
         id_cell.value, id_cell.data_type, id_cell.number_format = str(values[ID_COLUMN]), "s", "@"
@@ -44,20 +40,17 @@ def to_xlsx(rows: list[dict], sheet_title: str = "学员名单") -> bytes:
     for index, width in enumerate(_WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(workbook)
+
+
+def _csv_values(row: dict) -> list:
+    values = export_values(row)
+    values[HOURS_COLUMN] = decimal(values[HOURS_COLUMN])  # "8.0": one decimal, still a number
+    return values
 
 
 def to_csv(rows: list[dict]) -> bytes:
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for row in rows:
-        values = export_values(row)
-        values[HOURS_COLUMN] = f"{float(values[HOURS_COLUMN]):.1f}"
-        writer.writerow(values)
-    return text.getvalue().encode("utf-8-sig")
+    return csv_bytes([HEADER, *(_csv_values(row) for row in rows)])
 
 
 def accepted_rosters(base_ids: set[int] | None, start: date, end: date) -> list[Roster]:

@@ -3,6 +3,7 @@
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from basesys.rosters import exports, services
@@ -83,3 +84,64 @@ def test_accepted_rosters_in_a_date_range_of_the_bases_in_scope(
     assert [r["seq"] for r in exports.rows_of(both)] == [1, 2, 3, 4]
     assert [r.course_id for r in exports.accepted_rosters({tenants.base_b.id}, june_3, june_4)] == [other.id]
     assert exports.accepted_rosters(set(), june_3, june_4) == []
+
+
+# --- formula injection (issue 10): a self-registered name must reach the bureau as inert text -----
+
+HOSTILE = ['=HYPERLINK("http://evil.example","点我")', "@SUM(1+1)", "+1-2", "-3", "=cmd|' /C calc'!A0"]
+
+
+@pytest.fixture
+def hostile(make_course, make_trainee, enroll, finalize, tenants):
+    """A finalised course whose trainees chose names (and an employer) that Excel would run."""
+    course = make_course(base=tenants.base_a, sessions=[(at("2025-05-10", "09:00"), at("2025-05-10", "12:00"))])
+    trainees = [make_trainee(name=name, employer="-2+3") for name in HOSTILE]
+    enroll(course, *trainees)
+    finalize(course, {t: (3.0, True) for t in trainees})
+    return course
+
+
+def assert_inert_xlsx(data: bytes, first_row: int = 2):
+    sheet = load_workbook(io.BytesIO(data)).active
+    for offset, name in enumerate(HOSTILE):
+        for column, text in ((2, name), (5, "-2+3")):
+            cell = sheet.cell(row=first_row + offset, column=column)
+            # A string cell (never a formula) shown as typed text: the exact value, Excel's "'" prefix.
+            assert cell.data_type == "s" and cell.value == text and cell.quotePrefix, (cell.value, cell.data_type)
+        hours = sheet.cell(row=first_row + offset, column=11)
+        assert hours.value == 3.0 and hours.data_type == "n"  # numbers stay numbers
+
+
+def assert_inert_csv(data: bytes):
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert lines[0] == SECTION_9
+    assert [line[1] for line in lines[1:]] == ["'" + name for name in HOSTILE]
+    assert {line[4] for line in lines[1:]} == {"'-2+3"}
+    assert {line[10] for line in lines[1:]} == {"3.0"}
+
+
+def test_xlsx_writes_hostile_names_as_text_not_formulas(db, hostile, now):
+    assert_inert_xlsx(exports.to_xlsx(services.roster_state(hostile, now=now).rows))
+
+
+def test_csv_prefixes_hostile_names_with_an_apostrophe(db, hostile, now):
+    assert_inert_csv(exports.to_csv(services.roster_state(hostile, now=now).rows))
+
+
+def test_accepted_rosters_export_is_inert_too(db, hostile, tenants, now, clock, client, api_headers):
+    services.submit_roster(tenants.admin_a, hostile, now=now)
+    services.decide_roster(tenants.officer_a, hostile, decision="accept", comment="", now=now)
+    db.session.commit()
+    url = "/api/v1/rosters/accepted.{}?start=2025-01-01&end=2030-12-31"
+    response = client.get(url.format("xlsx"), headers=api_headers(tenants.officer_a))
+    assert response.status_code == 200
+    assert_inert_xlsx(response.data)
+    response = client.get(url.format("csv"), headers=api_headers(tenants.officer_a))
+    assert response.status_code == 200
+    assert_inert_csv(response.data)
+
+
+def test_course_roster_downloads_are_inert(db, hostile, tenants, clock, client, api_headers):
+    url = f"/api/v1/courses/{hostile.id}/roster"
+    assert_inert_xlsx(client.get(url + ".xlsx", headers=api_headers(tenants.officer_a)).data)
+    assert_inert_csv(client.get(url + ".csv", headers=api_headers(tenants.admin_a)).data)
