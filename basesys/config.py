@@ -68,4 +68,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "SMTP_FROM": os.environ.get("SMTP_FROM", ""),
     }
     config.update(overrides or {})
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config["SQLALCHEMY_DATABASE_URI"]))
     return config
+
+
+def engine_options(database_url: str) -> dict:
+    """Every pooled connection is pinged when checked out, so a database restart costs no request
+    (a dead one is replaced); PostgreSQL connects give up after 5 s instead of the TCP default."""
+    options: dict = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": 5}
+    return options

@@ -1,7 +1,7 @@
 """The core declaration: language switch and health pages, error pages, the heartbeat job and the
-app-wide commands (schema, demo, scheduler, serve)."""
+app-wide commands (schema, demo, scheduler, serve, backup), metrics and request logs."""
 
-from basesys.core import cli, errors_web, observability, web
+from basesys.core import cli, errors_web, health, observability, web
 from basesys.core.errors import CORE_REFUSALS
 from basesys.core.features import Feature
 from basesys.core.jobs import HEARTBEAT
@@ -15,7 +15,7 @@ def _init(app) -> None:
 
 FEATURE = Feature(
     name="core",
-    blueprints=(web.bp, observability.bp),
+    blueprints=(web.bp, health.bp, observability.bp),
     jobs=(HEARTBEAT,),
     commands=cli.COMMANDS,
     refusals=CORE_REFUSALS,

@@ -1,4 +1,5 @@
-"""Page plumbing shared by every feature: template helpers, the language switch, local redirects."""
+"""Page plumbing shared by every feature: template helpers, the language switch, local redirects
+(/healthz is core/health.py)."""
 
 from urllib.parse import urlsplit
 
@@ -37,11 +38,6 @@ def set_language(code: str):
     if code in ("zh", "en"):
         response.set_cookie("lang", code, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
     return response
-
-
-@bp.get("/healthz")
-def healthz():
-    return {"status": "ok"}
 
 
 def nav_url(endpoint: str, **values) -> str | None:

@@ -3,11 +3,13 @@
 Columns 序号, 姓名, 性别, 身份证号, 工作单位, 专业技术系列, 职称, 手机, as XLSX or CSV. CSV comes in UTF-8
 (with or without BOM), GBK/GB18030 (what Excel on a Chinese Windows writes) or UTF-16 ("Unicode
 text", tab-separated). Problems are reported as rows {row, column, reason}, `row` being the line
-number in the file (header = 1); nothing here touches the database.
+number in the file (header = 1); nothing here touches the database. A workbook whose zip members
+would inflate beyond MAX_XLSX_UNCOMPRESSED (or at a ratio above MAX_XLSX_RATIO) is refused unopened.
 """
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from basesys.core.errors import DomainError
@@ -46,6 +48,13 @@ ALIASES = {
 MAX_ROWS = 20000
 MAX_COLUMNS = 40
 HEADER_SEARCH_ROWS = 10
+# A workbook is a zip: its members' sizes are checked before openpyxl inflates any of them (a 1 MB
+# upload can inflate to gigabytes). 20,000 rows written with inline strings are ~9 MB of XML and
+# compress ~13:1; Python's zipfile never inflates a member past the size its directory declares.
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_XLSX_RATIO = 100  # for members larger than RATIO_CHECKED_FROM (small parts may compress better)
+RATIO_CHECKED_FROM = 1024 * 1024
+MAX_XLSX_MEMBERS = 1000
 
 
 @dataclass
@@ -106,9 +115,28 @@ def _csv_records(data: bytes):
         raise invalid([problem(line, "", f"CSV 格式错误：{exc}")]) from None
 
 
+def _check_zip_sizes(data: bytes) -> None:
+    """Refuses a workbook whose members would inflate past the bounds (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except Exception as exc:  # noqa: BLE001 - any failure to read the directory is a bad upload
+        raise _unreadable(exc) from None
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise invalid([problem(1, "", f"该 Excel 文件包含的部件过多（超过 {MAX_XLSX_MEMBERS} 个），不是有效的报名表")])
+    total = sum(member.file_size for member in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        limit = MAX_XLSX_UNCOMPRESSED // (1024 * 1024)
+        raise invalid([problem(1, "", f"该 Excel 文件解压后超过 {limit} MB，已拒绝；请只保留报名表数据后重新上传")])
+    for member in members:
+        if member.file_size >= RATIO_CHECKED_FROM and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1):
+            raise invalid([problem(1, "", f"该 Excel 文件的压缩比异常（超过 {MAX_XLSX_RATIO} 倍），已拒绝")])
+
+
 def _xlsx_records(data: bytes):
     from openpyxl import load_workbook
 
+    _check_zip_sizes(data)
     # A damaged workbook can fail anywhere inside openpyxl (zip, XML, styles), while opening or
     # while reading rows: any such failure is a bad upload, never a server error.
     try:
