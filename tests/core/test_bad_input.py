@@ -210,6 +210,12 @@ def test_dates_at_the_ends_of_the_calendar_are_no_5xx(client, tenants, login, ap
     assert response.status_code < 500
 
 
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01"])
+def test_a_schedule_week_at_the_ends_of_the_calendar_shows_this_week(client, tenants, login, week):
+    login(tenants.admin_a)
+    assert client.get(f"/courses/schedule?week={week}").status_code == 200
+
+
 def test_a_huge_id_in_a_filter_or_manual_entry_form_is_no_5xx(client, tenants, login, make_course):
     login(tenants.officer_a)
     assert client.get(f"/bureau/courses?base={2**63}").status_code == 200
