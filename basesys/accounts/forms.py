@@ -6,6 +6,8 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from basesys.accounts.models import BASE_LEVELS, BUREAU_LEVELS, ROLES, Role
+from basesys.core.ids import id_number_if_shaped
+from basesys.core.inputs import optional_db_id
 
 SERIES = [
     "工程",
@@ -35,12 +37,10 @@ SERIES = [
 ]
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username or ID number"), validators=[InputRequired(), Length(max=64)])
+    username = StringField(
+        _l("Username or ID number"), validators=[InputRequired(), Length(max=64)], filters=[id_number_if_shaped]
+    )
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
     remember = BooleanField(_l("Remember me on this device"), default=True)
 
@@ -49,7 +49,7 @@ class RegisterForm(FlaskForm):
     id_number = StringField(_l("ID number"), validators=[InputRequired(), Length(max=18)])
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=60)])
     phone = StringField(_l("Mobile phone"), validators=[InputRequired(), Length(max=20)])
-    bureau_id = SelectField(_l("City"), coerce=_optional_int, validators=[Optional()])
+    bureau_id = SelectField(_l("City"), coerce=optional_db_id, validators=[Optional()])
     employer = StringField(_l("Employer"), validators=[Length(max=120)])
     series = SelectField(_l("Professional series"), choices=[("", "—")] + [(s, s) for s in SERIES], default="")
     title = StringField(_l("Professional title"), validators=[Length(max=40)])
@@ -77,14 +77,14 @@ class ProfileForm(FlaskForm):
 class BureauForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     level = SelectField(_l("Level"), choices=[(level.value, label) for level, label in BUREAU_LEVELS.items()])
-    parent_id = SelectField(_l("Parent bureau"), coerce=_optional_int, validators=[Optional()])
+    parent_id = SelectField(_l("Parent bureau"), coerce=optional_db_id, validators=[Optional()])
 
 
 class BaseForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     level = SelectField(_l("Level"), choices=[(level.value, label) for level, label in BASE_LEVELS.items()])
     credit_code = StringField(_l("Unified social credit code"), validators=[InputRequired(), Length(max=40)])
-    bureau_id = SelectField(_l("Supervising bureau"), coerce=_optional_int, validators=[InputRequired()])
+    bureau_id = SelectField(_l("Supervising bureau"), coerce=optional_db_id, validators=[InputRequired()])
     address = StringField(_l("Address"), validators=[Length(max=200)])
 
 
@@ -95,7 +95,7 @@ class StaffForm(FlaskForm):
         _l("Role"),
         choices=[(role.value, ROLES[role]) for role in (Role.BUREAU_OFFICER, Role.BASE_ADMIN, Role.SYSADMIN)],
     )
-    bureau_id = SelectField(_l("Bureau"), coerce=_optional_int, validators=[Optional()])
-    base_id = SelectField(_l("Base"), coerce=_optional_int, validators=[Optional()])
+    bureau_id = SelectField(_l("Bureau"), coerce=optional_db_id, validators=[Optional()])
+    base_id = SelectField(_l("Base"), coerce=optional_db_id, validators=[Optional()])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)])
     active = BooleanField(_l("Active"), default=True)

@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from basesys.accounts.models import BaseLevel, BureauLevel
+from basesys.core.api import DbId
 
 # Literals of the enums' values: a wrong value is answered with the list of allowed ones.
 BureauLevelValue = Literal[tuple(level.value for level in BureauLevel)]
@@ -23,14 +24,14 @@ class TokenRequest(_Body):
 class BureauCreate(_Body):
     name: str = Field(min_length=1, max_length=120)
     level: BureauLevelValue
-    parent_id: int | None = None
+    parent_id: DbId | None = None
 
 
 class BaseCreate(_Body):
     name: str = Field(min_length=1, max_length=120)
     level: BaseLevelValue
     credit_code: str = Field(min_length=1, max_length=40)
-    bureau_id: int
+    bureau_id: DbId
     address: str = Field(default="", max_length=200)
 
 
@@ -38,8 +39,8 @@ class UserCreate(_Body):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)
     role: Literal["bureau_officer", "base_admin"]
-    bureau_id: int | None = None
-    base_id: int | None = None
+    bureau_id: DbId | None = None
+    base_id: DbId | None = None
     display_name: str = Field(default="", max_length=60)
 
 
@@ -51,7 +52,7 @@ class TraineeCreate(_Body):
     series: str = Field(default="", max_length=40)
     title: str = Field(default="", max_length=40)
     password: str = Field(min_length=1, max_length=200)
-    bureau_id: int | None = None
+    bureau_id: DbId | None = None
 
 
 class PasswordChange(_Body):

@@ -9,6 +9,7 @@ from basesys.attendance.schemas import ManualEntry, QrQuery, ScanRequest
 from basesys.attendance.transactions import perform_scan, reads_first
 from basesys.core.api import api_blueprint, api_endpoint
 from basesys.core.errors import NotFound
+from basesys.core.ids import normalize_code
 from basesys.core.time import iso, now_utc
 from basesys.courses.access import get_course_for
 from basesys.courses.models import CourseSession
@@ -108,7 +109,7 @@ def attendance_json(row) -> dict:
 )
 def manual_entry(actor, session_id: int, body: ManualEntry):
     course_session = get_session_for(actor, session_id, ("base_admin",))
-    trainee = db.session.scalar(db.select(Trainee).where(Trainee.id_number == body.id_number.upper()))
+    trainee = db.session.scalar(db.select(Trainee).where(Trainee.id_number == normalize_code(body.id_number)))
     row = services.record_manual(
         actor,
         course_session,

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from basesys.core.inputs import db_id, in_sane_years
+
 
 class ManualEntryForm(FlaskForm):
     """补签: the reason is checked by the service (the same refusal as the API).
@@ -13,15 +15,19 @@ class ManualEntryForm(FlaskForm):
     form: the page checks the choice against the course (views.py `_chosen`).
     """
 
-    session_id = SelectField(_l("Session"), coerce=int, choices=[], validate_choice=False, validators=[InputRequired()])
-    trainee_id = SelectField(_l("Trainee"), coerce=int, choices=[], validate_choice=False, validators=[InputRequired()])
+    session_id = SelectField(
+        _l("Session"), coerce=db_id, choices=[], validate_choice=False, validators=[InputRequired()]
+    )
+    trainee_id = SelectField(
+        _l("Trainee"), coerce=db_id, choices=[], validate_choice=False, validators=[InputRequired()]
+    )
     purpose = SelectField(_l("Entry"), choices=[("in", _l("Check-in")), ("out", _l("Check-out"))])
-    at = DateTimeLocalField(_l("Time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    at = DateTimeLocalField(_l("Time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()], filters=[in_sane_years])
     reason = TextAreaField(_l("Reason"), validators=[Length(max=500)])
 
 
 class CodeForm(FlaskForm):
     """The 6-digit code of the projector, for phones whose camera fails (§6)."""
 
-    session_id = SelectField(_l("Session"), coerce=int, validators=[InputRequired()])
+    session_id = SelectField(_l("Session"), coerce=db_id, validators=[InputRequired()])
     code = StringField(_l("Check-in code"), validators=[InputRequired(), Length(min=6, max=6)])

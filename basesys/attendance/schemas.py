@@ -2,7 +2,9 @@
 
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from basesys.core.api import ApiDateTime, DbId
 
 
 class _Body(BaseModel):
@@ -17,7 +19,7 @@ class ScanRequest(_Body):
     """A QR token, or the session and its 6-digit fallback code."""
 
     token: str | None = Field(default=None, max_length=80)
-    session_id: int | None = None
+    session_id: DbId | None = None
     code: str | None = Field(default=None, max_length=12)
 
     @model_validator(mode="after")
@@ -32,5 +34,5 @@ class ManualEntry(_Body):
 
     id_number: str = Field(min_length=1, max_length=18)
     purpose: Literal["in", "out"]
-    at: AwareDatetime
+    at: ApiDateTime
     reason: str = Field(default="", max_length=500)

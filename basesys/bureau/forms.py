@@ -5,13 +5,15 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from basesys.core.inputs import in_sane_years, optional_db_id
+
 
 class ListFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    base = SelectField(_l("Base"), coerce=lambda v: int(v) if v else None, validate_choice=False)
+    base = SelectField(_l("Base"), coerce=optional_db_id, validate_choice=False)
     status = SelectField(_l("Status"), validate_choice=False)
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("Until"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional()], filters=[in_sane_years])
+    end = DateField(_l("Until"), validators=[Optional()], filters=[in_sane_years])
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])

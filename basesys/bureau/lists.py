@@ -9,6 +9,7 @@ from basesys.accounts.models import Base, Trainee, User
 from basesys.accounts.scope import bureau_subtree_ids, visible_base_ids
 from basesys.certificates.models import Certificate, CertificateStatus
 from basesys.core.audit import AuditRecord
+from basesys.core.ids import normalize_code
 from basesys.core.time import local_date, local_midnight
 from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
 from basesys.extensions import db
@@ -124,7 +125,7 @@ def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
             or_(
                 Certificate.number.ilike(f"{q}%"),
                 Certificate.holder_name.ilike(f"%{q}%"),
-                Trainee.id_number == q.upper(),
+                Trainee.id_number == normalize_code(q),
             )
         )
     query = (

@@ -7,6 +7,7 @@ from basesys.accounts.scope import bases_in_scope
 from basesys.bureau import lists
 from basesys.bureau.forms import ListFilterForm
 from basesys.certificates.models import CertificateStatus
+from basesys.core.inputs import page_number
 from basesys.core.pages import page
 from basesys.courses.models import FilingStatus
 
@@ -32,7 +33,7 @@ def _filters(user, status_choices) -> tuple[ListFilterForm, lists.Filters]:
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return request.args.get("page", 1, type=page_number)
 
 
 @page(bp, "/bureau/courses", roles=STAFF)

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from basesys.certificates.models import Certificate, CertificateStatus
 from basesys.certificates.services.issue import holder_digest
 from basesys.certificates.signing import known_public_keys, payload_key_id, verify_signature
+from basesys.core.ids import normalize_code
 from basesys.extensions import db
 
 
@@ -66,7 +67,7 @@ def verify_certificate(number, payload, payload_file, signature, public_key, pub
         if key in fields:
             click.echo(f"  {key}: {fields[key]}")
     if name and id_number and fields:
-        same = holder_digest(fields.get("number", ""), name.strip(), id_number.strip().upper())
+        same = holder_digest(fields.get("number", ""), name.strip(), normalize_code(id_number))
         holder_ok = same == fields.get("holder_sha256")
         click.echo("holder matches" if holder_ok else "holder does NOT match the name and ID number")
         valid = valid and holder_ok

@@ -7,16 +7,38 @@ request bodies and describe them in `GET /api/v1/openapi.json`.
 import functools
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Annotated
 
 from flask import Blueprint, g, jsonify, request
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, ValidationError
 
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.features import provided
+from basesys.core.inputs import DB_INT_MAX, in_sane_years, nul_fields
 from basesys.core.tokens import claims_from_token
 from basesys.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
+
+# An id in a body or query: what the database can hold (core.inputs), else a 422 on the field.
+DbId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+
+
+def _fits_utc(moment: datetime) -> datetime:
+    try:
+        moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before year 1 in UTC
+        raise ValueError("时间超出范围") from None
+    return moment
+
+
+# Every datetime the API takes: ISO 8601 with an offset, and a moment UTC can hold.
+ApiDateTime = Annotated[AwareDatetime, AfterValidator(_fits_utc)]
+
+
+# A date the API takes (a range of a list): within core.inputs MIN_YEAR … MAX_YEAR.
+ApiDate = Annotated[date, AfterValidator(in_sane_years)]
 
 
 @dataclass
@@ -76,6 +98,10 @@ def pydantic_fields(error: ValidationError) -> dict[str, str]:
 
 
 def parse_model(model: type[BaseModel], data):
+    """The validated model; refuses (422, every bad field) what the model refuses and any NUL."""
+    nul = nul_fields(data)
+    if nul:
+        raise ValidationFailed(nul)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -205,6 +231,7 @@ def error_body(error: DomainError) -> dict:
 
 
 _PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}  # core.inputs.IdConverter
 
 
 def openapi_document(title: str = "basesys API", version: str = "1.0.0") -> dict:
@@ -225,7 +252,7 @@ def openapi_document(title: str = "basesys API", version: str = "1.0.0") -> dict
                 "name": m.group(2),
                 "in": "path",
                 "required": True,
-                "schema": {"type": "integer" if m.group(1) == "int" else "string"},
+                "schema": dict(_ID_SCHEMA) if m.group(1) == "int" else {"type": "string"},
             }
             for m in _PATH_PARAM.finditer(spec.rule)
         ]

@@ -1,5 +1,6 @@
 """Resident ID numbers (GB 11643) and unified social credit codes (DOMAIN.md §1–2)."""
 
+import unicodedata
 from datetime import date
 
 from stdnum import numdb
@@ -23,12 +24,27 @@ def _region_ever_existed(code: str) -> bool:
     return "county" in info
 
 
+def normalize_code(raw: str | None) -> str:
+    """An ID number or credit code as typed, in the form it is stored: NFKC (full-width digits and
+    letters from a Chinese input method become ASCII), no whitespace anywhere, upper case (x → X)."""
+    return "".join(unicodedata.normalize("NFKC", raw or "").split()).upper()
+
+
+def id_number_if_shaped(raw: str | None) -> str | None:
+    """A login name as typed: normalised (normalize_code) when it has the shape of an ID number, so
+    full-width digits log in; any other username unchanged."""
+    number = normalize_code(raw)
+    if len(number) == 18 and number.isascii() and number[:17].isdigit():
+        return number
+    return raw
+
+
 def id_number_problem(raw: str, today: date) -> tuple[str, str | None]:
     """Return (normalized number, reason or None)."""
-    number = (raw or "").strip().upper().replace(" ", "")
+    number = normalize_code(raw)
     if len(number) != 18:
         return number, "身份证号码应为18位"
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not (number.isascii() and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")):
         return number, "身份证号码格式不正确"
     if id_check_digit(number[:17]) != number[17]:
         return number, "身份证号码校验位不正确"
@@ -83,7 +99,7 @@ def mask_name(name: str) -> str:
 
 def validate_credit_code(raw: str, field: str = "credit_code") -> str:
     """The normalized 18-character code; refuses with `invalid_credit_code` (422)."""
-    code = (raw or "").strip().upper().replace(" ", "")
+    code = normalize_code(raw)
     if not uscc.is_valid(code):
         message = "统一社会信用代码无效（应为18位且校验位正确）"
         raise ValidationFailed({field: message}, code="invalid_credit_code", message=message)

@@ -3,13 +3,15 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, make_response, redirect, request, url_for
+from flask import Blueprint, abort, make_response, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from basesys.core.database import lock_at_begin
+from basesys.core.errors import ValidationFailed
 from basesys.core.features import registry
 from basesys.core.ids import mask_id_number
+from basesys.core.inputs import NUL_MESSAGE, IdConverter
 from basesys.core.time import hhmm, iso, local_date, to_local
 
 bp = Blueprint("core", __name__)
@@ -59,7 +61,25 @@ def _fmt_hours(value) -> str:
     return f"{value:.1f}"
 
 
+def refuse_nul() -> None:
+    """No text with NUL reaches a view (PostgreSQL refuses it: a 500): in the path or the query
+    string it is no real link (404); in a submitted form it is a field error (422)."""
+    args = request.args
+    if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in args.getlist(k)) for k in args):
+        abort(404)
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.is_json:
+        return  # JSON bodies: parse_model names the field
+    form = request.form
+    bad = {k.replace("\x00", ""): NUL_MESSAGE for k in form if "\x00" in k or any("\x00" in v for v in form.getlist(k))}
+    if bad:
+        raise ValidationFailed(bad, message="提交的内容包含控制字符（NUL），请删除后重试。")
+
+
 def init_app(app) -> None:
+    # Every `<int:…>` id is 1 … 2³¹−1: a larger one is no row (404), not a driver error. Set before
+    # the other features' blueprints are registered (core is registered first).
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul)
 
     @app.before_request
     def _transaction_mode():

@@ -1,6 +1,7 @@
 """Refusal codes of courses, sessions and enrolment (DOMAIN.md §3, §5), with their plain messages."""
 
 from basesys.core.errors import Refusal, register_refusals
+from basesys.core.inputs import MAX_YEAR, MIN_YEAR
 
 REFUSALS = {
     # Sessions (§3)
@@ -37,6 +38,11 @@ REFUSALS = {
         "All sessions of a course lie in one calendar year (Asia/Shanghai); split a course across the new year.",
     ),
     "too_many_sessions": Refusal(422, "课次过多。", "Too many sessions."),
+    "session_out_of_range": Refusal(
+        422,
+        f"课次日期须在 {MIN_YEAR}–{MAX_YEAR} 年之间。",
+        f"A session must lie in the years {MIN_YEAR} to {MAX_YEAR}.",
+    ),
     # Course fields (§3)
     "seminar_must_be_professional": Refusal(
         422, "高级研修项目只能是专业科目。", "An advanced seminar is always a professional course."

@@ -1,9 +1,12 @@
 """Request bodies of the "Courses and filing" and "Enrolment" API (API.md); they also describe it
-in the OpenAPI document. Datetimes must carry an offset (AwareDatetime → 422 otherwise)."""
+in the OpenAPI document. Datetimes carry an offset and fit UTC, ids fit the database (core.api
+ApiDateTime, DbId: 422 otherwise)."""
 
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from basesys.core.api import ApiDateTime, DbId
 
 Category = Literal["public", "professional"]
 Kind = Literal["course", "advanced_seminar", "lecture", "exchange"]
@@ -16,9 +19,9 @@ class _Body(BaseModel):
 
 
 class SessionBody(_Body):
-    id: int | None = Field(default=None, description="an existing session of the course (PATCH)")
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    id: DbId | None = Field(default=None, description="an existing session of the course (PATCH)")
+    starts_at: ApiDateTime
+    ends_at: ApiDateTime
     title: str = Field(default="", max_length=200)
     credit_hours: float | None = Field(default=None, ge=0, le=24, description="default: from the duration")
 
@@ -38,7 +41,7 @@ class CourseCreate(_Body):
     apply_municipal_seminar: bool = False
     attendance_mode: AttendanceMode = "in_out"
     pass_ratio: float | None = Field(default=None, gt=0, le=1)
-    capacity: int | None = Field(default=None, ge=1)
+    capacity: int | None = Field(default=None, ge=1, le=100000)
     sessions: list[SessionBody] = Field(default_factory=list, max_length=200)
 
 
@@ -59,7 +62,7 @@ class CoursePatch(_Body):
     apply_municipal_seminar: bool | None = None
     attendance_mode: AttendanceMode | None = None
     pass_ratio: float | None = Field(default=None, gt=0, le=1)
-    capacity: int | None = Field(default=None, ge=1)
+    capacity: int | None = Field(default=None, ge=1, le=100000)
     sessions: list[SessionBody] | None = Field(default=None, max_length=200)
 
 

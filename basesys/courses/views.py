@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from basesys.accounts.scope import trainee_of
 from basesys.core.errors import NotFound
 from basesys.core.home import panels_for
+from basesys.core.inputs import in_sane_years
 from basesys.core.pages import Done, page
 from basesys.core.time import local_date
 from basesys.courses import enrollment_file, services
@@ -228,8 +229,8 @@ def enrollment_template(ctx, fmt: str):
 @page(bp, "/courses/schedule", roles=ADMIN)
 def schedule(ctx):
     try:
-        picked = date.fromisoformat(request.args.get("week", ""))
-    except ValueError:
+        picked = in_sane_years(date.fromisoformat(request.args.get("week", "")))
+    except ValueError:  # no date, or one at the ends of the calendar (a week there overflows)
         picked = local_date(ctx.now)
     monday = picked - timedelta(days=picked.weekday())
     days = [monday + timedelta(days=i) for i in range(7)]

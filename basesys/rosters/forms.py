@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from basesys.core.inputs import in_sane_years, optional_db_id
 from basesys.rosters.models import RosterStatus
 
 STATUS_CHOICES = [
@@ -39,10 +40,10 @@ class RosterFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    base = SelectField(_l("Base"), coerce=lambda v: int(v) if v else None, validate_choice=False)
+    base = SelectField(_l("Base"), coerce=optional_db_id, validate_choice=False)
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, validate_choice=False)
-    start = DateField(_l("Due from"), validators=[Optional()])
-    end = DateField(_l("Due until"), validators=[Optional()])
+    start = DateField(_l("Due from"), validators=[Optional()], filters=[in_sane_years])
+    end = DateField(_l("Due until"), validators=[Optional()], filters=[in_sane_years])
 
 
 class ExportForm(FlaskForm):
@@ -51,8 +52,12 @@ class ExportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("Accepted from"), validators=[DataRequired(message=_l("Enter a date."))])
-    end = DateField(_l("Accepted until"), validators=[DataRequired(message=_l("Enter a date."))])
+    start = DateField(
+        _l("Accepted from"), validators=[DataRequired(message=_l("Enter a date."))], filters=[in_sane_years]
+    )
+    end = DateField(
+        _l("Accepted until"), validators=[DataRequired(message=_l("Enter a date."))], filters=[in_sane_years]
+    )
     fmt = SelectField(_l("Format"), choices=[("xlsx", "Excel (XLSX)"), ("csv", "CSV (UTF-8)")], default="xlsx")
 
 

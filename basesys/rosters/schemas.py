@@ -1,9 +1,10 @@
 """Request bodies and queries of the "Roster filing" API (API.md)."""
 
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from basesys.core.api import ApiDate
 
 
 class RosterDecision(BaseModel):
@@ -20,5 +21,5 @@ class RosterListQuery(BaseModel):
 class AcceptedRange(BaseModel):
     """Rosters accepted on a local date from `start` to `end`, both included."""
 
-    start: date
-    end: date
+    start: ApiDate
+    end: ApiDate

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from basesys.accounts.scope import bases_in_scope
+from basesys.core.inputs import page_number
 from basesys.core.pages import Done, page
 from basesys.core.web import nav_url
 from basesys.courses.access import get_course_for
@@ -21,7 +22,7 @@ PAGE_SIZE = 50
 
 
 def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return request.args.get("page", 1, type=page_number)
 
 
 def _readable(user, course_id: int):

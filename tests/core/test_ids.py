@@ -73,3 +73,15 @@ def test_validate_credit_code():
     with pytest.raises(ValidationFailed) as error:
         validate_credit_code(code[:-1] + ("0" if code[-1] != "0" else "1"))
     assert error.value.code == "invalid_credit_code"
+
+
+def test_full_width_digits_spaces_and_lowercase_x_are_normalised():
+    number = "11010519491231002X"
+    typed = "".join(chr(ord(c) + 0xFEE0) for c in number[:-1]) + "ｘ"  # a Chinese input method's full width
+    assert validate_id_number(typed, TODAY) == number
+    assert validate_id_number("\u3000110105 19491231\t002x ", TODAY) == number
+    assert validate_credit_code(" ９１３５０１００Ｍ０００１００Ｙ４３ ") == "91350100M000100Y43"
+
+
+def test_digits_of_other_scripts_are_no_id_number():
+    assert id_number_problem("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", TODAY)[1] == "身份证号码格式不正确"

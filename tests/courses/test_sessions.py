@@ -185,3 +185,25 @@ def test_plan_totals_of_a_seminar_are_eight_per_day():
 def test_plan_totals_follow_the_daily_cap_policy():
     sessions = [(at("2025-06-10", "08:00"), 9.0)]
     assert plan_totals_of("course", sessions, Policy(daily_cap_hours=6)) == (1, 6.0)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("9999-06-10T09:00:00+08:00", "9999-06-10T12:00:00+08:00"),
+        ("1999-06-10T09:00:00+08:00", "1999-06-10T12:00:00+08:00"),
+        ("2101-01-01T09:00:00+08:00", "2101-01-01T12:00:00+08:00"),
+        ("0001-01-01T00:00:00+14:00", "0001-01-01T03:00:00+14:00"),
+        ("9999-12-31T20:00:00-12:00", "9999-12-31T23:59:59-12:00"),
+    ],
+)
+def test_a_session_outside_the_years_2000_to_2100_is_refused(start, end):
+    item = SessionInput(datetime.fromisoformat(start), datetime.fromisoformat(end))
+    error = _code([item])
+    assert error.code == "session_out_of_range"
+    assert "2000–2100" in error.fields["sessions.0.starts_at"]
+
+
+def test_sessions_at_the_ends_of_the_range_are_accepted():
+    for day in ("2000-01-01", "2100-12-31"):
+        assert len(check_sessions([SessionInput(at(day, "09:00"), at(day, "12:00"))], DEFAULT_POLICY)) == 1

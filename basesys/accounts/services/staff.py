@@ -7,6 +7,7 @@ from basesys.accounts.services.inputs import check_password_strength, clean, req
 from basesys.accounts.services.passwords import hash_password
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
+from basesys.core.inputs import check_names
 from basesys.extensions import db
 
 STAFF_ROLES = (Role.BUREAU_OFFICER, Role.BASE_ADMIN, Role.SYSADMIN)
@@ -43,6 +44,7 @@ def create_staff_user(
 ) -> User:
     """Refuses a short password, a missing bureau/base for the role, a taken username."""
     require({"username": username})
+    check_names({"display_name": clean(display_name)})
     check_password_strength(password)
     bureau_id, base_id = _staff_scope(role, bureau_id, base_id)
     username = username.strip()
@@ -76,6 +78,7 @@ def update_staff_user(
     now: datetime,
 ) -> User:
     """Refuses what create_staff_user refuses; a reset password or a disabled account ends its sessions."""
+    check_names({"display_name": clean(display_name)})
     before = user_state(user)
     user.bureau_id, user.base_id = _staff_scope(role, bureau_id, base_id)
     user.role, user.display_name, user.active = str(role), clean(display_name), active

@@ -9,7 +9,7 @@ from basesys.accounts.services.passwords import hash_password
 from basesys.accounts.transactions import begin_writes
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
-from basesys.core.ids import birth_date_of, gender_of, validate_id_number
+from basesys.core.ids import birth_date_of, gender_of, normalize_code, validate_id_number
 from basesys.core.time import local_date
 from basesys.extensions import db
 
@@ -28,7 +28,7 @@ def trainee_state(trainee: Trainee) -> dict:
 
 
 def get_trainee_by_id_number(id_number: str) -> Trainee | None:
-    return db.session.scalar(db.select(Trainee).where(Trainee.id_number == id_number.strip().upper()))
+    return db.session.scalar(db.select(Trainee).where(Trainee.id_number == normalize_code(id_number)))
 
 
 def _new_trainee(number: str, name: str, *, now: datetime, **details) -> Trainee:

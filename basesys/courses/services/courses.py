@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
+from basesys.core.inputs import NAME_MESSAGE, has_invisible
 from basesys.core.policy import Policy
 from basesys.courses.models import (
     ATTENDANCE_MODES,
@@ -71,6 +72,8 @@ def _clean_values(values: dict) -> dict:
         clean[name] = value
     if not clean["title"]:
         problems["title"] = "必填项"
+    elif has_invisible(clean["title"]):
+        problems["title"] = NAME_MESSAGE
     if not isinstance(clean["planned_headcount"], int) or not 0 <= clean["planned_headcount"] <= 100000:
         problems["planned_headcount"] = "应为 0 到 100000 之间的整数"
     if clean["capacity"] is not None and (not isinstance(clean["capacity"], int) or clean["capacity"] < 1):

@@ -13,6 +13,7 @@ from basesys.accounts.models import Trainee
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError
 from basesys.core.ids import GENDER_LABELS, birth_date_of, gender_of, id_number_problem
+from basesys.core.inputs import NAME_MESSAGE, NUL_MESSAGE, has_invisible
 from basesys.core.time import local_date
 from basesys.courses.enrollment_file import TITLES, EnrollmentRow, invalid, problem, read_enrollment_file
 from basesys.courses.models import Course, Enrollment
@@ -37,6 +38,10 @@ def _check_row(row: EnrollmentRow, today, seen: dict[str, int]) -> tuple[str | N
     values, line = row.values, row.line
     if not values.get("name"):
         problems.append(problem(line, TITLES["name"], "姓名不能为空"))
+    elif has_invisible(values["name"]):
+        problems.append(problem(line, TITLES["name"], "姓名" + NAME_MESSAGE))
+    for key in sorted(key for key, value in values.items() if key != "name" and "\x00" in str(value)):
+        problems.append(problem(line, TITLES.get(key, key), NUL_MESSAGE))
     for key, limit in LIMITS.items():
         if len(values.get(key, "")) > limit:
             problems.append(problem(line, TITLES[key], f"最多 {limit} 个字"))

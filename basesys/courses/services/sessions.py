@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from basesys.core.errors import REFUSALS, ValidationFailed
 from basesys.core.hours import floor_to_half
+from basesys.core.inputs import MAX_YEAR, MIN_YEAR
 from basesys.core.policy import Policy, policy_for_base
 from basesys.core.time import local_date
 from basesys.courses.year import course_year, sessions_year
@@ -72,6 +73,8 @@ def _check_one(index: int, item: SessionInput, policy: Policy) -> tuple[CheckedS
     for name, value in (("starts_at", item.starts_at), ("ends_at", item.ends_at)):
         if value.tzinfo is None or value.utcoffset() is None:
             return None, {f"{prefix}.{name}": ("naive_datetime", _message("naive_datetime"))}
+        if not MIN_YEAR <= value.year <= MAX_YEAR:  # before any arithmetic: year 1 or 9999 overflows
+            return None, {f"{prefix}.{name}": ("session_out_of_range", _message("session_out_of_range"))}
     if item.ends_at <= item.starts_at:
         return None, {f"{prefix}.ends_at": ("session_ends_before_start", _message("session_ends_before_start"))}
     if crosses_local_midnight(item.starts_at, item.ends_at):
@@ -91,7 +94,8 @@ def _check_one(index: int, item: SessionInput, policy: Policy) -> tuple[CheckedS
 def check_sessions(items: list[SessionInput], policy: Policy) -> list[CheckedSession]:
     """The sessions in time order; refuses (422, every bad row at once) a missing time, an end not
     after its start, a session crossing local midnight, credit hours above the duration's, sessions
-    in more than one local calendar year (`sessions_span_years`), overlaps."""
+    in more than one local calendar year (`sessions_span_years`), outside the years 2000–2100
+    (`session_out_of_range`: no real course is elsewhere, and year 1 or 9999 overflows UTC), overlaps."""
     if len(items) > MAX_SESSIONS:
         raise ValidationFailed({"sessions": f"一个课程最多 {MAX_SESSIONS} 个课次"}, code="too_many_sessions")
     problems: dict[str, tuple] = {}
