@@ -273,6 +273,13 @@ def test_registration_and_login_with_full_width_digits_on_the_pages(client, db):
     assert client.post("/login", data={"username": typed, "password": "p" * 9}).status_code == 302
 
 
+def test_a_trainee_gets_an_api_token_with_full_width_digits(client, db, make_trainee):
+    trainee = make_trainee()
+    body = {"username": _full_width(trainee.id_number), "password": "secret-pass-1"}
+    response = client.post("/api/v1/auth/token", json=body)
+    assert response.status_code == 200 and response.get_json()["role"] == "trainee"
+
+
 def test_a_base_enrols_a_full_width_id_number(tenants, make_course, db, now):
     from basesys.courses.services import enroll_trainee
 

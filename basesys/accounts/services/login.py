@@ -21,6 +21,7 @@ from basesys.accounts.models import LoginAttempt, User
 from basesys.accounts.services.passwords import password_matches
 from basesys.accounts.transactions import begin_writes
 from basesys.core.errors import DomainError
+from basesys.core.ids import id_number_if_shaped
 from basesys.core.policy import Policy
 from basesys.extensions import db
 
@@ -34,10 +35,9 @@ class LoginOutcome:
 
 
 def normalise_username(username: str) -> str:
-    username = (username or "").strip()
-    if len(username) == 18 and username[:17].isdigit():
-        username = username.upper()  # ID numbers end in X or x
-    return username
+    """The page and the API log in the same name: an ID number as stored (full-width digits, spaces,
+    lower-case x normalised by core.ids), any other username stripped."""
+    return (id_number_if_shaped(username) or "").strip()
 
 
 def _recent_failures(column, value: str, since: datetime) -> int:
