@@ -11,8 +11,9 @@ import pytest
 from basesys.core.api import ENDPOINTS
 
 # Pages anyone may open (login, registration, language, health, public certificate verification,
-# the QR landing page which itself sends a logged-out phone to the login).
-PUBLIC_PAGE_PREFIXES = ("/login", "/register", "/lang/", "/healthz", "/static/", "/v/", "/q/", "/verify")
+# the QR landing page which itself sends a logged-out phone to the login), and /metrics, which
+# answers only the addresses of METRICS_ALLOW_FROM (test_observability: any other address gets 404).
+PUBLIC_PAGE_PREFIXES = ("/login", "/register", "/lang/", "/healthz", "/static/", "/v/", "/q/", "/verify", "/metrics")
 
 
 def _concrete(rule: str) -> str:

@@ -1,7 +1,6 @@
 """Importing the 报名表 (DOMAIN.md §5): all or nothing, every bad row reported, encodings, size."""
 
 import io
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -212,17 +211,15 @@ def test_import_respects_the_capacity(db, now, tenants, make_course):
     assert enrolled(db, course) == 0
 
 
-def test_ten_thousand_rows_import_quickly_in_one_piece(db, now, tenants, course):
+def test_ten_thousand_rows_import_in_one_piece(db, now, tenants, course):
+    """How fast is bench/'s business (README "Benchmarks"); this checks that all 10,000 arrive."""
     rows = [row(i, name=f"学员{i}") for i in range(1, 10001)]
     rows[5000] = row(5001, name=tenants.trainee.name, number=tenants.trainee.id_number)
     data = xlsx_bytes(rows)
-    started = time.monotonic()
     result = import_enrollments(tenants.admin_a, course, data, filename="大名单.xlsx", now=now)
     db.session.commit()
-    elapsed = time.monotonic() - started
     assert (result.imported, result.created_trainees) == (10000, 9999)
     assert enrolled(db, course) == 10000
-    assert elapsed < 30, elapsed
 
 
 def test_ten_thousand_rows_with_one_bad_row_import_nothing(db, now, tenants, course):

@@ -110,7 +110,7 @@ def _refused_quickly(data: bytes) -> str:
     started = time.monotonic()
     with pytest.raises(DomainError) as error:
         read_enrollment_file(data, "名单.xlsx")
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 10  # inflating it takes ~30 s: refused before, not after
     assert error.value.code == "import_invalid" and error.value.status == 422
     rows = error.value.details["rows"]
     assert len(rows) == 1 and rows[0]["row"] == 1
@@ -148,7 +148,7 @@ def test_the_api_refuses_the_bomb_with_import_invalid(client, tenants, api_heade
         headers=api_headers(tenants.admin_a),
         content_type="multipart/form-data",
     )
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # inflating it takes ~30 s
     assert response.status_code == 422, response.text
     error = response.json["error"]
     assert error["code"] == "import_invalid" and "解压后超过" in error["rows"][0]["reason"]
