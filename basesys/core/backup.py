@@ -46,6 +46,13 @@ def _pg_target(engine) -> tuple[list[str], dict]:
     return args + ["--dbname", url.database or ""], env
 
 
+def _run_pg_tool(engine, tool: str, *options: str) -> None:
+    args, env = _pg_target(engine)
+    done = subprocess.run([_pg_tool(tool), *options, *args], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BackupError(f"{tool} failed: {done.stderr.strip()[-500:]}")
+
+
 def _sqlite_path(engine) -> str:
     database = engine.url.database
     if not database or database == ":memory:":
@@ -58,15 +65,7 @@ def backup(engine, target: Path) -> Path:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if engine.dialect.name == "postgresql":
-        args, env = _pg_target(engine)
-        done = subprocess.run(
-            [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            raise BackupError(f"pg_dump failed: {done.stderr.strip()[-500:]}")
+        _run_pg_tool(engine, "pg_dump", "--format=custom", "--no-owner", "--file", str(target))
         return target
     source = sqlite3.connect(_sqlite_path(engine))
     destination = sqlite3.connect(str(target))
@@ -86,15 +85,7 @@ def restore(engine, source: Path) -> None:
     if inspect(engine).get_table_names():
         raise BackupError("the target database is not empty: restore into a new database")
     if engine.dialect.name == "postgresql":
-        args, env = _pg_target(engine)
-        done = subprocess.run(
-            [_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", *args, str(source)],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            raise BackupError(f"pg_restore failed: {done.stderr.strip()[-500:]}")
+        _run_pg_tool(engine, "pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", str(source))
         return
     engine.dispose()  # no pooled connection may hold the target while it is overwritten
     origin = sqlite3.connect(str(source))

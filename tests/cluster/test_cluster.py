@@ -33,7 +33,7 @@ import pytest
 from basesys.attendance.services.scan import CODE_GUESS_LIMIT
 from basesys.core.policy import DEFAULT_POLICY
 from basesys.core.time import LOCAL_TZ, local_midnight
-from tests.core.test_scheduler_leader import _runs, _wait
+from tests.core.test_scheduler_leader import _runs, _wait, stop_all
 from tests.pg import PostgresServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -355,10 +355,4 @@ def test_two_schedulers_on_two_machines_elect_one_leader_and_fail_over(cluster):
         processes[leader].wait(timeout=10)
         assert _wait(lambda: _runs(logs[1 - leader]), 8), logs[1 - leader].read_text()[-2000:]
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop_all(processes)

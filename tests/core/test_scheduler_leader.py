@@ -48,6 +48,17 @@ def _runs(log: Path) -> list[int]:
     return [int(pid) for pid in RAN.findall(log.read_text())]
 
 
+def stop_all(processes) -> None:
+    """SIGTERM (a scheduler's graceful stop), then kill what did not stop in 10 s."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def _wait(condition, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -85,10 +96,4 @@ def test_one_scheduler_leads_and_a_standby_takes_over_when_it_is_killed(database
         assert time.monotonic() - killed_at <= INTERVAL + STANDBY + 5
         assert set(_runs(logs[standby])) == {processes[standby].pid}
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop_all(processes)
