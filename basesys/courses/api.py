@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from basesys.accounts.scope import trainee_of, visible_base_ids
 from basesys.core.api import api_blueprint, api_endpoint
 from basesys.core.errors import DomainError, NotFound, ValidationFailed
+from basesys.core.spreadsheet import CSV_MIMETYPE
 from basesys.core.time import iso, now_utc
 from basesys.courses import enrollment_file, services
 from basesys.courses.access import get_course_for, get_managed_course
@@ -211,7 +212,7 @@ def enrollment_template(actor, fmt: str):
     if fmt == "csv":
         return Response(
             enrollment_file.template_csv(),
-            mimetype="text/csv; charset=utf-8",
+            mimetype=CSV_MIMETYPE,
             headers={"Content-Disposition": "attachment; filename*=UTF-8''%E6%8A%A5%E5%90%8D%E8%A1%A8.csv"},
         )
     raise DomainError("not_found")

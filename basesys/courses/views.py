@@ -12,6 +12,7 @@ from basesys.core.errors import NotFound
 from basesys.core.home import panels_for
 from basesys.core.inputs import in_sane_years
 from basesys.core.pages import Done, page
+from basesys.core.spreadsheet import CSV_MIMETYPE
 from basesys.core.time import local_date
 from basesys.courses import enrollment_file, services
 from basesys.courses.access import get_course_for, get_managed_course
@@ -220,7 +221,7 @@ def enrollment_template(ctx, fmt: str):
     if fmt == "xlsx":
         data, mimetype = enrollment_file.template_xlsx(), XLSX
     else:
-        data, mimetype = enrollment_file.template_csv(), "text/csv; charset=utf-8"
+        data, mimetype = enrollment_file.template_csv(), CSV_MIMETYPE
     quoted = "%E6%8A%A5%E5%90%8D%E8%A1%A8"  # 报名表
     headers = {"Content-Disposition": f"attachment; filename=enrolment.{fmt}; filename*=UTF-8''{quoted}.{fmt}"}
     return Response(data, mimetype=mimetype, headers=headers)
