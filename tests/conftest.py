@@ -76,6 +76,7 @@ def app(database_url):
             "BASE_URL": "http://testserver",
             "INSTANCE_DIR": _INSTANCE,
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+            "API_CHECK_ANSWERS": True,  # every API answer is held to its OpenAPI declaration (core.api)
         }
     )
     app.test_client_class = IsolatedClient

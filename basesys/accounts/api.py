@@ -3,10 +3,23 @@
 from flask import current_app, jsonify, request
 
 from basesys.accounts import services
-from basesys.accounts.schemas import BaseCreate, BureauCreate, PasswordChange, TokenRequest, TraineeCreate, UserCreate
+from basesys.accounts.schemas import (
+    BaseAnswer,
+    BaseCreate,
+    BureauAnswer,
+    BureauCreate,
+    PasswordChange,
+    TokenAnswer,
+    TokenRequest,
+    TraineeAnswer,
+    TraineeCreate,
+    UserAnswer,
+    UserCreate,
+)
 from basesys.accounts.tokens import issue_token
 from basesys.accounts.transactions import reads_first
-from basesys.core.api import api_blueprint, api_endpoint, error_body, openapi_document
+from basesys.core.api import api_blueprint, api_endpoint, error_body
+from basesys.core.openapi import openapi_document
 from basesys.core.policy import get_policy
 from basesys.core.time import iso, now_utc
 
@@ -20,7 +33,8 @@ bp = api_blueprint("accounts_api", __name__)
     summary="Exchange username and password for a bearer token",
     body=TokenRequest,
     public=True,
-    responses={200: "token", 401: "invalid_credentials", 403: "account_disabled", 429: "too_many_attempts"},
+    answer=TokenAnswer,
+    refuses=("invalid_credentials", "account_disabled", "too_many_attempts"),
 )
 def create_token(actor, body: TokenRequest):
     now = now_utc()
@@ -55,7 +69,9 @@ def base_json(base):
     summary="Create a bureau",
     roles=["sysadmin"],
     body=BureauCreate,
-    responses={201: "bureau", 422: "validation_failed", 409: "duplicate_name"},
+    answer=BureauAnswer,
+    status=201,
+    refuses=("duplicate_name",),
 )
 def create_bureau(actor, body: BureauCreate):
     bureau = services.create_bureau(actor, name=body.name, level=body.level, parent_id=body.parent_id, now=now_utc())
@@ -69,7 +85,9 @@ def create_bureau(actor, body: BureauCreate):
     summary="Create a training base",
     roles=["sysadmin"],
     body=BaseCreate,
-    responses={201: "base", 422: "invalid_credit_code"},
+    answer=BaseAnswer,
+    status=201,
+    refuses=("invalid_credit_code", "duplicate_credit_code"),
 )
 def create_base(actor, body: BaseCreate):
     base = services.create_base(
@@ -91,7 +109,9 @@ def create_base(actor, body: BaseCreate):
     summary="Create a staff account",
     roles=["sysadmin"],
     body=UserCreate,
-    responses={201: "user", 409: "duplicate_username", 422: "validation_failed"},
+    answer=UserAnswer,
+    status=201,
+    refuses=("duplicate_username",),
 )
 def create_user(actor, body: UserCreate):
     user = services.create_staff_user(
@@ -114,7 +134,9 @@ def create_user(actor, body: UserCreate):
     summary="Trainee self-registration",
     body=TraineeCreate,
     public=True,
-    responses={201: "trainee", 422: "invalid_id_number", 409: "duplicate_id_number"},
+    answer=TraineeAnswer,
+    status=201,
+    refuses=("invalid_id_number", "duplicate_id_number"),
 )
 def create_trainee(actor, body: TraineeCreate):
     trainee = services.register_trainee(
@@ -142,7 +164,9 @@ def create_trainee(actor, body: TraineeCreate):
     "POST",
     summary="Change one's own password (ends every token and session of the account)",
     body=PasswordChange,
-    responses={204: "changed", 422: "wrong_password, validation_failed"},
+    answer=None,
+    status=204,
+    refuses=("wrong_password",),
 )
 def change_password(actor, body: PasswordChange):
     services.change_password(actor, body.current_password, body.new_password, now=now_utc())

@@ -2,10 +2,10 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from basesys.accounts.models import BaseLevel, BureauLevel
-from basesys.core.api import DbId
+from basesys.core.api import Answer, DbId
 
 # Literals of the enums' values: a wrong value is answered with the list of allowed ones.
 BureauLevelValue = Literal[tuple(level.value for level in BureauLevel)]
@@ -59,3 +59,51 @@ class PasswordChange(_Body):
     new_password: str = Field(min_length=1, max_length=200)
     # API.md: not needed right after a login code; until login codes exist it is always checked.
     current_password: str = Field(default="", max_length=200)
+
+
+# Answers (core.api.Answer): what the endpoints return, as the OpenAPI document describes it.
+
+
+class TokenAnswer(Answer):
+    """A bearer token"""
+
+    token: str
+    role: str
+    expires_at: AwareDatetime
+
+
+class BureauAnswer(Answer):
+    """The bureau"""
+
+    id: int
+    name: str
+    level: BureauLevelValue
+    parent_id: int | None
+
+
+class BaseAnswer(Answer):
+    """The training base"""
+
+    id: int
+    name: str
+    level: BaseLevelValue
+    credit_code: str
+    bureau_id: int
+    address: str
+
+
+class UserAnswer(Answer):
+    """The staff account"""
+
+    id: int
+    username: str
+    role: str
+
+
+class TraineeAnswer(Answer):
+    """The registered trainee"""
+
+    id: int
+    name: str
+    gender: Literal["male", "female"]
+    id_number_masked: str

@@ -5,7 +5,15 @@ from flask import request
 from basesys.accounts.models import Trainee
 from basesys.attendance import services
 from basesys.attendance.models import ScanVia
-from basesys.attendance.schemas import ManualEntry, QrQuery, ScanRequest
+from basesys.attendance.schemas import (
+    AttendanceAnswer,
+    CourseAttendance,
+    ManualEntry,
+    QrAnswer,
+    QrQuery,
+    ScanRequest,
+    ScanResult,
+)
 from basesys.attendance.transactions import perform_scan, reads_first
 from basesys.core.api import api_blueprint, api_endpoint
 from basesys.core.errors import NotFound
@@ -33,7 +41,8 @@ def get_session_for(actor, session_id: int, roles: tuple[str, ...]) -> CourseSes
     summary="The current check-in (or check-out) code of a session, for a projector or kiosk",
     roles=["base_admin"],
     query=QrQuery,
-    responses={200: "{url, token, code, expires_at}", 404: "not_found", 409: "course_not_approved"},
+    answer=QrAnswer,
+    refuses=("course_not_approved",),
 )
 def session_qr(actor, session_id: int, query: QrQuery):
     course_session = get_session_for(actor, session_id, ("base_admin",))
@@ -58,14 +67,17 @@ def session_qr(actor, session_id: int, query: QrQuery):
     roles=["trainee"],
     body=ScanRequest,
     verify_user_in_view=True,  # the scan's one statement checks the token's user (hot path)
-    responses={
-        200: "{result: checked_in/checked_out/already_checked_in, at, session_id}",
-        403: "not_enrolled",
-        409: "course_not_approved, outside_window, device_already_used, course_finalized",
-        410: "token_expired",
-        422: "token_invalid",
-        429: "too_many_codes",
-    },
+    answer=ScanResult,
+    refuses=(
+        "not_enrolled",
+        "course_not_approved",
+        "outside_window",
+        "device_already_used",
+        "course_finalized",
+        "token_expired",
+        "token_invalid",
+        "too_many_codes",
+    ),
 )
 def scan(actor, body: ScanRequest):
     outcome = perform_scan(
@@ -105,7 +117,9 @@ def attendance_json(row) -> dict:
     summary="补签: set or correct a trainee's check-in or check-out by hand, with a reason",
     roles=["base_admin"],
     body=ManualEntry,
-    responses={201: "attendance", 403: "not_enrolled", 409: "course_not_approved", 422: "reason_required"},
+    answer=AttendanceAnswer,
+    status=201,
+    refuses=("not_enrolled", "course_not_approved", "course_finalized", "reason_required"),
 )
 def manual_entry(actor, session_id: int, body: ManualEntry):
     course_session = get_session_for(actor, session_id, ("base_admin",))
@@ -158,7 +172,7 @@ def trainee_line_json(line, course) -> dict:
     "/courses/<int:course_id>/attendance",
     summary="Every enrolled trainee's check-ins, check-outs and credited hours (after the daily cap)",
     roles=["base_admin", "bureau_officer", "sysadmin"],
-    responses={200: "{trainees: [...]}", 404: "not_found"},
+    answer=CourseAttendance,
 )
 def course_attendance(actor, course_id: int):
     course = get_course_for(actor, course_id, roles=("base_admin", "bureau_officer", "sysadmin"))

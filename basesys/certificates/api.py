@@ -12,9 +12,19 @@ from basesys.certificates import services
 from basesys.certificates.jobs import finalize_in_chunks
 from basesys.certificates.models import Certificate, CertificateStatus
 from basesys.certificates.pdf import CertificatePage, certificate_pdf
-from basesys.certificates.schemas import HoursQuery, RevokeRequest, VerifyQuery
+from basesys.certificates.schemas import (
+    CertificateList,
+    FinalizeTotals,
+    HoursAnswer,
+    HoursQuery,
+    PublicKeyAnswer,
+    RevokeAnswer,
+    RevokeRequest,
+    VerificationAnswer,
+    VerifyQuery,
+)
 from basesys.certificates.signing import ALGORITHM, current_signer, known_public_keys
-from basesys.core.api import api_blueprint, api_endpoint
+from basesys.core.api import File, api_blueprint, api_endpoint
 from basesys.core.errors import NotFound
 from basesys.core.ids import mask_name
 from basesys.core.time import local_date, now_utc
@@ -60,7 +70,8 @@ def verification_json(certificate: Certificate) -> dict:
     "POST",
     summary="Finalise a course: results, hours ledger entries and certificates (idempotent)",
     roles=["base_admin"],
-    responses={200: "{completed, not_completed, certificates}", 404: "not_found", 409: "course_not_ended"},
+    answer=FinalizeTotals,
+    refuses=("course_not_ended", "course_not_approved"),
 )
 def finalize(actor, course_id: int):
     course = get_course_for(actor, course_id, roles=("base_admin",))
@@ -73,7 +84,7 @@ def finalize(actor, course_id: int):
     summary="The trainee's hours of a year against the annual requirement",
     roles=["trainee"],
     query=HoursQuery,
-    responses={200: "hours", 422: "validation_failed"},
+    answer=HoursAnswer,
 )
 def my_hours(actor, query: HoursQuery):
     trainee = trainee_of(actor)
@@ -97,13 +108,19 @@ def my_hours(actor, query: HoursQuery):
     }
 
 
-@api_endpoint(bp, "/me/certificates", summary="The trainee's certificates", roles=["trainee"])
+@api_endpoint(bp, "/me/certificates", summary="The trainee's certificates", roles=["trainee"], answer=CertificateList)
 def my_certificates(actor):
     trainee = trainee_of(actor)
     return {"items": [certificate_json(c) for c in services.certificates_of(trainee)]}
 
 
-@api_endpoint(bp, "/certificates/public-key", summary="The Ed25519 key that signs certificates", public=True)
+@api_endpoint(
+    bp,
+    "/certificates/public-key",
+    summary="The Ed25519 key that signs certificates",
+    public=True,
+    answer=PublicKeyAnswer,
+)
 def public_key(actor):
     signer = current_signer()
     keys = known_public_keys()
@@ -121,7 +138,7 @@ def public_key(actor):
     summary="Verify a certificate by number and check code (the exact signed payload and signature)",
     public=True,
     query=VerifyQuery,
-    responses={200: "certificate", 404: "not_found (also for a wrong code)"},
+    answer=VerificationAnswer,  # 404 also for a wrong code
 )
 def verify(actor, number: str, query: VerifyQuery):
     certificate = services.find_certificate(number, query.code)
@@ -134,7 +151,7 @@ def verify(actor, number: str, query: VerifyQuery):
     bp,
     "/certificates/<number>.pdf",
     summary="The certificate PDF (its trainee, its base, its bureaus)",
-    responses={200: "application/pdf", 404: "not_found"},
+    answer=File("application/pdf", "The certificate"),
 )
 def certificate_pdf_file(actor, number: str):
     certificate = services.get_certificate_for(actor, number)
@@ -148,7 +165,8 @@ def certificate_pdf_file(actor, number: str):
     summary="Revoke a certificate with a reason; its ledger entry is voided",
     roles=["base_admin", "bureau_officer"],
     body=RevokeRequest,
-    responses={200: "{status: revoked}", 404: "not_found", 409: "already_revoked", 422: "validation_failed"},
+    answer=RevokeAnswer,
+    refuses=("already_revoked",),
 )
 def revoke(actor, number: str, body: RevokeRequest):
     certificate = services.get_certificate_for(actor, number, manage=True)

@@ -1,6 +1,11 @@
 """Request bodies and query strings of the "Hours and certificates" endpoints (API.md)."""
 
+from datetime import date
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from basesys.core.api import Answer
 
 
 class RevokeRequest(BaseModel):
@@ -17,3 +22,103 @@ class HoursQuery(BaseModel):
 class VerifyQuery(BaseModel):
     # No length limit: any wrong code is the same 404 as an unknown number, never a 422.
     code: str = Field(default="", description="the check code printed on the certificate")
+
+
+# Answers (core.api.Answer): what the endpoints return, as the OpenAPI document describes it.
+
+Category = Literal["public", "professional"]
+CertificateStatusValue = Literal["valid", "revoked"]
+
+
+class FinalizeTotals(Answer):
+    """The course's totals (the same on every call)"""
+
+    completed: int
+    not_completed: int
+    certificates: int
+
+
+class HoursTotals(Answer):
+    public: float
+    professional: float
+    total: float
+
+
+class HoursEntry(Answer):
+    course_id: int
+    title: str
+    category: Category
+    hours: float
+    status: Literal["issued", "recognized"]
+    certificate_number: str | None
+
+
+class HoursAnswer(Answer):
+    """The year's hours against the requirement"""
+
+    year: int
+    required: HoursTotals
+    issued: HoursTotals
+    recognized: HoursTotals
+    entries: list[HoursEntry]
+
+
+class CertificateAnswer(Answer):
+    """A certificate as its trainee sees it (`code` is the check code)"""
+
+    number: str
+    code: str
+    status: CertificateStatusValue
+    course_id: int
+    course_title: str
+    category: Category
+    hours: float
+    issued_on: date
+
+
+class CertificateList(Answer):
+    """The trainee's certificates"""
+
+    items: list[CertificateAnswer]
+
+
+class PublicKeyEntry(Answer):
+    kid: str
+    public_key: str
+
+
+class PublicKeyAnswer(Answer):
+    """The current signing key (base64), and every key that signed a certificate still held"""
+
+    alg: Literal["Ed25519"]
+    public_key: str
+    kid: str
+    keys: list[PublicKeyEntry]
+
+
+class Signed(Answer):
+    payload: str = Field(description="the exact signed string (canonical JSON)")
+    signature: str = Field(description="its Ed25519 signature, base64")
+
+
+class VerificationAnswer(Answer):
+    """The certificate, as anyone holding its number and check code sees it"""
+
+    number: str
+    status: CertificateStatusValue
+    name_masked: str
+    course_title: str
+    category: Category
+    hours: float
+    issued_on: date
+    base_name: str
+    filing_number: str | None
+    revoked_on: date | None
+    revoked_reason: str | None
+    signed: Signed
+
+
+class RevokeAnswer(Answer):
+    """Revoked"""
+
+    status: Literal["revoked"]

@@ -5,15 +5,16 @@ request bodies and describe them in `GET /api/v1/openapi.json`.
 """
 
 import functools
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Annotated
 
-from flask import Blueprint, g, jsonify, request
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, ValidationError
+from flask import Blueprint, current_app, g, jsonify, request
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from basesys.core.errors import DomainError, ValidationFailed
+from basesys.core.errors import REFUSALS, DomainError, ValidationFailed
 from basesys.core.features import provided
 from basesys.core.inputs import DB_INT_MAX, in_sane_years, nul_fields
 from basesys.core.tokens import claims_from_token
@@ -41,6 +42,21 @@ ApiDateTime = Annotated[AwareDatetime, AfterValidator(_fits_utc)]
 ApiDate = Annotated[date, AfterValidator(in_sane_years)]
 
 
+@dataclass(frozen=True)
+class File:
+    """An answer that is a file (PDF, XLSX, CSV), not JSON."""
+
+    media_type: str
+    description: str = ""
+
+
+class Answer(BaseModel):
+    """A JSON answer as the OpenAPI document describes it (core.openapi). Every field is listed:
+    the test configuration (API_CHECK_ANSWERS) validates each answer against its model, strictly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 @dataclass
 class EndpointSpec:
     rule: str
@@ -49,10 +65,35 @@ class EndpointSpec:
     roles: tuple | None
     body: type[BaseModel] | None
     query: type[BaseModel] | None
-    responses: dict = field(default_factory=dict)
-    content_type: str = "application/json"
+    answer: type[Answer] | File | None  # None: no content (204)
+    status: int
+    refuses: tuple[str, ...] = ()  # refusal codes beyond those the declaration implies (core.openapi)
     files: tuple[str, ...] = ()  # multipart/form-data file fields
+    public: bool = False
 
+    @property
+    def path_params(self) -> list[tuple[str | None, str]]:
+        return [(m.group(1), m.group(2)) for m in PATH_PARAM.finditer(self.rule)]
+
+    def codes(self) -> dict[str, int]:
+        """Every refusal code the endpoint may answer with, and its status."""
+        codes = {"unauthorized": 401}  # a bad bearer token is a 401 even where none is needed
+        if self.body is not None:
+            codes["malformed_body"] = 400
+        if self.body is not None or self.query is not None or self.files:
+            codes["validation_failed"] = 422
+        if self.files:
+            codes["too_large"] = 413
+        if self.roles:
+            codes["forbidden"] = 403
+        if self.path_params:
+            codes["not_found"] = 404
+        for code in self.refuses:
+            codes[code] = REFUSALS[code].status if code in REFUSALS else 409
+        return codes
+
+
+PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 ENDPOINTS: list[EndpointSpec] = []
 
@@ -161,14 +202,19 @@ def api_endpoint(
     roles=None,
     body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
-    responses: dict | None = None,
+    answer: type[Answer] | File | None,
+    status: int = 200,
+    refuses: tuple[str, ...] = (),
     public: bool = False,
-    content_type="application/json",
     files: tuple[str, ...] = (),
     verify_user_in_view: bool = False,
 ):
     """Declare an endpoint: `roles=None` with public=False means any logged-in user.
 
+    `answer` is the model of the success answer (`status`), a `File`, or None for 204. `refuses`
+    names the refusal codes the endpoint answers with beyond those its declaration implies (401
+    always; 403 with roles; 404 with path parameters; 400/422 with a body or query): the OpenAPI
+    document lists each status with its codes, and the test configuration fails an undeclared one.
     `files` names the multipart/form-data file fields of an upload (the view reads request.files).
     `verify_user_in_view`: the hot path of QR check-in. The view receives the token's verified
     signature (`TokenClaims`) instead of a loaded User and MUST check the user's row itself — active,
@@ -181,38 +227,77 @@ def api_endpoint(
         tuple(roles) if roles else None,
         body,
         query,
-        responses or {},
-        content_type,
+        answer,
+        status,
+        tuple(refuses),
         tuple(files),
+        public,
     )
     ENDPOINTS.append(spec)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(**path):
-            actor = current_api_claims() if verify_user_in_view else current_api_user()
-            if actor is None and not public:
-                raise DomainError("unauthorized")
-            if spec.roles and not verify_user_in_view and (actor is None or actor.role not in spec.roles):
-                raise DomainError("forbidden")
-            g.api_actor = actor
-            kwargs = dict(path)
-            if body is not None:
-                kwargs["body"] = parse_model(body, _json_body())
-            if query is not None:
-                kwargs["query"] = parse_model(query, request.args.to_dict())
-            result = view(actor, **kwargs)
-            if method != "GET":
-                db.session.commit()
+            checking = current_app.config.get("API_CHECK_ANSWERS", False)
+            try:
+                result = _answer(spec, view, verify_user_in_view, path)
+            except DomainError as error:
+                if checking:
+                    check_refusal(spec, error.code, error.status)
+                raise
+            if checking:
+                check_answer(spec, result)
             if isinstance(result, tuple):
-                payload, status = result
-                return (jsonify(payload), status) if isinstance(payload, (dict, list)) else result
+                payload, code = result
+                return (jsonify(payload), code) if isinstance(payload, (dict, list)) else result
             return jsonify(result) if isinstance(result, (dict, list)) else result
 
         bp.add_url_rule(rule, view.__name__, wrapper, methods=[method])
         return wrapper
 
     return decorator
+
+
+def _answer(spec: EndpointSpec, view, verify_user_in_view: bool, path: dict):
+    actor = current_api_claims() if verify_user_in_view else current_api_user()
+    if actor is None and not spec.public:
+        raise DomainError("unauthorized")
+    if spec.roles and not verify_user_in_view and (actor is None or actor.role not in spec.roles):
+        raise DomainError("forbidden")
+    g.api_actor = actor
+    kwargs = dict(path)
+    if spec.body is not None:
+        kwargs["body"] = parse_model(spec.body, _json_body())
+    if spec.query is not None:
+        kwargs["query"] = parse_model(spec.query, request.args.to_dict())
+    result = view(actor, **kwargs)
+    if spec.method != "GET":
+        db.session.commit()
+    return result
+
+
+class UndeclaredAnswer(AssertionError):
+    """An endpoint answered what its declaration does not say (raised only with API_CHECK_ANSWERS)."""
+
+
+def check_refusal(spec: EndpointSpec, code: str, status: int) -> None:
+    if spec.codes().get(code) != status:
+        raise UndeclaredAnswer(f"{spec.method} {spec.rule}: refusal {code!r} ({status}) is not declared")
+
+
+def check_answer(spec: EndpointSpec, result) -> None:
+    """The answer is the declared one: its status, and a JSON body its model accepts strictly."""
+    payload, status = result if isinstance(result, tuple) else (result, 200)
+    if status >= 400:  # answered, not raised (the login's refusals)
+        check_refusal(spec, payload["error"]["code"], status)
+        return
+    if status != spec.status:
+        raise UndeclaredAnswer(f"{spec.method} {spec.rule}: answered {status}, declared {spec.status}")
+    if isinstance(spec.answer, type) and issubclass(spec.answer, Answer):
+        try:
+            spec.answer.model_validate_json(json.dumps(payload), strict=True)
+        except ValidationError as exc:
+            raise UndeclaredAnswer(f"{spec.method} {spec.rule}: the answer does not match its model: {exc}") from None
 
 
 def api_blueprint(name: str, import_name: str) -> Blueprint:
@@ -228,72 +313,3 @@ def error_body(error: DomainError) -> dict:
     for key, value in error.details.items():
         payload[key] = value
     return {"error": payload}
-
-
-_PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
-_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}  # core.inputs.IdConverter
-
-
-def openapi_document(title: str = "basesys API", version: str = "1.0.0") -> dict:
-    paths: dict = {}
-    schemas: dict = {}
-
-    def ref(model):
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        for name, definition in schema.pop("$defs", {}).items():
-            schemas[name] = definition
-        schemas[model.__name__] = schema
-        return {"$ref": f"#/components/schemas/{model.__name__}"}
-
-    for spec in ENDPOINTS:
-        path = _PATH_PARAM.sub(lambda m: "{" + m.group(2) + "}", spec.rule)
-        params = [
-            {
-                "name": m.group(2),
-                "in": "path",
-                "required": True,
-                "schema": dict(_ID_SCHEMA) if m.group(1) == "int" else {"type": "string"},
-            }
-            for m in _PATH_PARAM.finditer(spec.rule)
-        ]
-        if spec.query is not None:
-            for name, info in spec.query.model_fields.items():
-                params.append(
-                    {"name": name, "in": "query", "required": info.is_required(), "schema": {"type": "string"}}
-                )
-        operation = {
-            "summary": spec.summary,
-            "operationId": f"{spec.method.lower()}_{path}".replace("/", "_").replace("{", "").replace("}", ""),
-            "parameters": params,
-            "responses": {str(k): {"description": v} for k, v in (spec.responses or {200: "OK"}).items()},
-        }
-        if spec.roles:
-            operation["x-roles"] = list(spec.roles)
-            operation["security"] = [{"bearer": []}]
-        if spec.body is not None:
-            content_type = spec.content_type
-            operation["requestBody"] = {"required": True, "content": {content_type: {"schema": ref(spec.body)}}}
-        if spec.files:
-            operation["requestBody"] = {
-                "required": True,
-                "content": {
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {name: {"type": "string", "format": "binary"} for name in spec.files},
-                            "required": list(spec.files),
-                        }
-                    }
-                },
-            }
-        paths.setdefault(path, {})[spec.method.lower()] = operation
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": title, "version": version},
-        "servers": [{"url": "/"}],
-        "paths": paths,
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
-    }

@@ -25,6 +25,14 @@ _HTTP_CODES = {
 }
 
 
+_PAGE_MESSAGES = {
+    403: "您无权访问此页面。",
+    404: "页面不存在，或您无权查看。",
+    405: "不支持该请求方法。",
+    413: "上传的文件过大。",
+}
+
+
 def wants_json() -> bool:
     return request.path.startswith(API_PREFIX) or request.path == "/api"
 
@@ -64,14 +72,11 @@ def init_app(app) -> None:
         db.session.rollback()
         status = error.code or 500
         if wants_json():
-            return _api_error(_HTTP_CODES.get(status, "http_error"), status)
-        messages = {
-            403: "您无权访问此页面。",
-            404: "页面不存在，或您无权查看。",
-            405: "不支持该请求方法。",
-            413: "上传的文件过大。",
-        }
-        return _page(status, messages.get(status, error.description or "请求有误。"))
+            answer = _api_error(_HTTP_CODES.get(status, "http_error"), status)
+        else:
+            answer = _page(status, _PAGE_MESSAGES.get(status, error.description or "请求有误。"))
+        allow = dict(error.get_headers()).get("Allow")
+        return (*answer, {"Allow": allow}) if allow else answer  # 405 says what is allowed
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -4,20 +4,47 @@ from flask import Response, request
 from pydantic import BaseModel
 
 from basesys.accounts.scope import trainee_of, visible_base_ids
-from basesys.core.api import api_blueprint, api_endpoint
-from basesys.core.errors import DomainError, NotFound, ValidationFailed
+from basesys.core.api import File, api_blueprint, api_endpoint
+from basesys.core.errors import NotFound, ValidationFailed
 from basesys.core.spreadsheet import CSV_MIMETYPE
+from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import iso, now_utc
 from basesys.courses import enrollment_file, services
 from basesys.courses.access import get_course_for, get_managed_course
-from basesys.courses.models import FILING_STATUSES, Course
-from basesys.courses.schemas import NULLABLE, CourseCreate, CoursePatch, EnrollmentBody, SessionBody
+from basesys.courses.models import Course
+from basesys.courses.schemas import (
+    NULLABLE,
+    CourseAnswer,
+    CourseCreate,
+    CourseList,
+    CoursePatch,
+    CourseQuery,
+    EnrollmentAnswer,
+    EnrollmentBody,
+    ImportAnswer,
+    SessionBody,
+)
 from basesys.courses.state import session_state
 from basesys.extensions import db
 
 bp = api_blueprint("courses_api", __name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# What a course's sessions can be refused with (courses/refusals.py), on create and change.
+SESSION_REFUSALS = (
+    "naive_datetime",
+    "session_incomplete",
+    "session_ends_before_start",
+    "session_crosses_midnight",
+    "session_overlap",
+    "invalid_credit_hours",
+    "credit_hours_above_duration",
+    "unknown_session",
+    "session_locked",
+    "sessions_span_years",
+    "too_many_sessions",
+    "session_out_of_range",
+)
 
 
 def course_json(course: Course, *, enrolled: int | None = None) -> dict:
@@ -71,10 +98,6 @@ def _values(body: BaseModel) -> dict:
     return values
 
 
-class CourseQuery(BaseModel):
-    status: str | None = None
-
-
 @api_endpoint(
     bp,
     "/courses",
@@ -82,10 +105,9 @@ class CourseQuery(BaseModel):
     summary="Courses of the bases in scope, optionally of one filing status",
     roles=["base_admin", "bureau_officer", "sysadmin"],
     query=CourseQuery,
+    answer=CourseList,
 )
 def list_courses(actor, query: CourseQuery):
-    if query.status is not None and query.status not in FILING_STATUSES:
-        raise ValidationFailed({"status": "取值无效，可选：" + "/".join(FILING_STATUSES)})
     base_ids = visible_base_ids(actor)
     select = db.select(Course).order_by(Course.id.desc())
     if base_ids is not None:
@@ -104,7 +126,9 @@ def list_courses(actor, query: CourseQuery):
     summary="Register a course (draft) with its sessions",
     roles=["base_admin"],
     body=CourseCreate,
-    responses={201: "course", 422: "validation_failed, session_*, seminar_must_be_professional"},
+    answer=CourseAnswer,
+    status=201,
+    refuses=SESSION_REFUSALS + ("seminar_must_be_professional",),
 )
 def create_course(actor, body: CourseCreate):
     values = body.model_dump(exclude={"sessions"})
@@ -114,7 +138,7 @@ def create_course(actor, body: CourseCreate):
     return course_json(course, enrolled=0), 201
 
 
-@api_endpoint(bp, "/courses/<int:course_id>", "GET", summary="One course", responses={200: "course", 404: "not_found"})
+@api_endpoint(bp, "/courses/<int:course_id>", "GET", summary="One course", answer=CourseAnswer)
 def get_course(actor, course_id: int):
     return course_json(get_course_for(actor, course_id))
 
@@ -126,7 +150,10 @@ def get_course(actor, course_id: int):
     summary="Change a course; an approved course whose sessions, category, kind or hours change goes back to submitted",
     roles=["base_admin"],
     body=CoursePatch,
-    responses={200: "course", 404: "not_found", 409: "course_finalized", 422: "validation_failed, session_*"},
+    answer=CourseAnswer,
+    # filing_incomplete: filing's answer to course_changed when an edit of a filed course leaves a gap
+    refuses=SESSION_REFUSALS
+    + ("course_finalized", "seminar_must_be_professional", "capacity_below_enrolled", "filing_incomplete"),
 )
 def patch_course(actor, course_id: int, body: CoursePatch):
     course = get_managed_course(actor, course_id)
@@ -142,11 +169,17 @@ def patch_course(actor, course_id: int, body: CoursePatch):
     summary="Enrol a trainee: the base admin by ID number (body), a trainee themself ({})",
     roles=["base_admin", "trainee"],
     body=EnrollmentBody,
-    responses={
-        201: "{course_id, trainee_id}",
-        409: "already_enrolled, course_full, enrolment_closed",
-        422: "trainee_unknown, invalid_id_number, name_mismatch",
-    },
+    answer=EnrollmentAnswer,
+    status=201,
+    refuses=(
+        "already_enrolled",
+        "course_full",
+        "enrolment_closed",
+        "enrolment_locked",
+        "trainee_unknown",
+        "invalid_id_number",
+        "name_mismatch",
+    ),
 )
 def enroll(actor, course_id: int, body: EnrollmentBody):
     course = get_course_for(actor, course_id)
@@ -179,7 +212,15 @@ def enroll(actor, course_id: int, body: EnrollmentBody):
     "POST",
     summary="Import the enrolment form (multipart field `file`, XLSX or CSV): all rows or none",
     roles=["base_admin"],
-    responses={200: "{imported, created_trainees, already_enrolled}", 422: "import_invalid (with rows)"},
+    answer=ImportAnswer,
+    refuses=(
+        "import_invalid",
+        "import_conflict",
+        "course_full",
+        "enrolment_closed",
+        "enrolment_locked",
+        "course_finalized",
+    ),
     files=("file",),
 )
 def import_enrollments(actor, course_id: int):
@@ -197,22 +238,26 @@ def import_enrollments(actor, course_id: int):
 
 @api_endpoint(
     bp,
-    "/enrollments/template.<fmt>",
-    "GET",
-    summary="The enrolment form template (报名表), as .xlsx or .csv",
+    "/enrollments/template.xlsx",
+    summary="The enrolment form template (报名表) as XLSX",
     roles=["base_admin"],
+    answer=File(XLSX),
 )
-def enrollment_template(actor, fmt: str):
-    if fmt == "xlsx":
-        return Response(
-            enrollment_file.template_xlsx(),
-            mimetype=XLSX,
-            headers={"Content-Disposition": "attachment; filename*=UTF-8''%E6%8A%A5%E5%90%8D%E8%A1%A8.xlsx"},
-        )
-    if fmt == "csv":
-        return Response(
-            enrollment_file.template_csv(),
-            mimetype=CSV_MIMETYPE,
-            headers={"Content-Disposition": "attachment; filename*=UTF-8''%E6%8A%A5%E5%90%8D%E8%A1%A8.csv"},
-        )
-    raise DomainError("not_found")
+def enrollment_template_xlsx(actor):
+    return _template(enrollment_file.template_xlsx(), XLSX, "xlsx")
+
+
+@api_endpoint(
+    bp,
+    "/enrollments/template.csv",
+    summary="The enrolment form template (报名表) as CSV, UTF-8 with BOM",
+    roles=["base_admin"],
+    answer=File(CSV_MIMETYPE),
+)
+def enrollment_template_csv(actor):
+    return _template(enrollment_file.template_csv(), CSV_MIMETYPE, "csv")
+
+
+def _template(data, mimetype: str, extension: str) -> Response:
+    disposition = f"attachment; filename*=UTF-8''%E6%8A%A5%E5%90%8D%E8%A1%A8.{extension}"  # 报名表
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})

@@ -4,9 +4,9 @@ ApiDateTime, DbId: 422 otherwise)."""
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from basesys.core.api import ApiDateTime, DbId
+from basesys.core.api import Answer, ApiDateTime, DbId
 
 Category = Literal["public", "professional"]
 Kind = Literal["course", "advanced_seminar", "lecture", "exchange"]
@@ -79,3 +79,74 @@ class EnrollmentBody(_Body):
     employer: str = Field(default="", max_length=120)
     series: str = Field(default="", max_length=40)
     title: str = Field(default="", max_length=40)
+
+
+class CourseQuery(BaseModel):
+    status: Literal["draft", "submitted", "approved", "returned"] | None = None
+
+
+# Answers (core.api.Answer): what the endpoints return, as the OpenAPI document describes it.
+
+
+class SessionAnswer(Answer):
+    id: int
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    credit_hours: float
+    title: str
+
+
+class CourseAnswer(Answer):
+    """A course (API.md), with the other fields of the filing form"""
+
+    id: int
+    base_id: int
+    base_name: str
+    title: str
+    category: Category
+    kind: Kind
+    delivery: Delivery
+    location: str
+    target: str
+    planned_headcount: int
+    capacity: int | None
+    responsible: str
+    contact: str
+    contact_phone: str
+    plan: str
+    apply_municipal_seminar: bool
+    attendance_mode: AttendanceMode
+    pass_ratio: float
+    filing_status: Literal["draft", "submitted", "approved", "returned"]
+    filing_number: str | None
+    filing_late: bool
+    submitted_at: AwareDatetime | None
+    approved_at: AwareDatetime | None
+    planned_days: int
+    planned_hours: float
+    starts_at: AwareDatetime | None
+    ends_at: AwareDatetime | None
+    sessions: list[SessionAnswer]
+    enrolled: int
+    finalized: bool
+
+
+class CourseList(Answer):
+    """Courses"""
+
+    items: list[CourseAnswer]
+
+
+class EnrollmentAnswer(Answer):
+    """The enrolment"""
+
+    course_id: int
+    trainee_id: int
+
+
+class ImportAnswer(Answer):
+    """The rows imported (all of them)"""
+
+    imported: int
+    created_trainees: int
+    already_enrolled: int

@@ -13,6 +13,7 @@ from basesys.core.home import panels_for
 from basesys.core.inputs import in_sane_years
 from basesys.core.pages import Done, page
 from basesys.core.spreadsheet import CSV_MIMETYPE
+from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import local_date
 from basesys.courses import enrollment_file, services
 from basesys.courses.access import get_course_for, get_managed_course
@@ -24,7 +25,6 @@ bp = Blueprint("courses", __name__)
 
 ADMIN = ("base_admin",)
 TRAINEE = ("trainee",)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @page(bp, "/courses", roles=ADMIN)

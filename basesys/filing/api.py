@@ -2,11 +2,12 @@
 
 from flask import Response
 
-from basesys.core.api import api_blueprint, api_endpoint
+from basesys.core.api import File, api_blueprint, api_endpoint
 from basesys.core.time import now_utc
 from basesys.courses import services as courses
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.api import course_json
+from basesys.courses.schemas import CourseAnswer, CourseList
 from basesys.filing import services
 from basesys.filing.pdf import filing_pdf_response
 from basesys.filing.schemas import DecisionBody, FilingQuery
@@ -20,11 +21,14 @@ bp = api_blueprint("filing_api", __name__)
     "POST",
     summary="Submit (or resubmit) a course's filing to the supervising bureau",
     roles=["base_admin"],
-    responses={
-        200: "course (filing_status: submitted)",
-        409: "filing_already_submitted, filing_already_approved, course_finalized",
-        422: "no_sessions, filing_incomplete",
-    },
+    answer=CourseAnswer,
+    refuses=(
+        "filing_already_submitted",
+        "filing_already_approved",
+        "course_finalized",
+        "no_sessions",
+        "filing_incomplete",
+    ),
 )
 def submit(actor, course_id: int):
     course = get_managed_course(actor, course_id)
@@ -39,7 +43,8 @@ def submit(actor, course_id: int):
     summary="Approve or return a submitted filing (a comment is mandatory when returning)",
     roles=["bureau_officer"],
     body=DecisionBody,
-    responses={200: "course", 409: "filing_not_submitted", 422: "comment_required"},
+    answer=CourseAnswer,
+    refuses=("filing_not_submitted", "comment_required", "invalid_decision"),
 )
 def decide(actor, course_id: int, body: DecisionBody):
     course = get_course_for(actor, course_id)
@@ -54,6 +59,7 @@ def decide(actor, course_id: int, body: DecisionBody):
     summary="Filings of the bases in the officer's bureaus (default: submitted, oldest first)",
     roles=["bureau_officer"],
     query=FilingQuery,
+    answer=CourseList,
 )
 def list_filings(actor, query: FilingQuery):
     items = services.list_filings(actor, query.status)
@@ -67,7 +73,7 @@ def list_filings(actor, query: FilingQuery):
     "GET",
     summary="The printable filing form (附件2) as PDF",
     roles=["base_admin", "bureau_officer", "sysadmin"],
-    content_type="application/pdf",
+    answer=File("application/pdf", "The filing form"),
 )
 def filing_pdf(actor, course_id: int) -> Response:
     return filing_pdf_response(get_course_for(actor, course_id))

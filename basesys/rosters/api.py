@@ -1,11 +1,13 @@
 """The "Roster filing" endpoints of API.md, plus a list and the accepted-rosters export (additions)."""
 
-from basesys.core.api import api_blueprint, api_endpoint
+from basesys.core.api import File, api_blueprint, api_endpoint
+from basesys.core.spreadsheet import CSV_MIMETYPE
+from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import iso, now_utc
 from basesys.courses.access import get_course_for
 from basesys.rosters import downloads, services
 from basesys.rosters.queries import list_rosters
-from basesys.rosters.schemas import AcceptedRange, RosterDecision, RosterListQuery
+from basesys.rosters.schemas import AcceptedRange, RosterAnswer, RosterDecision, RosterList, RosterListQuery
 
 bp = api_blueprint("rosters_api", __name__)
 
@@ -35,11 +37,8 @@ def roster_json(state: services.RosterState) -> dict:
     "POST",
     summary="Submit (or resubmit) the roster of a finalised course to the supervising bureau",
     roles=["base_admin"],
-    responses={
-        200: "roster {status: submitted, due_on, rows}",
-        404: "not_found",
-        409: "course_not_finalized, roster_already_submitted, roster_already_accepted",
-    },
+    answer=RosterAnswer,
+    refuses=("course_not_finalized", "roster_already_submitted", "roster_already_accepted"),
 )
 def submit_roster(actor, course_id: int):
     course = get_course_for(actor, course_id, roles=("base_admin",))
@@ -53,7 +52,7 @@ def submit_roster(actor, course_id: int):
     "/courses/<int:course_id>/roster",
     summary="The roster of a course: status (pending/submitted/accepted/returned/overdue), due_on and rows",
     roles=list(READERS),
-    responses={200: "roster", 404: "not_found"},
+    answer=RosterAnswer,
 )
 def get_roster(actor, course_id: int):
     course = get_course_for(actor, course_id, roles=READERS)
@@ -67,7 +66,8 @@ def get_roster(actor, course_id: int):
     summary="Accept a submitted roster (the course's ledger entries become recognized) or return it with a comment",
     roles=["bureau_officer"],
     body=RosterDecision,
-    responses={200: "roster", 404: "not_found", 409: "roster_not_submitted", 422: "comment_required"},
+    answer=RosterAnswer,
+    refuses=("roster_not_submitted", "comment_required"),
 )
 def decide_roster(actor, course_id: int, body: RosterDecision):
     course = get_course_for(actor, course_id, roles=("bureau_officer",))
@@ -81,7 +81,8 @@ def decide_roster(actor, course_id: int, body: RosterDecision):
     "/courses/<int:course_id>/roster.xlsx",
     summary="The roster as XLSX (columns of DOMAIN.md §9; ID numbers as text)",
     roles=list(READERS),
-    responses={200: "the XLSX file", 404: "not_found", 409: "course_not_finalized"},
+    answer=File(XLSX, "The roster"),
+    refuses=("course_not_finalized",),
 )
 def roster_xlsx(actor, course_id: int):
     return downloads.course_export(get_course_for(actor, course_id, roles=READERS), "xlsx", now_utc())
@@ -92,7 +93,8 @@ def roster_xlsx(actor, course_id: int):
     "/courses/<int:course_id>/roster.csv",
     summary="The roster as CSV, UTF-8 with BOM (columns of DOMAIN.md §9)",
     roles=list(READERS),
-    responses={200: "the CSV file", 404: "not_found", 409: "course_not_finalized"},
+    answer=File(CSV_MIMETYPE, "The roster"),
+    refuses=("course_not_finalized",),
 )
 def roster_csv(actor, course_id: int):
     return downloads.course_export(get_course_for(actor, course_id, roles=READERS), "csv", now_utc())
@@ -104,7 +106,7 @@ def roster_csv(actor, course_id: int):
     summary="Rosters of the bases in scope (addition), newest due date first; ?status= filters",
     roles=list(READERS),
     query=RosterListQuery,
-    responses={200: "{items: [{course_id, course_title, base_id, base_name, status, due_on, submitted_at}]}"},
+    answer=RosterList,
 )
 def rosters(actor, query: RosterListQuery):
     now = now_utc()
@@ -131,7 +133,7 @@ def rosters(actor, query: RosterListQuery):
     summary="Every roster accepted from ?start= to ?end= (local dates), in one XLSX (addition)",
     roles=["bureau_officer", "sysadmin"],
     query=AcceptedRange,
-    responses={200: "the XLSX file", 422: "validation_failed"},
+    answer=File(XLSX, "The accepted rosters"),
 )
 def accepted_xlsx(actor, query: AcceptedRange):
     return downloads.accepted_export(actor, query.start, query.end, "xlsx")
@@ -143,7 +145,7 @@ def accepted_xlsx(actor, query: AcceptedRange):
     summary="Every roster accepted from ?start= to ?end= (local dates), in one CSV with BOM (addition)",
     roles=["bureau_officer", "sysadmin"],
     query=AcceptedRange,
-    responses={200: "the CSV file", 422: "validation_failed"},
+    answer=File(CSV_MIMETYPE, "The accepted rosters"),
 )
 def accepted_csv(actor, query: AcceptedRange):
     return downloads.accepted_export(actor, query.start, query.end, "csv")

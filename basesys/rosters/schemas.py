@@ -1,10 +1,13 @@
 """Request bodies and queries of the "Roster filing" API (API.md)."""
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from basesys.core.api import ApiDate
+from basesys.core.api import Answer, ApiDate
+
+RosterStatusValue = Literal["pending", "submitted", "accepted", "returned", "overdue"]
 
 
 class RosterDecision(BaseModel):
@@ -15,7 +18,7 @@ class RosterDecision(BaseModel):
 
 
 class RosterListQuery(BaseModel):
-    status: Literal["pending", "submitted", "accepted", "returned", "overdue"] | None = None
+    status: RosterStatusValue | None = None
 
 
 class AcceptedRange(BaseModel):
@@ -23,3 +26,58 @@ class AcceptedRange(BaseModel):
 
     start: ApiDate
     end: ApiDate
+
+
+# Answers (core.api.Answer): what the endpoints return, as the OpenAPI document describes it.
+
+
+class RosterRow(Answer):
+    """One enrolled trainee with the course's results (DOMAIN §9)"""
+
+    seq: int
+    trainee_id: int
+    name: str
+    gender: Literal["male", "female"]
+    id_number: str
+    employer: str
+    series: str
+    title: str
+    course_title: str
+    category: Literal["public", "professional"]
+    start_date: date | None
+    end_date: date | None
+    credited_hours: float
+    certificate_number: str | None
+    completed: bool
+
+
+class RosterAnswer(Answer):
+    """The roster of a course"""
+
+    course_id: int
+    course_title: str
+    base_id: int
+    status: RosterStatusValue
+    due_on: date | None
+    finalized: bool
+    submitted_at: AwareDatetime | None
+    submitted_late: bool
+    decided_at: AwareDatetime | None
+    comment: str
+    rows: list[RosterRow]
+
+
+class RosterListItem(Answer):
+    course_id: int
+    course_title: str
+    base_id: int
+    base_name: str
+    status: RosterStatusValue
+    due_on: date | None
+    submitted_at: AwareDatetime | None
+
+
+class RosterList(Answer):
+    """Rosters"""
+
+    items: list[RosterListItem]

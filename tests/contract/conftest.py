@@ -1,6 +1,7 @@
 """The contract tests' world: the shared tenants, and the courses the cases act on, made lazily so a
 row's test builds only what its cases use. Everything a case checks goes through the HTTP API."""
 
+import os
 from functools import cached_property
 
 import pytest
@@ -76,3 +77,8 @@ class World:
 @pytest.fixture
 def world(request, client, api_headers, clock, tenants, make_course, make_trainee, enroll):
     return World(request, client, api_headers, clock, tenants, make_course, make_trainee, enroll)
+
+
+# The schemathesis run is the issue's bounded run on SQLite (its own demo database): the
+# PostgreSQL pass does not collect it.
+collect_ignore = ["test_schemathesis.py"] if os.environ.get("BASESYS_TEST_DB") == "postgres" else []
