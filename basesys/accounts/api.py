@@ -173,7 +173,8 @@ def change_password(actor, body: PasswordChange):
     return "", 204
 
 
-reads_first(bp, "create_token", "create_trainee")  # they hash passwords: outside SQLite's write lock
+# They hash passwords: outside SQLite's write lock (accounts/transactions.py).
+reads_first(bp, "create_token", "create_trainee", "change_password", "create_user")
 
 
 @bp.get("/openapi.json")

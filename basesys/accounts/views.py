@@ -261,4 +261,5 @@ def edit_user(ctx, user):
 
 _also_at("/admin/users/new", edit_user, user_id=None)
 
-reads_first(bp, "login", "register")  # they hash passwords: outside SQLite's write lock
+# They hash passwords: outside SQLite's write lock (accounts/transactions.py).
+reads_first(bp, "login", "register", "change_password", "edit_user")

@@ -1,4 +1,4 @@
-"""Logins and registrations hash passwords outside SQLite's write lock (issue 10).
+"""Logins, registrations and password changes hash outside SQLite's write lock (issue 10).
 
 Every writing request starts with BEGIN IMMEDIATE (core/database.py); hashing a password with
 scrypt inside that transaction made concurrent logins and registrations queue behind each other
@@ -92,6 +92,58 @@ def test_page_login_checks_the_password_without_the_write_lock(client, make_user
     user = make_user("sysadmin")
     lock_seen_while_hashing.clear()
     assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+    assert lock_seen_while_hashing == [True]
+
+
+@sqlite_only
+def test_api_password_change_hashes_without_the_write_lock(client, make_user, api_headers, lock_seen_while_hashing):
+    user = make_user("sysadmin")
+    headers = api_headers(user)
+    lock_seen_while_hashing.clear()
+    body = {"current_password": PASSWORD, "new_password": "另一个密码abc123"}
+    assert client.post("/api/v1/me/password", json=body, headers=headers).status_code == 204
+    assert lock_seen_while_hashing == [True, True]  # the check of the old one, the hash of the new one
+
+
+@sqlite_only
+def test_page_password_change_hashes_without_the_write_lock(client, make_user, login, lock_seen_while_hashing):
+    user = make_user("sysadmin")
+    login(user)
+    lock_seen_while_hashing.clear()
+    data = {"current_password": PASSWORD, "new_password": "另一个密码abc123", "confirm": "另一个密码abc123"}
+    response = client.post("/account/password", data=data)
+    assert response.status_code == 302, response.text[:300]
+    assert lock_seen_while_hashing == [True, True]
+
+
+@sqlite_only
+def test_api_staff_creation_hashes_without_the_write_lock(
+    client, make_user, api_headers, tenants, lock_seen_while_hashing
+):
+    headers = api_headers(make_user("sysadmin"))
+    lock_seen_while_hashing.clear()
+    body = {"username": "new_admin", "password": PASSWORD, "role": "base_admin", "base_id": tenants.base_a.id}
+    assert client.post("/api/v1/users", json=body, headers=headers).status_code == 201
+    assert lock_seen_while_hashing == [True]
+
+
+@sqlite_only
+def test_page_staff_password_reset_hashes_without_the_write_lock(
+    client, make_user, login, tenants, lock_seen_while_hashing
+):
+    login(make_user("sysadmin"))
+    staff = make_user("base_admin", base=tenants.base_a)
+    lock_seen_while_hashing.clear()
+    data = {
+        "username": staff.username,
+        "role": "base_admin",
+        "base_id": tenants.base_a.id,
+        "display_name": "",
+        "active": "y",
+        "password": "新密码abc12345",
+    }
+    response = client.post(f"/admin/users/{staff.id}/edit", data=data)
+    assert response.status_code == 302, response.text[:300]
     assert lock_seen_while_hashing == [True]
 
 

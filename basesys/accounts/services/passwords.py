@@ -7,6 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from basesys.accounts.models import User
 from basesys.accounts.services.inputs import check_password_strength
+from basesys.accounts.transactions import begin_writes
 from basesys.core.audit import audit
 from basesys.core.errors import ValidationFailed
 from basesys.extensions import db
@@ -30,7 +31,9 @@ def change_password(actor: User, current_password: str, new_password: str, *, no
     if not password_matches(actor, current_password):
         raise ValidationFailed({"current_password": "原密码不正确"}, code="wrong_password")
     check_password_strength(new_password, "new_password")
-    actor.password_hash = hash_password(new_password)
+    password_hash = hash_password(new_password)
+    begin_writes()  # both hashes outside SQLite's write lock (accounts/transactions.py)
+    actor.password_hash = password_hash
     actor.token_generation += 1
     audit(actor, "account.password_changed", actor, now=now, base_id=actor.base_id, bureau_id=actor.bureau_id)
     db.session.flush()

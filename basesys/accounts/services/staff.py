@@ -5,6 +5,7 @@ from datetime import datetime
 from basesys.accounts.models import Base, Bureau, Role, User
 from basesys.accounts.services.inputs import check_password_strength, clean, require
 from basesys.accounts.services.passwords import hash_password
+from basesys.accounts.transactions import begin_writes
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.inputs import check_names
@@ -48,11 +49,14 @@ def create_staff_user(
     check_password_strength(password)
     bureau_id, base_id = _staff_scope(role, bureau_id, base_id)
     username = username.strip()
+    password_hash = hash_password(password)
+    begin_writes()  # the hash outside SQLite's write lock; what was read is checked again below
+    bureau_id, base_id = _staff_scope(role, bureau_id, base_id)
     if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
         raise DomainError("duplicate_username")
     user = User(
         username=username,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=str(role),
         bureau_id=bureau_id,
         base_id=base_id,
@@ -79,12 +83,16 @@ def update_staff_user(
 ) -> User:
     """Refuses what create_staff_user refuses; a reset password or a disabled account ends its sessions."""
     check_names({"display_name": clean(display_name)})
+    password_hash = None
+    if new_password:
+        check_password_strength(new_password, "new_password")
+        password_hash = hash_password(new_password)
+        begin_writes()  # the hash outside SQLite's write lock
     before = user_state(user)
     user.bureau_id, user.base_id = _staff_scope(role, bureau_id, base_id)
     user.role, user.display_name, user.active = str(role), clean(display_name), active
-    if new_password:
-        check_password_strength(new_password, "new_password")
-        user.password_hash = hash_password(new_password)
+    if password_hash is not None:
+        user.password_hash = password_hash
     if new_password or not active:
         user.token_generation += 1
     db.session.flush()
