@@ -3,10 +3,12 @@
 
 from urllib.parse import urlsplit
 
+import flask
 from flask import Blueprint, abort, make_response, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from basesys.core.api import API_PREFIX
 from basesys.core.database import lock_at_begin
 from basesys.core.errors import ValidationFailed
 from basesys.core.features import registry
@@ -61,11 +63,30 @@ def _fmt_hours(value) -> str:
     return f"{value:.1f}"
 
 
+class Request(flask.Request):
+    """A multipart part without a name (Content-Disposition: form-data, no name=) is no field: werkzeug
+    keeps it under the key None, on which Flask-WTF's CSRF check and every `for key in form` break
+    (a 500). It is dropped, as a browser never sends one."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        for name in ("form", "files"):
+            parts = self.__dict__.get(name)
+            if parts is not None and None in parts:
+                self.__dict__[name] = type(parts)((k, v) for k, v in parts.items(multi=True) if k is not None)
+
+
 def refuse_nul() -> None:
-    """No text with NUL reaches a view (PostgreSQL refuses it: a 500): in the path or the query
-    string it is no real link (404); in a submitted form it is a field error (422)."""
+    """No text with NUL reaches a view (PostgreSQL refuses it: a 500): in the path or a page's
+    query string it is no real link (404); in a submitted form it is a field error (422). The API
+    reads a query only through its model (core.api.parse_model), which names the field (422), so
+    an operation answers only what its OpenAPI declaration lists."""
     args = request.args
-    if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in args.getlist(k)) for k in args):
+    if "\x00" in request.path:
+        abort(404)
+    if not request.path.startswith(API_PREFIX + "/") and any(
+        "\x00" in k or any("\x00" in v for v in args.getlist(k)) for k in args
+    ):
         abort(404)
     if request.method in ("GET", "HEAD", "OPTIONS") or request.is_json:
         return  # JSON bodies: parse_model names the field
@@ -79,6 +100,7 @@ def init_app(app) -> None:
     # Every `<int:…>` id is 1 … 2³¹−1: a larger one is no row (404), not a driver error. Set before
     # the other features' blueprints are registered (core is registered first).
     app.url_map.converters["int"] = IdConverter
+    app.request_class = Request
     app.before_request(refuse_nul)
 
     @app.before_request

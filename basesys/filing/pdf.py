@@ -12,7 +12,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from basesys.core.pdf import cjk_font, font_for
 from basesys.core.time import hhmm, local_date, now_utc
@@ -23,6 +23,10 @@ from basesys.filing.history import DECISIONS, FilingAction, last_event
 
 PAGE_MARGIN = 18 * mm
 WIDTHS = [35 * mm, 35 * mm, 22 * mm, 26 * mm, 26 * mm, 30 * mm]  # 174 mm = A4 minus margins
+CELL_PADDING = 8  # points: LEFTPADDING + RIGHTPADDING of the form table
+# A table row cannot break across pages (reportlab raises LayoutError: a 500), so a text taller
+# than this in its cell is printed in full on an appendix page after the form, where paragraphs split.
+MAX_CELL_HEIGHT = 90 * mm
 
 
 def _style(text: str, size: float = 10.5, align=None, leading=None) -> ParagraphStyle:
@@ -39,6 +43,34 @@ def _p(text, size: float = 10, align=None) -> Paragraph:
     text = "" if text is None else str(text)
     markup = "<br/>".join(escape(line) for line in text.splitlines()) or "&nbsp;"
     return Paragraph(markup, _style(text, size, align))
+
+
+class Appendix:
+    """The long texts of a form, printed after it (附页) with a pointer in their cells."""
+
+    def __init__(self):
+        self.items: list[tuple[str, str]] = []
+
+    def text(self, heading: str, text, width: float) -> str:
+        """`text` if it fits a cell `width` wide, else a pointer to the appendix that prints it."""
+        _w, height = _p(text).wrap(width - CELL_PADDING, A4[1])
+        if height <= MAX_CELL_HEIGHT:
+            return "" if text is None else str(text)
+        self.items.append((heading, str(text)))
+        return f"（内容较长，全文见附页“{heading}”）"
+
+    def cell(self, heading: str, text, width: float) -> Paragraph:
+        return _p(self.text(heading, text, width))
+
+    def story(self) -> list:
+        if not self.items:
+            return []
+        story = [PageBreak(), _p("附页", 14, TA_CENTER), Spacer(1, 3 * mm)]
+        for heading, text in self.items:
+            story += [_p(heading, 12), Spacer(1, 2 * mm)]
+            story += [_p(line) for line in text.splitlines() or [""]]
+            story.append(Spacer(1, 4 * mm))
+        return story
 
 
 def _label(text: str) -> Paragraph:
@@ -64,21 +96,20 @@ def _opinion(text: str, day: date | None, who: str = "") -> Paragraph:
     return _p("\n".join(lines))
 
 
-def _bureau_opinion(course):
+def _bureau_opinion(course, appendix: Appendix):
     if course.filing_status not in (FilingStatus.APPROVED, FilingStatus.RETURNED):
         return _opinion("", None)
     event = last_event(course, *DECISIONS)
     if event is None:
         return _opinion("", None)
-    if event.action == FilingAction.APPROVED:
-        text = "同意备案。" + (event.comment or "")
-    else:
-        text = "退回修改：" + (event.comment or "")
+    comment = appendix.text("人社部门审核意见", event.comment or "", sum(WIDTHS[1:]))
+    text = ("同意备案。" if event.action == FilingAction.APPROVED else "退回修改：") + comment
     return _opinion(text, local_date(event.at), event.actor_name)
 
 
-def _form_table(course) -> Table:
+def _form_table(course, appendix: Appendix) -> Table:
     base = course.base
+    wide, target_width = sum(WIDTHS[1:]), sum(WIDTHS[1:4])
     location = course.location or ""
     delivery = DELIVERIES.get(course.delivery, course.delivery)
     rows = [
@@ -101,8 +132,15 @@ def _form_table(course) -> Table:
             _p(course.contact_phone),
         ],
         [_label("是否申请为市级高级研修班"), _p("是" if course.apply_municipal_seminar else "否"), "", "", "", ""],
-        [_label("培训计划"), _p(course.plan), "", "", "", ""],
-        [_label("计划培训对象"), _p(course.target), "", "", _label("计划培训人数"), _p(course.planned_headcount)],
+        [_label("培训计划"), appendix.cell("培训计划", course.plan, wide), "", "", "", ""],
+        [
+            _label("计划培训对象"),
+            appendix.cell("计划培训对象", course.target, target_width),
+            "",
+            "",
+            _label("计划培训人数"),
+            _p(course.planned_headcount),
+        ],
         [
             _label("计划培训时间"),
             _p(_dates(course)),
@@ -120,7 +158,7 @@ def _form_table(course) -> Table:
             "",
             "",
         ],
-        [_label("人社部门审核意见"), _bureau_opinion(course), "", "", "", ""],
+        [_label("人社部门审核意见"), _bureau_opinion(course, appendix), "", "", "", ""],
     ]
     spans = [
         ("SPAN", (1, 0), (3, 0)),
@@ -193,13 +231,14 @@ def render_filing_pdf(course, *, now: datetime) -> bytes:
         initialFontName=cjk_font(),  # no stray non-embedded Helvetica in the file
     )
     status = course.filing_status_label + ("（补备案）" if course.filing_late else "")
+    appendix = Appendix()
     story = [
         _p("附件2", 10),
         _p(f"{year}年度专业培训项目计划申报表", 16, TA_CENTER),
         Spacer(1, 3 * mm),
         _p(f"备案号：{course.filing_number or '（审核通过后生成）'}        备案状态：{status}", 10),
         Spacer(1, 2 * mm),
-        _form_table(course),
+        _form_table(course, appendix),
         Spacer(1, 5 * mm),
         _p("课次安排", 12),
         Spacer(1, 2 * mm),
@@ -210,6 +249,7 @@ def render_filing_pdf(course, *, now: datetime) -> bytes:
             f"本表由系统生成于 {cn_date(local_date(now))} {hhmm(now)}。",
             9,
         ),
+        *appendix.story(),
     ]
     doc.build(story)
     return out.getvalue()

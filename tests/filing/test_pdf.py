@@ -87,3 +87,28 @@ def test_filing_pdf_embeds_a_truetype_cjk_font_and_renders(db, now, new_course, 
     )
     png = next(tmp_path.glob("page*.png"))
     assert png.stat().st_size > 5000
+
+
+def test_texts_longer_than_a_page_go_to_an_appendix(db, now, new_course, tenants, tmp_path):
+    """A table row cannot break across pages: a 20,000-character plan (what the API allows), a
+    2,000-character target and a 2,000-character return comment were a LayoutError, a 500 (found by
+    schemathesis). They are printed in full after the form, with a pointer in their cells."""
+    plan = "".join(f"第{n}天：专题讲座与案例研讨，结合本单位实际开展交流。\n" for n in range(1, 700))[:20000]
+    course = new_course(plan=plan, target="全市工程系列专业技术人员" * 166)
+    filing.submit_filing(tenants.admin_a, course, now=now)
+    filing.decide_filing(tenants.officer_a, course, decision="return", comment="请补充师资情况。" * 250, now=now)
+    db.session.commit()
+    pdf = render_filing_pdf(course, now=now)
+    text = pdf_text(tmp_path, pdf)
+    for heading in ("培训计划", "计划培训对象", "人社部门审核意见"):
+        assert f"（内容较长，全文见附页“{heading}”）" in text
+    assert "附页" in text and plan.splitlines()[-1] in text and text.count("请补充师资情况。") == 250
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    assert int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))) > 5
+
+
+def test_a_short_plan_stays_in_its_cell(db, now, new_course, tmp_path):
+    text = pdf_text(tmp_path, render_filing_pdf(new_course(plan="数字化管理师培训"), now=now))
+    assert "附页" not in text and "数字化管理师培训" in text
