@@ -222,9 +222,9 @@ def test_concurrent_failures_still_stop_at_the_account_lockout(db, server, make_
     assert db.session.scalar(db.select(db.func.count()).select_from(LoginAttempt)) == DEFAULT_POLICY.login_max_failures
 
 
-@sqlite_only
 def test_concurrent_registrations_of_one_id_number_make_one_account(db, server, slow_hashing):
-    """Checked again inside the write transaction: the others are refused (409), not a 500."""
+    """Checked again inside the write transaction (SQLite), or by the unique index (PostgreSQL,
+    where the others wait for the first commit): the others are refused (409), not a 500."""
     slow_hashing()
     body = _registration()
     with ThreadPoolExecutor(4) as pool:

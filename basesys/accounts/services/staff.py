@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from basesys.accounts.models import Base, Bureau, Role, User
 from basesys.accounts.services.inputs import check_password_strength, clean, require
 from basesys.accounts.services.passwords import hash_password
@@ -64,7 +66,10 @@ def create_staff_user(
         created_at=now,
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # PostgreSQL: the same username committed meanwhile
+        raise DomainError("duplicate_username") from None
     audit(actor, "user.created", user, now=now, after=user_state(user), base_id=base_id, bureau_id=bureau_id)
     return user
 

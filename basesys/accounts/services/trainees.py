@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from basesys.accounts.models import Bureau, Role, Trainee, User
 from basesys.accounts.refusals import REFUSALS
 from basesys.accounts.services.inputs import check_password_strength, clean, require
@@ -120,9 +122,12 @@ def register_trainee(
         created_at=now,
     )
     db.session.add(user)
-    db.session.flush()
-    trainee.user_id = user.id
-    db.session.flush()
+    try:
+        db.session.flush()
+        trainee.user_id = user.id
+        db.session.flush()
+    except IntegrityError:  # PostgreSQL: a registration of the same number committed meanwhile
+        raise DomainError("duplicate_id_number") from None
     action = "trainee.claimed" if claimed else "trainee.registered"
     audit(user, action, trainee, now=now, before=before, after=trainee_state(trainee))
     return trainee
