@@ -176,6 +176,7 @@ def patch_course(actor, course_id: int, body: CoursePatch):
         "course_full",
         "enrolment_closed",
         "enrolment_locked",
+        "course_finalized",
         "trainee_unknown",
         "invalid_id_number",
         "name_mismatch",
