@@ -4,8 +4,49 @@ Out-of-scope objects are answered 404 (never reveal another tenant's objects), a
 Feature packages build their own `can_*` from these.
 """
 
+from sqlalchemy import ColumnElement, Select, false, select, true
+
 from basesys.accounts.models import Base, Bureau, Role, Trainee, User
 from basesys.extensions import db
+
+# Scope in SQL: what a query filters by, never a set of ids loaded into Python and bound one
+# parameter per id (a province has a thousand bases; PostgreSQL binds at most 65,535 parameters).
+
+
+def bureau_subtree(bureau_id: int) -> Select:
+    """SELECT of the ids of the bureau and every bureau below it (a recursive CTE)."""
+    tree = select(Bureau.id).where(Bureau.id == bureau_id).cte("bureau_subtree", recursive=True)
+    tree = tree.union_all(select(Bureau.id).where(Bureau.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def base_scope(user: User) -> Select | None:
+    """SELECT of the ids of the bases the user may see; None means every base (sysadmin)."""
+    if user.role == Role.SYSADMIN:
+        return None
+    if user.role == Role.BUREAU_OFFICER and user.bureau_id is not None:
+        return select(Base.id).where(Base.bureau_id.in_(bureau_subtree(user.bureau_id)))
+    if user.role == Role.BASE_ADMIN and user.base_id is not None:
+        return select(Base.id).where(Base.id == user.base_id)
+    return select(Base.id).where(false())
+
+
+def in_base_scope(user: User, column) -> ColumnElement[bool]:
+    """A WHERE clause: `column` (a base id) is one the user may see."""
+    if user.role == Role.SYSADMIN:
+        return true()
+    if user.role == Role.BASE_ADMIN:
+        return column == user.base_id if user.base_id is not None else false()
+    return column.in_(base_scope(user))
+
+
+def in_bureau_scope(user: User, column) -> ColumnElement[bool]:
+    """A WHERE clause: `column` (a bureau id) is the officer's bureau or one below it."""
+    if user.role == Role.SYSADMIN:
+        return true()
+    if user.role == Role.BUREAU_OFFICER and user.bureau_id is not None:
+        return column.in_(bureau_subtree(user.bureau_id))
+    return false()
 
 
 def bureau_subtree_ids(bureau_id: int | None) -> set[int]:
