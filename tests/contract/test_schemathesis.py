@@ -111,7 +111,12 @@ def test_the_api_keeps_its_openapi_document(served, role):
     ]
     if role != "anonymous":
         command += ["--header", f"Authorization: Bearer {_token(app, logins, role)}"]
-    env = dict(os.environ, SCHEMATHESIS_HOOKS="tests.contract.schemathesis_hooks", BASESYS_KNOWN_IDS=json.dumps(known))
-    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    env = dict(
+        os.environ,
+        SCHEMATHESIS_HOOKS="tests.contract.schemathesis_hooks",
+        BASESYS_KNOWN_IDS=json.dumps(known),
+        PYTHONPATH=str(ROOT),  # the hooks module; st runs in the test's folder, where it keeps its cache
+    )
+    run = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=900)
     report = run.stdout[run.stdout.find("=" * 20) :]  # from its first section: errors, failures, summary
     assert run.returncode == 0, report[-30000:] + run.stderr[-3000:]
