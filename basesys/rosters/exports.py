@@ -75,6 +75,7 @@ def accepted_rosters(actor, start: date, end: date):
 
 def rows_of(query) -> Iterator[dict]:
     """The rows of the rosters `query` selects, numbered through, read a few rosters at a time."""
+
     def rows() -> Iterator[dict]:  # run when first read: while streaming, after the view's commit
         for roster in db.session.scalars(query.execution_options(yield_per=ROSTERS_PER_READ)):
             yield from roster.rows or []
