@@ -3,6 +3,7 @@ what they show and scope in SQL. Each case lists once with a few rows and once w
 
 import pytest
 
+from tests.rosters.conftest import finalize  # noqa: F401 -- shared fixture
 from tests.statements import counted
 
 
@@ -35,4 +36,22 @@ def test_course_lists_take_the_same_statements_for_more_courses(
     _courses(make_course, tenants, 2, status)
     few = _statements(client, db, path, headers)
     _courses(make_course, tenants, 12, status)
+    assert _statements(client, db, path, headers) == few
+
+
+def _history(tenants, make_course, enroll, finalize, n):
+    for i in range(n):
+        course = make_course(base=tenants.base_a, title=f"历史课程{i}")
+        enroll(course, tenants.trainee)
+        finalize(course, {tenants.trainee: (3.0, True)})
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me/hours?year=2025", "/api/v1/me/certificates"])
+def test_a_trainees_own_lists_take_the_same_statements_for_a_longer_history(
+    client, db, tenants, make_course, enroll, finalize, api_headers, path
+):
+    headers = api_headers(tenants.trainee)
+    _history(tenants, make_course, enroll, finalize, 2)
+    few = _statements(client, db, path, headers)
+    _history(tenants, make_course, enroll, finalize, 10)
     assert _statements(client, db, path, headers) == few
