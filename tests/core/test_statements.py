@@ -3,7 +3,6 @@ what they show and scope in SQL. Each case lists once with a few rows and once w
 
 import pytest
 
-from tests.rosters.conftest import finalize  # noqa: F401 -- shared fixture
 from tests.statements import counted
 
 
