@@ -60,6 +60,8 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         if _db.session.registry.has():
             _db.session.commit()
+        # Buffered: a streamed body (stream_with_context) is read inside the request's own context.
+        kwargs.setdefault("buffered", True)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if _db.session.registry.has():
             _db.session.expire_all()

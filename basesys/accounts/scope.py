@@ -15,7 +15,7 @@ from basesys.extensions import db
 
 def bureau_subtree(bureau_id: int) -> Select:
     """SELECT of the ids of the bureau and every bureau below it (a recursive CTE)."""
-    tree = select(Bureau.id).where(Bureau.id == bureau_id).cte("bureau_subtree", recursive=True)
+    tree = select(Bureau.id).where(Bureau.id == bureau_id).cte(recursive=True)  # anonymous: two in one query
     tree = tree.union_all(select(Bureau.id).where(Bureau.parent_id == tree.c.id))
     return select(tree.c.id)
 

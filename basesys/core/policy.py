@@ -2,7 +2,8 @@
 
 from dataclasses import asdict, dataclass, fields, replace
 
-from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from flask import g, has_request_context
+from sqlalchemy import JSON, ForeignKey, UniqueConstraint, column, table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from basesys.extensions import db
@@ -61,28 +62,42 @@ class PolicyOverride(db.Model):
     values: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+# The bureau tree as core may read it (accounts, which owns the model, is a layer above).
+_BUREAU = table("bureau", column("id"), column("parent_id"))
+
+
 def get_policy(bureau=None, year: int | None = None) -> Policy:
-    """The policy in force for a bureau (inheriting from the bureaus above it) and a year."""
-    chain = []
-    while bureau is not None:
-        chain.append(bureau.id)
-        bureau = bureau.parent
-    chain = [None] + list(reversed(chain))
-    rows = db.session.scalars(
-        db.select(PolicyOverride).where(
-            PolicyOverride.bureau_id.in_([b for b in chain if b is not None]) | PolicyOverride.bureau_id.is_(None)
-        )
-    ).all()
-    if not rows:
+    """The policy in force for a bureau (a Bureau or its id; inheriting from the bureaus above it)
+    and a year. Without overrides (the usual case) it is one statement; lists share one per request."""
+    overrides, parents = _policy_data()
+    if not overrides:
         return DEFAULT_POLICY
+    chain, current = [], getattr(bureau, "id", bureau)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    chain = [None] + list(reversed(chain))
     policy = DEFAULT_POLICY
     for bureau_id in chain:
         for wanted_year in (None, year):
-            for row in rows:
-                if row.bureau_id == bureau_id and row.year == wanted_year and (wanted_year is None or year):
-                    policy = policy.with_values(row.values or {})
+            for row_bureau, row_year, values in overrides:
+                if row_bureau == bureau_id and row_year == wanted_year and (wanted_year is None or year):
+                    policy = policy.with_values(values or {})
     return policy
 
 
+def _policy_data() -> tuple[list[tuple], dict]:
+    """Every override and the bureau tree's parent links: two small reference tables, read once per
+    request (a list of a hundred courses from fifty bureaus asks for the policy a hundred times)."""
+    cached = g.get("_basesys_policy_data") if has_request_context() else None
+    if cached is not None:
+        return cached
+    overrides = [(row.bureau_id, row.year, row.values) for row in db.session.scalars(db.select(PolicyOverride))]
+    parents = dict(db.session.execute(db.select(_BUREAU.c.id, _BUREAU.c.parent_id)).all()) if overrides else {}
+    if has_request_context():
+        g._basesys_policy_data = (overrides, parents)
+    return overrides, parents
+
+
 def policy_for_base(base, year: int | None = None) -> Policy:
-    return get_policy(base.bureau if base is not None else None, year)
+    return get_policy(base.bureau_id if base is not None else None, year)

@@ -15,11 +15,13 @@ Numbers (int, float, Decimal) stay numbers in both, so a negative number is stil
 
 import csv
 import io
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,12 +53,52 @@ def new_workbook() -> Workbook:
 
 def append_row(sheet: Worksheet, values: Iterable) -> int:
     """Append one row: text as string cells (formula-like text quote-prefixed), numbers as
-    numbers. Returns the row's number."""
-    sheet.append([_text(v) if isinstance(v, str) else v for v in values])
-    row = sheet.max_row
-    for cell in sheet[row]:
+    numbers. Returns the row's number. (Built as cells, then appended: reading `sheet.max_row`
+    after each row scanned every cell so far, a quadratic export.)"""
+    cells = [Cell(sheet, value=_text(v) if isinstance(v, str) else v) for v in values] or [Cell(sheet)]
+    for cell in cells:
         make_inert(cell)
-    return row
+    sheet.append(cells)
+    return cells[0].row
+
+
+def stream_workbook(title: str, widths: Iterable[float] = (), freeze: str | None = None):
+    """A write-only workbook of one sheet: rows go to a temporary file as they are appended, so an
+    export of millions of rows keeps constant memory. Append with `stream_row`."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    if freeze:
+        sheet.freeze_panes = freeze
+    return workbook, sheet
+
+
+def stream_row(sheet, values: Iterable, *, text_columns: Iterable[int] = (), formats: dict | None = None, font=None):
+    """One row of a `stream_workbook` sheet, inert as `append_row` makes it. `text_columns` are
+    kept as text cells whatever they hold (ID numbers); `formats` maps a column to a number format."""
+    texts, formats = set(text_columns), formats or {}
+    cells = []
+    for index, value in enumerate(values):
+        value = str(value) if index in texts and value is not None else value
+        cell = WriteOnlyCell(sheet, value=_text(value) if isinstance(value, str) else value)
+        make_inert(cell)
+        if index in texts:
+            cell.number_format = "@"
+        elif index in formats:
+            cell.number_format = formats[index]
+        if font is not None:
+            cell.font = font
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def saved_to_file(workbook: Workbook):
+    """The workbook saved to a temporary file (on disk past a few MB), rewound for sending."""
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 -- the caller sends it
+    workbook.save(out)
+    out.seek(0)
+    return out
 
 
 def make_inert(cell) -> None:
@@ -82,11 +124,21 @@ def xlsx_bytes(workbook: Workbook) -> bytes:
 def csv_bytes(rows: Iterable[Iterable]) -> bytes:
     """CSV in UTF-8 with a BOM (so Excel detects the encoding) and CRLF line ends, every field
     through `safe_cell`."""
+    return b"".join(csv_chunks(rows))
+
+
+def csv_chunks(rows: Iterable[Iterable], chunk_rows: int = 500) -> Iterator[bytes]:
+    """`csv_bytes` as a stream of chunks (the BOM first), for a response of any length in constant memory."""
+    yield "\ufeff".encode()
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
-    for values in rows:
+    for n, values in enumerate(rows, 1):
         writer.writerow([safe_cell(v) for v in values])
-    return text.getvalue().encode("utf-8-sig")
+        if n % chunk_rows == 0:
+            yield text.getvalue().encode()
+            text.seek(0)
+            text.truncate()
+    yield text.getvalue().encode()
 
 
 def decimal(value, places: int = 1) -> Decimal:

@@ -3,7 +3,7 @@
 from flask import Response, request
 from pydantic import BaseModel
 
-from basesys.accounts.scope import trainee_of, visible_base_ids
+from basesys.accounts.scope import trainee_of
 from basesys.core.api import File, api_blueprint, api_endpoint
 from basesys.core.errors import NotFound, ValidationFailed
 from basesys.core.spreadsheet import CSV_MIMETYPE
@@ -11,6 +11,7 @@ from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import iso, now_utc
 from basesys.courses import enrollment_file, services
 from basesys.courses.access import get_course_for, get_managed_course
+from basesys.courses.listing import course_page, courses_in_scope
 from basesys.courses.models import Course
 from basesys.courses.schemas import (
     NULLABLE,
@@ -25,7 +26,6 @@ from basesys.courses.schemas import (
     SessionBody,
 )
 from basesys.courses.state import session_state
-from basesys.extensions import db
 
 bp = api_blueprint("courses_api", __name__)
 
@@ -102,21 +102,18 @@ def _values(body: BaseModel) -> dict:
     bp,
     "/courses",
     "GET",
-    summary="Courses of the bases in scope, optionally of one filing status",
+    summary="Courses of the bases in scope, newest first, optionally of one filing status (keyset pages: limit, after)",
     roles=["base_admin", "bureau_officer", "sysadmin"],
     query=CourseQuery,
     answer=CourseList,
 )
 def list_courses(actor, query: CourseQuery):
-    base_ids = visible_base_ids(actor)
-    select = db.select(Course).order_by(Course.id.desc())
-    if base_ids is not None:
-        select = select.where(Course.base_id.in_(base_ids or {-1}))
-    if query.status:
-        select = select.where(Course.filing_status == query.status)
-    courses = list(db.session.scalars(select))
-    counts = services.enrolled_counts(c.id for c in courses)
-    return {"items": [course_json(c, enrolled=counts.get(c.id, 0)) for c in courses]}
+    conditions = [Course.filing_status == query.status] if query.status else []
+    page = course_page(
+        courses_in_scope(actor, *conditions), (Course.id,), limit=query.limit, after=query.after, descending=True
+    )
+    counts = services.enrolled_counts(c.id for c in page.items)
+    return {"items": [course_json(c, enrolled=counts.get(c.id, 0)) for c in page.items], "next": page.next}
 
 
 @api_endpoint(

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from basesys.core.api import Answer, ApiDateTime, DbId
+from basesys.core.paging import PageQuery
 
 Category = Literal["public", "professional"]
 Kind = Literal["course", "advanced_seminar", "lecture", "exchange"]
@@ -81,7 +82,7 @@ class EnrollmentBody(_Body):
     title: str = Field(default="", max_length=40)
 
 
-class CourseQuery(BaseModel):
+class CourseQuery(PageQuery):
     status: Literal["draft", "submitted", "approved", "returned"] | None = None
 
 
@@ -132,9 +133,10 @@ class CourseAnswer(Answer):
 
 
 class CourseList(Answer):
-    """Courses"""
+    """Courses, one page"""
 
     items: list[CourseAnswer]
+    next: int | None = Field(description="`after` for the next page; null on the last page")
 
 
 class EnrollmentAnswer(Answer):

@@ -56,15 +56,15 @@ def decide(actor, course_id: int, body: DecisionBody):
     bp,
     "/filings",
     "GET",
-    summary="Filings of the bases in the officer's bureaus (default: submitted, oldest first)",
+    summary="Filings of the officer's bases (default: submitted, oldest first; keyset pages: limit, after)",
     roles=["bureau_officer"],
     query=FilingQuery,
     answer=CourseList,
 )
 def list_filings(actor, query: FilingQuery):
-    items = services.list_filings(actor, query.status)
-    counts = courses.enrolled_counts(c.id for c in items)
-    return {"items": [course_json(c, enrolled=counts.get(c.id, 0)) for c in items]}
+    page = services.filings_page(actor, query.status, limit=query.limit, after=query.after)
+    counts = courses.enrolled_counts(c.id for c in page.items)
+    return {"items": [course_json(c, enrolled=counts.get(c.id, 0)) for c in page.items], "next": page.next}
 
 
 @api_endpoint(

@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from basesys.core.paging import PageQuery
 from basesys.courses.models import FilingStatus
 
 
@@ -14,5 +15,5 @@ class DecisionBody(BaseModel):
     comment: str = Field(default="", max_length=2000)
 
 
-class FilingQuery(BaseModel):
+class FilingQuery(PageQuery):
     status: Literal[FilingStatus.SUBMITTED, FilingStatus.APPROVED, FilingStatus.RETURNED] = FilingStatus.SUBMITTED

@@ -8,11 +8,13 @@ Every step is one audit record (filing.history), the one record of the filing's 
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import case, func, update
 from sqlalchemy.exc import IntegrityError
 
-from basesys.accounts.scope import can_supervise_base, visible_base_ids
+from basesys.accounts.scope import can_supervise_base
 from basesys.core.errors import CORE_REFUSALS, DomainError, NotFound, ValidationFailed
+from basesys.core.paging import MAX_LIMIT, Keyset
+from basesys.courses.listing import course_page, courses_in_scope
 from basesys.courses.models import Course, CourseSession, FilingStatus
 from basesys.courses.state import changed_fields, course_state, field_label, filed_terms, session_changes
 from basesys.courses.year import course_year
@@ -153,24 +155,35 @@ def _next_sequence(base_id: int, year: int) -> int:
 # --- queries ----------------------------------------------------------------------------------
 
 
-def list_filings(user, status: str = FilingStatus.SUBMITTED) -> list[Course]:
-    """Courses of the bases the officer supervises in one filing state; the waiting ones oldest
-    first (so the longest-waiting filing is decided first), the others newest first."""
-    base_ids = visible_base_ids(user)
-    query = db.select(Course).where(Course.filing_status == status)
-    if base_ids is not None:
-        query = query.where(Course.base_id.in_(base_ids or {-1}))
+def _filings(user, status: str):
+    return courses_in_scope(user, Course.filing_status == status)
+
+
+def _filing_order(status: str) -> tuple[tuple, bool]:
+    """The waiting ones oldest first (the longest-waiting filing is decided first), the others newest first."""
     if status == FilingStatus.SUBMITTED:
-        query = query.order_by(Course.submitted_at.asc(), Course.id)
-    else:
-        query = query.order_by(Course.updated_at.desc(), Course.id.desc())
-    return list(db.session.scalars(query))
+        return (Course.submitted_at, Course.id), False
+    return (Course.updated_at, Course.id), True
+
+
+def filings_page(user, status: str = FilingStatus.SUBMITTED, *, limit: int, after: int | None = None) -> Keyset:
+    """One page of the courses of the bases the officer supervises in one filing state."""
+    order, descending = _filing_order(status)
+    return course_page(_filings(user, status), order, limit=limit, after=after, descending=descending)
+
+
+def list_filings(user, status: str = FilingStatus.SUBMITTED, limit: int = MAX_LIMIT) -> list[Course]:
+    """The first `limit` filings of `filings_page` (the officer's inbox)."""
+    return filings_page(user, status, limit=limit).items
 
 
 def count_waiting(user) -> tuple[int, int]:
-    """(filings waiting, of which late) for the officer's home panel."""
-    courses = list_filings(user, FilingStatus.SUBMITTED)
-    return len(courses), sum(1 for c in courses if c.filing_late)
+    """(filings waiting, of which late) for the officer's home panel, counted in SQL."""
+    waiting = _filings(user, FilingStatus.SUBMITTED).subquery()
+    total, late = db.session.execute(
+        db.select(func.count(), func.coalesce(func.sum(case((waiting.c.filing_late, 1), else_=0)), 0))
+    ).one()
+    return total, late
 
 
 def changes_since_approval(course: Course) -> dict | None:

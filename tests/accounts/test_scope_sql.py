@@ -32,3 +32,10 @@ def test_the_sql_scope_binds_no_parameter_per_base(db, tenants, make_base):
     clause = in_base_scope(tenants.officer_province, Base.id).compile()
     assert len(clause.params) <= 2
     assert len(_bases(db, tenants.officer_province)) == 33
+
+
+def test_two_scope_clauses_in_one_query(db, tenants):
+    """Each clause has its own (anonymous) CTE, so a query may filter by both."""
+    query = db.select(Base.id).join(Bureau, Bureau.id == Base.bureau_id)
+    query = query.where(in_base_scope(tenants.officer_a, Base.id), in_bureau_scope(tenants.officer_a, Bureau.id))
+    assert set(db.session.scalars(query)) == {tenants.base_a.id, tenants.base_county.id}

@@ -17,9 +17,15 @@ attend, finished = certificate_fixtures.attend, certificate_fixtures.finished
 
 
 def _qr_url(pdf: Path, tmp_path: Path) -> str:
-    subprocess.run(["pdftoppm", "-png", "-r", "110", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
-    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(cv2.imread(str(tmp_path / "page.png")))
-    return text
+    """The QR code's text, rendered at a few resolutions: OpenCV's detector misses some codes at one
+    resolution that it reads at another (a make test run once read nothing at 110 dpi)."""
+    for dpi in (110, 150, 200, 300):
+        stem = tmp_path / f"page-{dpi}"
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(pdf), str(stem)], check=True)
+        text, _points, _ = cv2.QRCodeDetector().detectAndDecode(cv2.imread(f"{stem}.png"))
+        if text:
+            return text
+    return ""
 
 
 def _no_horizontal_scroll(page) -> bool:

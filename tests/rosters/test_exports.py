@@ -76,14 +76,19 @@ def test_accepted_rosters_in_a_date_range_of_the_bases_in_scope(
     db.session.commit()
     june_3 = at("2025-06-03", "00:00").date()
     june_4 = at("2025-06-04", "00:00").date()
+
     # Local dates: 23:30 on the 3rd (15:30 UTC) and 00:30 on the 4th (16:30 UTC on the 3rd).
-    assert [r.course_id for r in exports.accepted_rosters(None, june_3, june_3)] == [finished.id]
-    assert [r.course_id for r in exports.accepted_rosters(None, june_4, june_4)] == [other.id]
-    both = exports.accepted_rosters(None, june_3, june_4)
-    assert [r.course_id for r in both] == [finished.id, other.id]
+    def accepted(actor, start, end):
+        return [r.course_id for r in db.session.scalars(exports.accepted_rosters(actor, start, end))]
+
+    assert accepted(tenants.sysadmin, june_3, june_3) == [finished.id]
+    assert accepted(tenants.sysadmin, june_4, june_4) == [other.id]
+    assert accepted(tenants.sysadmin, june_3, june_4) == [finished.id, other.id]
+    both = exports.accepted_rosters(tenants.sysadmin, june_3, june_4)
     assert [r["seq"] for r in exports.rows_of(both)] == [1, 2, 3, 4]
-    assert [r.course_id for r in exports.accepted_rosters({tenants.base_b.id}, june_3, june_4)] == [other.id]
-    assert exports.accepted_rosters(set(), june_3, june_4) == []
+    assert accepted(tenants.officer_b, june_3, june_4) == [other.id]
+    assert accepted(tenants.admin_a, june_3, june_4) == [finished.id]
+    assert accepted(tenants.officer_county, june_3, june_4) == []
 
 
 # --- formula injection (issue 10): a self-registered name must reach the bureau as inert text -----

@@ -3,6 +3,8 @@
 import hmac
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import contains_eager, joinedload
+
 from basesys.accounts.models import Trainee, User
 from basesys.accounts.scope import can_manage_base, can_supervise_base, trainee_of
 from basesys.certificates.models import Certificate, CourseResult, LedgerEntry, LedgerStatus
@@ -54,6 +56,7 @@ def certificates_of(trainee: Trainee) -> list[Certificate]:
     return list(
         db.session.scalars(
             db.select(Certificate)
+            .options(joinedload(Certificate.course))  # its title on every line: one statement in all
             .where(Certificate.trainee_id == trainee.id)
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         )
@@ -104,7 +107,7 @@ class HoursSummary:
 def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
     """`issued` counts entries awaiting the bureau's roster acceptance, `recognized` the accepted ones;
     void entries count for nothing. The requirement is the policy of the trainee's bureau and year."""
-    policy = get_policy(trainee.bureau, year)
+    policy = get_policy(trainee.bureau_id, year)
     summary = HoursSummary(
         year=year,
         required={
@@ -117,6 +120,7 @@ def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
         db.session.scalars(
             db.select(LedgerEntry)
             .join(Course, Course.id == LedgerEntry.course_id)
+            .options(contains_eager(LedgerEntry.course), joinedload(LedgerEntry.certificate))
             .where(LedgerEntry.trainee_id == trainee.id, LedgerEntry.year == year)
             .order_by(LedgerEntry.issued_at, LedgerEntry.id)
         )
