@@ -163,13 +163,15 @@ def impossible_presence(within: Within, policy: Policy, today: date) -> list[Can
     return candidates
 
 
-def manual_share(within: Within, policy: Policy, today: date) -> list[Candidate]:
-    """A course whose 补签 (rows with a manual check-in or check-out) exceed `manual_share_max` of
-    its check-ins (its attendance rows)."""
-    manual = or_(Attendance.check_in_manual, Attendance.check_out_manual)
+MANUAL = or_(Attendance.check_in_manual, Attendance.check_out_manual)
+
+
+def _manual_groups(within: Within, policy: Policy):
+    """Per course in scope: its attendance rows, those with a 补签, its first session; only the
+    courses above the share (HAVING)."""
     counted = func.count(Attendance.id)
-    manual_count = func.sum(case((manual, 1), else_=0))
-    groups = (
+    manual_count = func.sum(case((MANUAL, 1), else_=0))
+    return (
         select(
             Course.id.label("course_id"),
             Course.base_id,
@@ -184,18 +186,18 @@ def manual_share(within: Within, policy: Policy, today: date) -> list[Candidate]
         .having(manual_count > counted * literal(policy.manual_share_max))
         .subquery("manual_share")
     )
+
+
+def manual_share(within: Within, policy: Policy, today: date) -> list[Candidate]:
+    """A course whose 补签 (rows with a manual check-in or check-out) exceed `manual_share_max` of
+    its check-ins (its attendance rows)."""
+    groups = _manual_groups(within, policy)
+    g = groups.c
     rows = db.session.execute(
-        select(
-            groups.c.course_id,
-            groups.c.base_id,
-            groups.c.total,
-            groups.c.manual,
-            groups.c.first,
-            Attendance.trainee_id,
-        )
-        .join(CourseSession, CourseSession.course_id == groups.c.course_id)
+        select(g.course_id, g.base_id, g.total, g.manual, g.first, Attendance.trainee_id)
+        .join(CourseSession, CourseSession.course_id == g.course_id)
         .join(Attendance, Attendance.session_id == CourseSession.id)
-        .where(manual)
+        .where(MANUAL)
         .distinct()
     ).all()
     found: dict[tuple, set[int]] = defaultdict(set)
