@@ -112,7 +112,8 @@ def _insert_new(candidate: Candidate, now: datetime) -> int:
         db.session.add(Anomaly(**values))
         return 1
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(Anomaly)
-    return db.session.execute(insert.values(**values).on_conflict_do_nothing()).rowcount or 0
+    inserted = db.session.execute(insert.values(**values).on_conflict_do_nothing().returning(Anomaly.id)).scalar()
+    return 0 if inserted is None else 1
 
 
 def recompute_anomalies(actor, *, now: datetime) -> Recomputed:
