@@ -22,9 +22,10 @@ from basesys.courses.feature import FEATURE as COURSES
 from basesys.extensions import babel, csrf, db, migrate
 from basesys.filing.feature import FEATURE as FILING
 from basesys.notifications.feature import FEATURE as NOTIFICATIONS
+from basesys.oversight.feature import FEATURE as OVERSIGHT
 from basesys.rosters.feature import FEATURE as ROSTERS
 
-FEATURES = (CORE, ACCOUNTS, NOTIFICATIONS, COURSES, FILING, ATTENDANCE, CERTIFICATES, ROSTERS, BUREAU)
+FEATURES = (CORE, ACCOUNTS, NOTIFICATIONS, COURSES, FILING, ATTENDANCE, CERTIFICATES, ROSTERS, OVERSIGHT, BUREAU)
 
 
 def select_locale() -> str:

@@ -46,8 +46,19 @@ def _scan(trainee, course_session, purpose, moment, policy, device=None):
         return None  # refusals are logged by the service, as in production
 
 
+def _proxy_device(trainees: list[Trainee], i: int, n: int) -> str | None:
+    """代签 across sessions (DOMAIN §14 shared_device): in the second session, trainee 4 checks in
+    trainee 5 with the phone 4 used in the morning, and checks in itself with a second phone."""
+    if n != 1 or len(trainees) < 6:
+        return None
+    if i == 4:
+        return f"demo-phone-{trainees[4].id}-b"
+    return f"demo-phone-{trainees[4].id}" if i == 5 else None
+
+
 def _past_course(course: Course, now: datetime) -> None:
-    """Most trainees on time; one late, one forgets to check out (fixed by 补签), one absent, one proxy try."""
+    """Most trainees on time; one late, one forgets to check out (fixed by 补签), one absent, one proxy try
+    refused (one phone, one session) and one proxy across sessions that only oversight notices."""
     trainees, policy = _enrolled(course), services.course_policy(course)
     if not trainees or course.finalized_at is not None:
         return
@@ -58,7 +69,7 @@ def _past_course(course: Course, now: datetime) -> None:
             arrive = course_session.starts_at - timedelta(minutes=(i * 7 + n * 3) % 25)
             if i == 2 and n == 0:
                 arrive = course_session.starts_at + timedelta(minutes=50)  # late: pro rata credit
-            _scan(trainee, course_session, Purpose.IN, arrive, policy)
+            _scan(trainee, course_session, Purpose.IN, arrive, policy, device=_proxy_device(trainees, i, n))
             if i == 1 and n == 0:
                 continue  # forgot to check out: the admin fixes it below
             leave = course_session.ends_at + timedelta(minutes=(i * 3 + n) % 12)

@@ -27,6 +27,10 @@ class Policy:
     roster_reminder_days_before: int = 7  # §9
     required_public_hours: float = 30.0  # §10
     required_professional_hours: float = 60.0  # §10
+    # §14 oversight: one phone may check in this many trainees a local date; more is `shared_device`.
+    shared_device_max_trainees: int = 1
+    # §14: 补签 (manual entries) above this share of a course's check-ins is `manual_share`.
+    manual_share_max: float = 0.2
     login_max_failures: int = 5  # failed logins per account before a pause
     # Failed logins from one address (any accounts) before the address itself is paused. Far above
     # the per-account limit: behind a proxy or a training base's NAT many people share one address,

@@ -1,0 +1,1 @@
+"""Oversight services: detection, recomputation, review and the reads of the pages and the API."""
