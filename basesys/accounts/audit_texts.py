@@ -9,12 +9,13 @@ def trainee_keys(trainee) -> dict:
 
 
 def _user_keys(user) -> dict:
-    return {"user_name": user.display_name or user.username, "username": user.username}
+    label = f"{user.display_name}（{user.username}）" if user.display_name else user.username
+    return {"user_name": user.display_name, "username": user.username, "user_label": label}
 
 
 SUBJECTS = {
     "trainee": AuditSubject("学员", trainee_keys, "{trainee_name}（{id_number}）"),
-    "user": AuditSubject("账号", _user_keys, "{user_name}（{username}）"),
+    "user": AuditSubject("账号", _user_keys, "{user_label}"),
     "base": AuditSubject("基地", lambda base: {"base_name": base.name}, "{base_name}"),
     "bureau": AuditSubject("人社局", lambda bureau: {"bureau_name": bureau.name}, "{bureau_name}"),
 }

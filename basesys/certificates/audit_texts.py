@@ -32,7 +32,9 @@ SUBJECTS = {
 }
 
 ACTIONS = {
-    "certificate.issue": "为学员{trainee_name}（{id_number}）颁发了「{course_title}」的证书 {subject}（{after[hours]} 学时）",
+    "certificate.issue": (
+        "为学员{trainee_name}（{id_number}）颁发了「{course_title}」的证书 {subject}（{after[hours]} 学时）"
+    ),
     "certificate.revoke": "撤销了学员{trainee_name}（{id_number}）「{course_title}」的证书 {subject}",
     "ledger.void": "作废了学员{trainee_name}（{id_number}）在{subject}的学时",
     "trainee.fraud_flag": "将学员{subject}标记为弄虚作假（一票否决）",

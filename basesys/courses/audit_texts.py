@@ -74,4 +74,3 @@ FIELDS = {
         "source": AuditField("报名方式", values={"self": "学员自主报名", "admin": "基地添加", "import": "批量导入"}),
     },
 }
-
