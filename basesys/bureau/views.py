@@ -66,12 +66,12 @@ def _audit_filters(user) -> tuple[AuditFilterForm, audit_log_query.AuditFilters]
     form.kind.choices = [("", _("All"))] + kinds
     form.validate()  # a bad date is shown on the form and ignored
     filters = audit_log_query.AuditFilters(
-        q=(form.q.data or "").strip()[:100],
+        q=(form.q.data or "").replace("\x00", "").strip()[:100],
         object_type=form.kind.data if form.kind.data in dict(kinds) else None,
         base_id=form.base.data if not form.base.errors else None,
         since=form.start.data if not form.start.errors else None,
         until=form.end.data if not form.end.errors else None,
-        actor=(form.actor.data or "").strip()[:64],
+        actor=(form.actor.data or "").replace("\x00", "").strip()[:64],
     )
     return form, filters
 

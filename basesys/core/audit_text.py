@@ -154,7 +154,8 @@ def _subject_values(record) -> dict:
     values = _Blank(record.subject or {})
     if values.get("id_number"):
         values["id_number"] = mask_id_number(values["id_number"])
-    values["before"], values["after"] = _Blank(record.before or {}), _Blank(record.after or {})
+    for side in ("before", "after"):  # as words: 4.0 reads 4, True reads 是
+        values[side] = _Blank({name: _plain(value) or "" for name, value in (getattr(record, side) or {}).items()})
     values["action"] = record.action
     return values
 

@@ -253,6 +253,7 @@ def test_the_page(client, login, history):
     assert "颁发了" in found and TITLE not in found
     assert "学员名单" in client.get("/bureau/audit?kind=roster").text
     assert client.get("/bureau/audit?kind=<b>&base=x&start=2025-13-40&end=x&actor=&page=-3").status_code == 200
+    assert client.get("/bureau/audit?actor=%00&q=a%00b").status_code < 500
 
 
 def _xlsx_text(data: bytes) -> str:
