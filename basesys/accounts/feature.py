@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from basesys.accounts import api, cli, demo, views
+from basesys.accounts import api, audit_texts, cli, demo, views
 from basesys.accounts.models import Role, User
 from basesys.accounts.refusals import REFUSALS
 from basesys.accounts.tokens import user_from_token
@@ -49,4 +49,7 @@ FEATURE = Feature(
     demo=demo.load,
     refusals=REFUSALS,
     init=_init,
+    audit_subjects=audit_texts.SUBJECTS,
+    audit_actions=audit_texts.ACTIONS,
+    audit_fields=audit_texts.FIELDS,
 )

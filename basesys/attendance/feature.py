@@ -1,6 +1,6 @@
 """Attendance: rotating QR codes, scans, manual entries and the credited-hours engine (DOMAIN.md §6–7)."""
 
-from basesys.attendance import api, demo, panels, views
+from basesys.attendance import api, audit_texts, demo, panels, views
 from basesys.attendance.refusals import REFUSALS
 from basesys.core.features import Feature, Panel
 
@@ -13,4 +13,7 @@ FEATURE = Feature(
     ),
     demo=demo.load,
     refusals=REFUSALS,
+    audit_subjects=audit_texts.SUBJECTS,
+    audit_actions=audit_texts.ACTIONS,
+    audit_fields=audit_texts.FIELDS,
 )

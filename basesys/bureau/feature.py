@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 
-from basesys.bureau import panels, views
+from basesys.bureau import api, panels, views
 from basesys.core.features import Feature, NavEntry, Panel
 
 FEATURE = Feature(
     name="bureau",
-    blueprints=(views.bp,),
+    blueprints=(views.bp, api.bp),
     nav=(
         NavEntry("bureau.courses", _l("Courses"), ("bureau_officer",), order=20),
         NavEntry("bureau.certificates", _l("Certificates"), ("bureau_officer",), order=40),

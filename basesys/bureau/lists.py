@@ -1,14 +1,14 @@
-"""The bureau's lists (courses, certificates, audit log), filtered and scoped (DOMAIN.md §1, §12)."""
+"""The bureau's lists (courses, certificates), filtered and scoped (DOMAIN.md §1); the audit log is
+bureau.audit_log."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, func, or_
+from sqlalchemy import func, or_
 
-from basesys.accounts.models import Base, Trainee, User
-from basesys.accounts.scope import bureau_subtree_ids, visible_base_ids
+from basesys.accounts.models import Base, Trainee
+from basesys.accounts.scope import visible_base_ids
 from basesys.certificates.models import Certificate, CertificateStatus
-from basesys.core.audit import AuditRecord
 from basesys.core.ids import normalize_code
 from basesys.core.time import local_date, local_midnight
 from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
@@ -138,52 +138,3 @@ def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
     )
     count = db.select(func.count(Certificate.id)).join(Trainee, Trainee.id == Certificate.trainee_id).where(*conditions)
     return _paged(query, count, page, size)
-
-
-def audit_scope(user):
-    """An officer sees the records of its bureau subtree and of the bases it supervises; sysadmin all."""
-    if user.role == "sysadmin":
-        return True
-    bureaus = bureau_subtree_ids(user.bureau_id) or {-1}
-    bases = visible_base_ids(user) or {-1}
-    return or_(AuditRecord.bureau_id.in_(bureaus), AuditRecord.base_id.in_(bases))
-
-
-def audit_log(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
-    """The audit records in scope, newest first; `q` searches action, actor, object and reason."""
-    conditions = [audit_scope(user)]
-    if filters.base_id:
-        conditions.append(AuditRecord.base_id == filters.base_id)
-    if filters.status:  # an action family: "roster", "filing", "certificate", ...
-        conditions.append(AuditRecord.action.like(f"{filters.status}.%"))
-    if filters.start:
-        conditions.append(AuditRecord.at >= _day_start(filters.start))
-    if filters.end:
-        conditions.append(AuditRecord.at < _day_after(filters.end))
-    q = filters.q.strip()
-    if q:
-        pattern = f"%{q}%"
-        matches = [
-            AuditRecord.action.ilike(pattern),
-            AuditRecord.actor_label.ilike(pattern),
-            AuditRecord.object_type.ilike(pattern),
-            AuditRecord.reason.ilike(pattern),
-            User.display_name.ilike(pattern),
-            cast(AuditRecord.object_id, String) == q,
-        ]
-        conditions.append(or_(*matches))
-    query = (
-        db.select(AuditRecord, User.display_name, Base.name)
-        .outerjoin(User, User.id == AuditRecord.actor_id)
-        .outerjoin(Base, Base.id == AuditRecord.base_id)
-        .where(*conditions)
-        .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
-    )
-    count = db.select(func.count(AuditRecord.id)).outerjoin(User, User.id == AuditRecord.actor_id).where(*conditions)
-    return _paged(query, count, page, size)
-
-
-def action_families(user) -> list[str]:
-    """The action prefixes present in scope, for the filter's choices."""
-    actions = db.session.scalars(db.select(AuditRecord.action).where(audit_scope(user)).distinct()).all()
-    return sorted({action.split(".", 1)[0] for action in actions})

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from basesys.certificates import api, cli, demo, jobs, panels, views
+from basesys.certificates import api, audit_texts, cli, demo, jobs, panels, views
 from basesys.certificates.refusals import REFUSALS
 from basesys.core.features import Feature, Job, NavEntry, Panel
 
@@ -18,4 +18,7 @@ FEATURE = Feature(
     commands=cli.COMMANDS,
     demo=demo.load,
     refusals=REFUSALS,
+    audit_subjects=audit_texts.SUBJECTS,
+    audit_actions=audit_texts.ACTIONS,
+    audit_fields=audit_texts.FIELDS,
 )

@@ -67,6 +67,11 @@ class Feature:
     init: Callable[[Flask], None] | None = None  # anything else the feature binds to the app
     # basesys.notifications.kinds.NotificationKind: the texts and link of each kind this feature sends.
     notification_kinds: tuple = ()
+    # The audit log for people (core.audit_text): per object type, an AuditSubject (its keys, name
+    # and link); per action, the sentence; per object type, {field: AuditField} of its before/after.
+    audit_subjects: Mapping[str, object] = field(default_factory=dict)
+    audit_actions: Mapping[str, str] = field(default_factory=dict)
+    audit_fields: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
 
 @dataclass
@@ -78,6 +83,9 @@ class Registry:
     panels: list[Panel] = field(default_factory=list)
     jobs: dict[str, Job] = field(default_factory=dict)
     services: dict[str, object] = field(default_factory=dict)
+    audit_subjects: dict[str, object] = field(default_factory=dict)
+    audit_actions: dict[str, str] = field(default_factory=dict)
+    audit_fields: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def nav_for(self, role: str) -> list[NavEntry]:
         return sorted((e for e in self.nav if role in e.roles), key=lambda e: e.order)
@@ -104,10 +112,24 @@ def register_features(app: Flask, features: Iterable[Feature]) -> Registry:
             if job.name in registry.jobs:
                 raise RuntimeError(f"job {job.name!r} is declared twice")
             registry.jobs[job.name] = job
+        _register_audit(registry, feature)
         if feature.init is not None:
             feature.init(app)
         registry.features.append(feature)
     return registry
+
+
+def _register_audit(registry: Registry, feature: Feature) -> None:
+    for name, declared, into in (
+        ("audit subject", feature.audit_subjects, registry.audit_subjects),
+        ("audit action", feature.audit_actions, registry.audit_actions),
+    ):
+        for key, value in declared.items():
+            if key in into:
+                raise RuntimeError(f"{name} {key!r} is declared twice")
+            into[key] = value
+    for object_type, fields in feature.audit_fields.items():
+        registry.audit_fields.setdefault(object_type, {}).update(fields)
 
 
 def registry(app: Flask | None = None) -> Registry:

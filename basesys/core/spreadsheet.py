@@ -144,3 +144,22 @@ def csv_chunks(rows: Iterable[Iterable], chunk_rows: int = 500) -> Iterator[byte
 def decimal(value, places: int = 1) -> Decimal:
     """A number written with a fixed number of decimals (CSV), still a number to `safe_cell`."""
     return round(Decimal(str(value)), places)
+
+
+def write_xlsx_stream(target, rows: Iterable[Iterable], *, title: str = "Sheet") -> None:
+    """Write rows into an XLSX file object as they come (openpyxl's write-only mode: each row goes
+    to disk at once, so memory stays constant however long the export), with the same rule as
+    `append_row`: text as string cells, formula-like text quote-prefixed, numbers as numbers."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    for values in rows:
+        sheet.append([_inert_cell(sheet, value) for value in values])
+    workbook.save(target)
+
+
+def _inert_cell(sheet, value):
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=_text(value))
+    make_inert(cell)
+    return cell

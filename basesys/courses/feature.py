@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from basesys.core.features import Feature, NavEntry, Panel
-from basesys.courses import api, cli, demo, views
+from basesys.courses import api, audit_texts, cli, demo, views
 from basesys.courses.panels import admin_panel, trainee_panel
 from basesys.courses.refusals import REFUSALS
 
@@ -22,4 +22,7 @@ FEATURE = Feature(
     commands=cli.COMMANDS,
     demo=demo.load,
     refusals=REFUSALS,
+    audit_subjects=audit_texts.SUBJECTS,
+    audit_actions=audit_texts.ACTIONS,
+    audit_fields=audit_texts.FIELDS,
 )

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from basesys.core.features import Feature, NavEntry, Panel
 from basesys.courses.signals import course_changed
 from basesys.courses.state import field_label
-from basesys.filing import api, demo, services, views
+from basesys.filing import api, audit_texts, demo, services, views
 from basesys.filing.panels import course_panel
 from basesys.filing.refusals import REFUSALS
 
@@ -29,6 +29,8 @@ FEATURE = Feature(
     panels=(Panel(course_panel, ("base_admin", "bureau_officer", "sysadmin"), order=10, slot="course"),),
     demo=demo.load,
     refusals=REFUSALS,
+    audit_actions=audit_texts.ACTIONS,
+    audit_fields=audit_texts.FIELDS,
     template_filters={"field_label": field_label},
     init=_init,
 )

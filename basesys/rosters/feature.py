@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from basesys.core.features import Feature, Job, NavEntry, Panel
-from basesys.rosters import api, demo, jobs, panels, views
+from basesys.rosters import api, audit_texts, demo, jobs, panels, views
 from basesys.rosters.notices import KINDS
 from basesys.rosters.refusals import REFUSALS
 
@@ -21,5 +21,8 @@ FEATURE = Feature(
     ),
     demo=demo.load,
     refusals=REFUSALS,
+    audit_subjects=audit_texts.SUBJECTS,
+    audit_actions=audit_texts.ACTIONS,
+    audit_fields=audit_texts.FIELDS,
     notification_kinds=KINDS,
 )

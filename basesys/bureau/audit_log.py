@@ -1,0 +1,138 @@
+"""The audit log as the bureau reads it (DOMAIN.md §12): scoped, filtered, searched by subject keys,
+one page at a time in a constant number of statements, and streamed into an XLSX export.
+
+Scope: an officer sees the records of the bases in its bureau subtree and of those bureaus; a base
+admin its own base's; sysadmin all (SQL clauses of accounts.scope, never a set of ids in Python).
+Search (`q`): exact ID, filing and certificate numbers, and names and titles by prefix, through the
+indexed `audit_key` rows (core.audit) — never a scan of the before/after JSON.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_
+from sqlalchemy.orm import aliased
+
+from basesys.accounts.models import Base, Bureau, Role, User
+from basesys.accounts.scope import bureau_subtree, in_base_scope, in_bureau_scope
+from basesys.core.audit import EXACT_KINDS, PREFIX_KINDS, AuditKey, AuditRecord, normalize_key, prefix_end
+from basesys.core.audit_text import Entry, entry
+from basesys.core.features import registry
+from basesys.core.ids import normalize_code
+from basesys.core.time import local_midnight
+from basesys.extensions import db
+
+# Counting a province's ten million records for a page header costs seconds: a total above this
+# reads "10000+" (and the pages stop there; narrow the filters to go further back).
+COUNT_CAP = 10_000
+# An export holds at most this many records (the newest); the last row says when there were more.
+EXPORT_MAX_ROWS = 100_000
+
+
+@dataclass
+class AuditFilters:
+    q: str = ""
+    object_type: str | None = None
+    base_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    actor: str = ""  # a username, or an account's full name
+
+
+@dataclass
+class AuditPage:
+    entries: list[Entry]
+    total: int
+    capped: bool
+    page: int
+    size: int
+
+
+def audit_scope(user):
+    """WHERE: the record's base is in the user's scope, or its bureau is. An officer's two clauses
+    share one recursive CTE of its bureau subtree (two of one name would not compile)."""
+    if user.role == Role.BUREAU_OFFICER and user.bureau_id is not None:
+        tree = bureau_subtree(user.bureau_id)
+        bases = db.select(Base.id).where(Base.bureau_id.in_(tree))
+        return or_(AuditRecord.bureau_id.in_(tree), AuditRecord.base_id.in_(bases))
+    return or_(in_base_scope(user, AuditRecord.base_id), in_bureau_scope(user, AuditRecord.bureau_id))
+
+
+def subject_kinds() -> list[tuple[str, str]]:
+    """(object type, noun) of every declared subject, for the filter's choices."""
+    return [(kind, subject.noun) for kind, subject in registry().audit_subjects.items()]
+
+
+def matching_records(q: str):
+    """SELECT of the ids of records whose subject keys match what was typed: a whole ID, filing,
+    certificate number or username, or the start of a trainee's name, a course's title, …"""
+    code, text = normalize_key(EXACT_KINDS[0], q), normalize_key(PREFIX_KINDS[0], q)
+    exact = and_(AuditKey.kind.in_(EXACT_KINDS), AuditKey.value == code)
+    prefix = and_(AuditKey.kind.in_(PREFIX_KINDS), AuditKey.value >= text, AuditKey.value < prefix_end(text))
+    return db.select(AuditKey.record_id).where(or_(exact, prefix) if text else exact)
+
+
+def _actor_ids(actor: str):
+    name = actor.strip()
+    return db.select(User.id).where(
+        or_(User.username == normalize_code(name), User.username == name, User.display_name == name)
+    )
+
+
+def conditions(user, filters: AuditFilters) -> list:
+    found = [audit_scope(user)]
+    if filters.object_type:
+        found.append(AuditRecord.object_type == filters.object_type)
+    if filters.base_id:
+        found.append(AuditRecord.base_id == filters.base_id)
+    if filters.since:
+        found.append(AuditRecord.at >= local_midnight(filters.since))
+    if filters.until:
+        found.append(AuditRecord.at < local_midnight(filters.until + timedelta(days=1)))
+    if filters.q.strip():
+        found.append(AuditRecord.id.in_(matching_records(filters.q)))
+    if filters.actor.strip():
+        found.append(AuditRecord.actor_id.in_(_actor_ids(filters.actor)))
+    return found
+
+
+def _rows(where: list):
+    """Records with their actor, the actor's bureau or base name, newest first (one statement)."""
+    actor_bureau, actor_base = aliased(Bureau), aliased(Base)
+    return (
+        db.select(AuditRecord, User, func.coalesce(actor_bureau.name, actor_base.name))
+        .outerjoin(User, User.id == AuditRecord.actor_id)
+        .outerjoin(actor_bureau, actor_bureau.id == User.bureau_id)
+        .outerjoin(actor_base, actor_base.id == User.base_id)
+        .where(*where)
+        .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
+    )
+
+
+def count(where: list) -> tuple[int, bool]:
+    """The number of matching records, up to COUNT_CAP, and whether there are more."""
+    capped = db.select(AuditRecord.id).where(*where).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(db.select(func.count()).select_from(capped)) or 0
+    return min(total, COUNT_CAP), total > COUNT_CAP
+
+
+def audit_page(user, filters: AuditFilters, page: int = 1, size: int = 50, *, links: bool = True) -> AuditPage:
+    """One page of the log in scope: two statements whatever the page size."""
+    where = conditions(user, filters)
+    total, capped = count(where)
+    page = max(1, min(page, (COUNT_CAP + size - 1) // size))
+    rows = db.session.execute(_rows(where).limit(size).offset((page - 1) * size)).all()
+    entries = [entry(record, actor, org, links=links) for record, actor, org in rows]
+    return AuditPage(entries, total, capped, page, size)
+
+
+def stream_entries(user, filters: AuditFilters, limit: int = EXPORT_MAX_ROWS) -> Iterator[Entry]:
+    """The matching records, newest first, read in batches (constant memory), at most `limit`."""
+    query = _rows(conditions(user, filters)).limit(limit).execution_options(yield_per=1000)
+    for record, actor, org in db.session.execute(query):
+        yield entry(record, actor, org, links=False)
+
+
+def base_in_scope(user, base_id: int) -> bool:
+    return db.session.scalar(db.select(Base.id).where(Base.id == base_id, in_base_scope(user, Base.id))) is not None

@@ -1,0 +1,76 @@
+"""How the audit log names courses and enrolments and reads a course's changes (§12)."""
+
+from flask import url_for
+
+from basesys.accounts.audit_texts import trainee_keys
+from basesys.core.audit_text import AuditField, AuditSubject, readable
+from basesys.courses.models import ATTENDANCE_MODES, CATEGORIES, DELIVERIES, FILING_STATUSES, KINDS
+from basesys.courses.state import FIELD_LABELS
+
+
+def course_keys(course) -> dict:
+    """A course as the log names it (by title and filing number), linked by its id."""
+    return {"course_title": course.title, "filing_number": course.filing_number, "course_id": course.id}
+
+
+def course_link(_object_id, keys: dict) -> str | None:
+    return url_for("courses.course_detail", course_id=keys["course_id"]) if keys.get("course_id") else None
+
+
+def _enrollment_keys(enrollment) -> dict:
+    return {**course_keys(enrollment.course), **trainee_keys(enrollment.trainee)}
+
+
+def _sessions(value) -> str:
+    """The sessions as local dates and times: "2025-06-10 09:00–12:00（3学时）、…"."""
+    shown = []
+    for item in value if isinstance(value, list) else []:
+        if not isinstance(item, dict):
+            continue
+        start, end = readable(None, item.get("starts_at")) or "", readable(None, item.get("ends_at")) or ""
+        hours = readable(None, item.get("credit_hours"))
+        shown.append(f"{start}–{end[11:] if end[:10] == start[:10] else end}" + (f"（{hours}学时）" if hours else ""))
+    return "、".join(shown) or "无"
+
+
+def _field_names(value) -> str:
+    return "、".join(FIELD_LABELS.get(name, name) for name in value) if isinstance(value, list) else str(value)
+
+
+SUBJECTS = {
+    "course": AuditSubject("培训项目", course_keys, "「{course_title}」", link=course_link),
+    "enrollment": AuditSubject("报名", _enrollment_keys, "「{course_title}」", link=course_link),
+}
+
+ACTIONS = {
+    "course.created": "创建了培训项目{subject}",
+    "course.updated": "修改了培训项目{subject}",
+    "enrollment.created": "将学员{trainee_name}（{id_number}）加入了{subject}",
+    "enrollment.removed": "将学员{trainee_name}（{id_number}）移出了{subject}",
+    "enrollment.imported": "向{subject}导入了学员名单（新增报名 {after[imported]} 人）",
+}
+
+_HIDDEN = AuditField("", hidden=True)
+
+FIELDS = {
+    "course": {
+        **{name: AuditField(label) for name, label in FIELD_LABELS.items()},
+        "category": AuditField(FIELD_LABELS["category"], values=CATEGORIES),
+        "kind": AuditField(FIELD_LABELS["kind"], values=KINDS),
+        "delivery": AuditField(FIELD_LABELS["delivery"], values=DELIVERIES),
+        "attendance_mode": AuditField(FIELD_LABELS["attendance_mode"], values=ATTENDANCE_MODES),
+        "sessions": AuditField(FIELD_LABELS["sessions"], show=_sessions),
+        "filing_status": AuditField("备案状态", values=FILING_STATUSES),
+        "changes": AuditField("变更事项", show=_field_names),
+        "file": AuditField("导入文件"),
+        "imported": AuditField("新增报名人数"),
+        "already_enrolled": AuditField("已在名单中"),
+        "created_trainee_ids": _HIDDEN,
+        "enrolled_trainee_ids": _HIDDEN,
+    },
+    "enrollment": {
+        "course_id": _HIDDEN,
+        "trainee_id": _HIDDEN,
+        "source": AuditField("报名方式", values={"self": "学员自主报名", "admin": "基地添加", "import": "批量导入"}),
+    },
+}
