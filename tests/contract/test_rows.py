@@ -8,7 +8,14 @@ import re
 import pytest
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from tests.contract import test_accounts, test_attendance, test_certificates, test_courses, test_rosters
+from tests.contract import (
+    test_accounts,
+    test_attendance,
+    test_certificates,
+    test_courses,
+    test_filing_decisions,
+    test_rosters,
+)
 from tests.contract.api_md import rows
 
 CASES = {
@@ -17,6 +24,7 @@ CASES = {
     **test_attendance.CASES,
     **test_certificates.CASES,
     **test_rosters.CASES,
+    **test_filing_decisions.CASES,
 }
 
 # Rows of API.md not built yet → the open issue that builds them (`issues show N`).
@@ -40,7 +48,6 @@ PENDING = {
     "GET /api/v1/audit?q=&object_type=&base_id=&since=&until=&page=": 11,
     "GET /api/v1/anomalies?kind=&status=open": 11,
     "POST /api/v1/anomalies/{id}/review": 11,
-    "POST /api/v1/filings/decisions": 11,
 }
 OPEN_ISSUES = {10, 11, 12, 13, 14, 15}
 
