@@ -47,7 +47,15 @@ def decide_each(
     return outcomes
 
 
-def summary_parts(outcomes: list[ItemOutcome]) -> tuple[int, list[ItemOutcome]]:
-    """(how many were decided, the refused items) for a page's flash."""
+def summary(outcomes: list[ItemOutcome], messages: tuple, label: Callable[[object], str]) -> tuple[str, str]:
+    """A page's flash and its category: "已通过 3 项，1 项未处理：《…》（该课程当前不在待审核状态…）".
+    `messages` are the (lazy) texts for "all decided" (`%(n)s`) and "some not" (`%(n)s`, `%(m)s`,
+    `%(items)s`); `label(obj)` names an item the actor may see, an item not found is named by its id."""
     refused = [o for o in outcomes if not o.ok]
-    return len(outcomes) - len(refused), refused
+    decided = len(outcomes) - len(refused)
+    if not refused:
+        return str(messages[0]) % {"n": decided}, "success"
+    items = "；".join(
+        f"{label(o.obj) if o.obj is not None else '#' + str(o.key)}（{o.error.message}）" for o in refused
+    )
+    return str(messages[1]) % {"n": decided, "m": len(refused), "items": items}, "warning"

@@ -139,3 +139,68 @@ def test_other_roles_are_403(client, tenants, api_headers, mixed, who):
 def test_anonymous_is_401(client, mixed):
     response = client.post(URL, json={"course_ids": [mixed.first.id], "decision": "approve"})
     assert (response.status_code, response.json["error"]["code"]) == (401, "unauthorized")
+
+
+# --- the inbox page ------------------------------------------------------------------------------
+
+
+def test_inbox_ticks_and_approves_in_one_go(client, db, login, tenants, mixed):
+    login(tenants.officer_a)
+    page = client.get("/filing/").get_data(as_text=True)
+    assert 'name="course_ids"' in page and "批量通过" in page and "批量退回" in page
+    assert f'value="{mixed.other_city.id}"' not in page
+    ids = [mixed.first.id, mixed.approved.id, mixed.county.id]
+    response = client.post("/filing/decisions", data={"course_ids": ids, "decision": "approve", "comment": ""})
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "已通过 2 项，1 项未处理：《已备案》（该课程当前不在待审核状态，不能审核。）" in page
+    assert decisions_of(db, set(ids)) == [
+        (mixed.first.id, "filing.approved", ""),
+        (mixed.county.id, "filing.approved", ""),
+    ]
+
+
+def test_inbox_batch_all_decided_says_so(client, db, login, tenants, mixed):
+    login(tenants.officer_a)
+    data = {"course_ids": [mixed.first.id, mixed.last.id], "decision": "return", "comment": "请补充师资。"}
+    response = client.post("/filing/decisions", data=data)
+    assert "已退回 2 项。" in client.get(response.location).get_data(as_text=True)
+    assert [r[1] for r in decisions_of(db, {mixed.first.id, mixed.last.id})] == ["filing.returned"] * 2
+
+
+def test_inbox_batch_return_without_comment_is_a_form_error(client, db, login, tenants, mixed):
+    login(tenants.officer_a)
+    response = client.post("/filing/decisions", data={"course_ids": [mixed.first.id], "decision": "return"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "退回时必须填写审核意见" in page
+    assert "checked" in page  # the ticks are kept
+    assert decisions_of(db, {mixed.first.id}) == []
+
+
+@pytest.mark.parametrize("data", [{"decision": "approve"}, {"course_ids": ["x"], "decision": "approve"}])
+def test_inbox_batch_refuses_bad_input(client, login, tenants, data):
+    login(tenants.officer_a)
+    response = client.post("/filing/decisions", data=data)
+    assert response.status_code == 422
+
+
+def test_inbox_batch_of_another_city_decides_nothing(client, db, login, tenants, mixed):
+    login(tenants.officer_b)
+    data = {"course_ids": [mixed.first.id], "decision": "approve"}
+    page = client.get(client.post("/filing/decisions", data=data).location).get_data(as_text=True)
+    assert f"#{mixed.first.id}（未找到该对象。）" in page and "第一" not in page
+    assert decisions_of(db, {mixed.first.id}) == []
+
+
+@pytest.mark.parametrize("who", ["admin_a", "sysadmin", "trainee"])
+def test_inbox_batch_is_for_officers(client, login, tenants, mixed, who):
+    login(getattr(tenants, who))
+    assert (
+        client.post("/filing/decisions", data={"course_ids": [mixed.first.id], "decision": "approve"}).status_code
+        == 403
+    )
+
+
+def test_inbox_batch_anonymous_goes_to_login(client, mixed):
+    response = client.post("/filing/decisions", data={"course_ids": [mixed.first.id], "decision": "approve"})
+    assert response.status_code == 302 and "login" in response.location
