@@ -45,3 +45,41 @@ def hours_chart(rows: list[BaseFigures], *, title: str, issued_label: str, recog
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+COLUMN_HEIGHT = 180
+AXIS_LEFT = 50
+AXIS_BOTTOM = 24
+
+
+def column_chart(labels: list[str], series: list[tuple[str, str, list[float]]], *, title: str) -> Markup:
+    """Grouped columns, one group per label (a month), one column per series `(name, css class,
+    values)`; every column carries its figure as a <title>, and the page prints them in a table."""
+    height = TOP + COLUMN_HEIGHT + AXIS_BOTTOM
+    span = WIDTH - AXIS_LEFT - 10
+    group = span / max(len(labels), 1)
+    bar = group / (len(series) + 1)
+    biggest = max((v for _name, _css, values in series for v in values), default=0) or 1
+    baseline = TOP + COLUMN_HEIGHT
+    parts = [
+        f'<svg class="chart columns" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}"'
+        f' xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        f'<line class="axis" x1="{AXIS_LEFT}" y1="{baseline}" x2="{WIDTH - 10}" y2="{baseline}"/>',
+        f'<text class="value" x="{AXIS_LEFT - 6}" y="{TOP + 10}" text-anchor="end">{_number(biggest)}</text>',
+        f'<text class="value" x="{AXIS_LEFT - 6}" y="{baseline}" text-anchor="end">0</text>',
+    ]
+    for i, label in enumerate(labels):
+        x = AXIS_LEFT + i * group + bar / 2
+        parts.append(f'<g class="group"><text x="{x + bar * len(series) / 2:.1f}" y="{baseline + 16}"')
+        parts.append(f' text-anchor="middle">{escape(label)}</text>')
+        for j, (name, css, values) in enumerate(series):
+            value = values[i] if i < len(values) else 0
+            tall = round(COLUMN_HEIGHT * value / biggest, 1)
+            parts.append(
+                f'<rect class="{escape(css)}" x="{x + j * bar:.1f}" y="{baseline - tall}" width="{bar:.1f}"'
+                f' height="{tall}"><title>{escape(label)} {escape(name)}: {_number(value)}</title></rect>'
+            )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -2,16 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 
-from basesys.bureau import api, panels, views
+from basesys.bureau import api, panels, trend_views, views
 from basesys.core.features import Feature, NavEntry, Panel
 
 FEATURE = Feature(
     name="bureau",
-    blueprints=(views.bp, api.bp),
+    blueprints=(views.bp, api.bp, trend_views.bp),
     nav=(
         NavEntry("bureau.courses", _l("Courses"), ("bureau_officer",), order=20),
         NavEntry("bureau.certificates", _l("Certificates"), ("bureau_officer",), order=40),
         NavEntry("bureau.audit_log", _l("Audit log"), ("bureau_officer", "sysadmin"), order=50),
+        NavEntry("bureau_trends.trends_page", _l("Trends"), ("bureau_officer", "sysadmin"), order=45),
     ),
     panels=(Panel(panels.bureau_home, ("bureau_officer",), order=10),),
 )

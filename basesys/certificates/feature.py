@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from basesys.certificates import api, audit_texts, cli, demo, jobs, panels, views
+from basesys.certificates import api, audit_texts, cli, demo, jobs, panels, plan_actual, views
 from basesys.certificates.refusals import REFUSALS
 from basesys.core.features import Feature, Job, NavEntry, Panel
 
@@ -13,7 +13,10 @@ FEATURE = Feature(
         NavEntry("certificates.my_hours", _l("My hours"), ("trainee",), order=20),
         NavEntry("certificates.my_certificates", _l("My certificates"), ("trainee",), order=30),
     ),
-    panels=(Panel(panels.hours_progress, ("trainee",), order=30),),
+    panels=(
+        Panel(panels.hours_progress, ("trainee",), order=30),
+        Panel(plan_actual.course_panel, ("base_admin", "bureau_officer", "sysadmin"), order=30, slot="course"),
+    ),
     jobs=(Job("finalize_courses", 5, jobs.finalize_due_courses),),
     commands=cli.COMMANDS,
     demo=demo.load,

@@ -101,6 +101,8 @@ _PYDANTIC_MESSAGES = {
     "missing": "必填项",
     "string_too_short": "不能为空",
     "string_too_long": "内容过长",
+    "too_short": "至少需要一项",
+    "too_long": "条目过多",
     "literal_error": "取值无效",
     "enum": "取值无效",
     "int_parsing": "应为整数",

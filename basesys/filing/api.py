@@ -3,14 +3,15 @@
 from flask import Response
 
 from basesys.core.api import File, api_blueprint, api_endpoint
+from basesys.core.batch import ItemOutcome
 from basesys.core.time import now_utc
 from basesys.courses import services as courses
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.api import course_json
 from basesys.courses.schemas import CourseAnswer, CourseList
-from basesys.filing import services
+from basesys.filing import batch, services
 from basesys.filing.pdf import filing_pdf_response
-from basesys.filing.schemas import DecisionBody, FilingQuery
+from basesys.filing.schemas import BatchDecisionAnswer, BatchDecisionBody, DecisionBody, FilingQuery
 
 bp = api_blueprint("filing_api", __name__)
 
@@ -50,6 +51,35 @@ def decide(actor, course_id: int, body: DecisionBody):
     course = get_course_for(actor, course_id)
     services.decide_filing(actor, course, decision=body.decision, comment=body.comment, now=now_utc())
     return course_json(course)
+
+
+def outcome_json(outcome: ItemOutcome) -> dict:
+    """One item of a batch: the course's filing status after it (None when not found), and the
+    refusal that stopped it."""
+    course = outcome.obj
+    item = {
+        "course_id": outcome.key,
+        "filing_status": course.filing_status if course is not None else None,
+        "filing_number": course.filing_number if course is not None else None,
+    }
+    if outcome.error is not None:
+        item["error"] = {"code": outcome.error.code, "message": outcome.error.message}
+    return item
+
+
+@api_endpoint(
+    bp,
+    "/filings/decisions",
+    "POST",
+    summary="Approve or return many submitted filings, each decided and audited on its own, in the order given",
+    roles=["bureau_officer"],
+    body=BatchDecisionBody,
+    answer=BatchDecisionAnswer,
+    refuses=("comment_required",),
+)
+def decide_many(actor, body: BatchDecisionBody):
+    outcomes = batch.decide_filings(actor, body.course_ids, decision=body.decision, comment=body.comment, now=now_utc())
+    return {"results": [outcome_json(outcome) for outcome in outcomes]}
 
 
 @api_endpoint(

@@ -3,20 +3,27 @@ since the last approval) and decision; the printable form. Every page goes throu
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from basesys.core.batch import summary
 from basesys.core.pages import Done, page
 from basesys.courses import services as courses
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.models import FilingStatus
 from basesys.courses.state import field_label
-from basesys.filing import services
-from basesys.filing.forms import DecisionForm, SubmitForm
+from basesys.filing import batch, services
+from basesys.filing.forms import BatchDecisionForm, DecisionForm, SubmitForm
 from basesys.filing.history import filing_history, recent_decisions
 from basesys.filing.pdf import filing_pdf_response
 
 bp = Blueprint("filing", __name__, url_prefix="/filing")
 
 TABS = (*(s.value for s in (FilingStatus.SUBMITTED, FilingStatus.APPROVED, FilingStatus.RETURNED)), "decisions")
+
+BATCH_MESSAGES = {
+    "approve": (_l("Approved %(n)s."), _l("Approved %(n)s; %(m)s not decided: %(items)s")),
+    "return": (_l("Returned %(n)s."), _l("Returned %(n)s; %(m)s not decided: %(items)s")),
+}
 
 
 def _course_page(course) -> str:
@@ -45,9 +52,7 @@ def submit(ctx, course):
     return Done(_course_page(course), _("Submitted to the bureau for review."))
 
 
-@page(bp, "/", roles=("bureau_officer",))
-def inbox(ctx):
-    tab = request.args.get("tab") if request.args.get("tab") in TABS else FilingStatus.SUBMITTED
+def render_inbox(ctx, tab=FilingStatus.SUBMITTED):
     listed = services.list_filings(ctx.user, tab) if tab != "decisions" else []
     return render_template(
         "filing/inbox.html",
@@ -56,8 +61,26 @@ def inbox(ctx):
         counts=courses.enrolled_counts(c.id for c in listed),
         decisions=recent_decisions(ctx.user) if tab == "decisions" else [],
         waiting=services.count_waiting(ctx.user),
+        batch_form=ctx.form if isinstance(ctx.form, BatchDecisionForm) else BatchDecisionForm(formdata=None),
         now=ctx.now,
     )
+
+
+@page(bp, "/", roles=("bureau_officer",))
+def inbox(ctx):
+    return render_inbox(ctx, request.args.get("tab") if request.args.get("tab") in TABS else FilingStatus.SUBMITTED)
+
+
+@page(bp, "/decisions", ("POST",), roles=("bureau_officer",), form=BatchDecisionForm, invalid=render_inbox)
+def decide_many(ctx):
+    """The ticked filings of the inbox, each decided on its own (filing.batch); the flash says
+    how many were decided and why the others were not."""
+    form = ctx.form
+    outcomes = batch.decide_filings(
+        ctx.user, form.course_ids.data, decision=form.decision.data, comment=form.comment.data, now=ctx.now
+    )
+    message, category = summary(outcomes, BATCH_MESSAGES[form.decision.data], lambda course: f"《{course.title}》")
+    return Done(url_for("filing.inbox"), message, category)
 
 
 def render_review(ctx, course):

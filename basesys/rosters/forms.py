@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from basesys.core.inputs import in_sane_years, optional_db_id
+from basesys.core.inputs import DB_INT_MAX, in_sane_years, optional_db_id
+from basesys.rosters.batch import MAX_BATCH
 from basesys.rosters.models import RosterStatus
 
 STATUS_CHOICES = [
@@ -67,3 +68,23 @@ class EmailForm(FlaskForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Leave empty to receive reminders on the home page only."),
     )
+
+
+def _ids_within(form, field):
+    """The ticked rosters: at most MAX_BATCH, each an id the database can hold."""
+    if len(field.data or []) > MAX_BATCH:
+        raise ValidationError(_l("Select at most %(n)s rosters at once.", n=MAX_BATCH))
+    if any(not 1 <= value <= DB_INT_MAX for value in field.data or []):
+        raise ValidationError(_l("Select rosters from the list."))
+
+
+class BatchDecisionForm(FlaskForm):
+    """The inbox's ticked rosters (by course), one decision (the button pressed), one comment."""
+
+    course_ids = SelectMultipleField(
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Select at least one roster.")), _ids_within],
+    )
+    decision = StringField(validators=[InputRequired(), AnyOf(["accept", "return"])])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])

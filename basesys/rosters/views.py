@@ -3,15 +3,24 @@ actions and files, and the export of accepted rosters."""
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from basesys.accounts.scope import bases_in_scope
+from basesys.core.batch import summary
 from basesys.core.inputs import page_number
 from basesys.core.pages import Done, page
 from basesys.core.web import nav_url
 from basesys.courses.access import get_course_for
 from basesys.notifications.services import notification_email, set_notification_email
-from basesys.rosters import downloads, queries, services
-from basesys.rosters.forms import DecisionForm, EmailForm, ExportForm, RosterFilterForm, SubmitRosterForm
+from basesys.rosters import batch, downloads, queries, services
+from basesys.rosters.forms import (
+    BatchDecisionForm,
+    DecisionForm,
+    EmailForm,
+    ExportForm,
+    RosterFilterForm,
+    SubmitRosterForm,
+)
 from basesys.rosters.models import RosterStatus
 
 bp = Blueprint("rosters", __name__)
@@ -19,6 +28,10 @@ bp = Blueprint("rosters", __name__)
 READERS = ("base_admin", "bureau_officer", "sysadmin")
 OFFICERS = ("bureau_officer", "sysadmin")
 PAGE_SIZE = 50
+BATCH_MESSAGES = {
+    "accept": (_l("Accepted %(n)s rosters."), _l("Accepted %(n)s rosters; %(m)s not decided: %(items)s")),
+    "return": (_l("Returned %(n)s rosters."), _l("Returned %(n)s rosters; %(m)s not decided: %(items)s")),
+}
 
 
 def _page_number() -> int:
@@ -44,13 +57,32 @@ def _inbox_filters(user) -> tuple[RosterFilterForm, dict]:
     return form, filters
 
 
-@page(bp, "/rosters/inbox", roles=OFFICERS)
-def inbox(ctx):
+def _inbox_page(ctx):
     form, filters = _inbox_filters(ctx.user)
     number, user = _page_number(), ctx.user
     items = queries.list_rosters(user, ctx.now, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, **filters)
     total = queries.count_rosters(user, ctx.now, **filters)
-    return render_template("rosters/inbox.html", form=form, items=items, total=total, page=number, page_size=PAGE_SIZE)
+    picked = ctx.form if isinstance(ctx.form, BatchDecisionForm) else BatchDecisionForm(formdata=None)
+    return render_template(
+        "rosters/inbox.html", form=form, items=items, total=total, page=number, page_size=PAGE_SIZE, batch_form=picked
+    )
+
+
+@page(bp, "/rosters/inbox", roles=OFFICERS)
+def inbox(ctx):
+    return _inbox_page(ctx)
+
+
+@page(bp, "/rosters/decisions", ("POST",), roles=("bureau_officer",), form=BatchDecisionForm, invalid=_inbox_page)
+def decide_many(ctx):
+    """The ticked rosters, each accepted or returned on its own (rosters.batch); the flash says how
+    many were decided and why the others were not."""
+    form = ctx.form
+    outcomes = batch.decide_rosters(
+        ctx.user, form.course_ids.data, decision=form.decision.data, comment=form.comment.data, now=ctx.now
+    )
+    message, category = summary(outcomes, BATCH_MESSAGES[form.decision.data], lambda course: f"《{course.title}》")
+    return Done(url_for("rosters.inbox", status=RosterStatus.SUBMITTED), message, category)
 
 
 def _base_rosters_page(ctx, email_form=None):

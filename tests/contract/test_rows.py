@@ -14,6 +14,7 @@ from tests.contract import (
     test_audit,
     test_certificates,
     test_courses,
+    test_filing_decisions,
     test_oversight,
     test_rosters,
 )
@@ -27,6 +28,7 @@ CASES = {
     **test_rosters.CASES,
     **test_oversight.CASES,
     **test_audit.CASES,
+    **test_filing_decisions.CASES,
 }
 
 # Rows of API.md not built yet → the open issue that builds them (`issues show N`).
@@ -47,7 +49,6 @@ PENDING = {
     "GET /api/v1/me/statements/{year}": 14,
     "GET /api/v1/me/statements/{year}.pdf": 14,
     "GET /api/v1/statements/{number}?code=C": 14,
-    "POST /api/v1/filings/decisions": 11,
 }
 OPEN_ISSUES = {10, 11, 12, 13, 14, 15}
 
