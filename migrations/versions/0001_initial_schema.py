@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 20:54:04.650471
+Create Date: 2026-12-02 00:12:24.180111
 
 """
 from alembic import op
@@ -146,6 +146,38 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('username', name=op.f('uq_user_account_username'))
     )
+    op.create_table('anomaly',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('key', sa.String(length=120), nullable=False),
+    sa.Column('base_id', sa.Integer(), nullable=False),
+    sa.Column('other_base_id', sa.Integer(), nullable=True),
+    sa.Column('course_id', sa.Integer(), nullable=True),
+    sa.Column('other_course_id', sa.Integer(), nullable=True),
+    sa.Column('trainee_ids', sa.JSON(), nullable=False),
+    sa.Column('occurred_on', sa.Date(), nullable=True),
+    sa.Column('detected_on', sa.Date(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('reviewed_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('review_comment', sa.Text(), nullable=False),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_anomaly_base_id_base')),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_anomaly_course_id_course')),
+    sa.ForeignKeyConstraint(['other_base_id'], ['base.id'], name=op.f('fk_anomaly_other_base_id_base')),
+    sa.ForeignKeyConstraint(['other_course_id'], ['course.id'], name=op.f('fk_anomaly_other_course_id_course')),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['user_account.id'], name=op.f('fk_anomaly_reviewed_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_anomaly')),
+    sa.UniqueConstraint('kind', 'key', name=op.f('uq_anomaly_kind_key'))
+    )
+    with op.batch_alter_table('anomaly', schema=None) as batch_op:
+        batch_op.create_index('ix_anomaly_base_status', ['base_id', 'status'], unique=False)
+        batch_op.create_index('ix_anomaly_course', ['course_id'], unique=False)
+        batch_op.create_index('ix_anomaly_other_base', ['other_base_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_anomaly_reviewed_by_id'), ['reviewed_by_id'], unique=False)
+
     op.create_table('audit_record',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
@@ -159,13 +191,17 @@ def upgrade():
     sa.Column('before', sa.JSON(), nullable=True),
     sa.Column('after', sa.JSON(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('subject', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_audit_record_actor_id_user_account')),
     sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_audit_record_base_id_base')),
     sa.ForeignKeyConstraint(['bureau_id'], ['bureau.id'], name=op.f('fk_audit_record_bureau_id_bureau')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_record'))
     )
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_actor_at', ['actor_id', 'at'], unique=False)
         batch_op.create_index('ix_audit_at', ['at'], unique=False)
+        batch_op.create_index('ix_audit_base_at', ['base_id', 'at'], unique=False)
+        batch_op.create_index('ix_audit_bureau_at', ['bureau_id', 'at'], unique=False)
         batch_op.create_index('ix_audit_object', ['object_type', 'object_id'], unique=False)
 
     op.create_table('course_session',
@@ -277,6 +313,16 @@ def upgrade():
     )
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.create_index('ix_attendance_trainee', ['trainee_id'], unique=False)
+
+    op.create_table('audit_key',
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('value', sa.String(length=200).with_variant(sa.String(length=200, collation='C'), 'postgresql'), nullable=False),
+    sa.ForeignKeyConstraint(['record_id'], ['audit_record.id'], name=op.f('fk_audit_key_record_id_audit_record')),
+    sa.PrimaryKeyConstraint('record_id', 'kind', 'value', name=op.f('pk_audit_key'))
+    )
+    with op.batch_alter_table('audit_key', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_key_lookup', ['kind', 'value', 'record_id'], unique=False)
 
     op.create_table('certificate',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -429,6 +475,10 @@ def downgrade():
         batch_op.drop_index('ix_certificate_trainee')
 
     op.drop_table('certificate')
+    with op.batch_alter_table('audit_key', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_key_lookup')
+
+    op.drop_table('audit_key')
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.drop_index('ix_attendance_trainee')
 
@@ -450,9 +500,19 @@ def downgrade():
     op.drop_table('course_session')
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_object')
+        batch_op.drop_index('ix_audit_bureau_at')
+        batch_op.drop_index('ix_audit_base_at')
         batch_op.drop_index('ix_audit_at')
+        batch_op.drop_index('ix_audit_actor_at')
 
     op.drop_table('audit_record')
+    with op.batch_alter_table('anomaly', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_anomaly_reviewed_by_id'))
+        batch_op.drop_index('ix_anomaly_other_base')
+        batch_op.drop_index('ix_anomaly_course')
+        batch_op.drop_index('ix_anomaly_base_status')
+
+    op.drop_table('anomaly')
     op.drop_table('user_account')
     op.drop_table('filing_sequence')
     with op.batch_alter_table('course', schema=None) as batch_op:
