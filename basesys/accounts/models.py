@@ -58,7 +58,7 @@ class Bureau(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
     level: Mapped[str] = mapped_column(String(16), nullable=False)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     parent: Mapped["Bureau | None"] = relationship(remote_side="Bureau.id", back_populates="children")
@@ -105,8 +105,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     display_name: Mapped[str] = mapped_column(String(60), default="")
-    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"))
-    base_id: Mapped[int | None] = mapped_column(ForeignKey("base.id"))
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"), index=True)
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("base.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     # Bumped by a password change: invalidates every API token and every other login session.
     token_generation: Mapped[int] = mapped_column(default=0, nullable=False)
@@ -147,7 +147,7 @@ class Trainee(db.Model):
     series: Mapped[str] = mapped_column(String(40), default="")
     title: Mapped[str] = mapped_column(String(40), default="")
     # The city (or county) bureau whose bases' courses the trainee is offered first.
-    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"))
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
     # "一票否决": set when a certificate is revoked for fraud (DOMAIN.md §8).
     fraud_flag: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)

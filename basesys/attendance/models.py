@@ -83,12 +83,12 @@ class ScanRefusal(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("course_session.id", ondelete="CASCADE"), nullable=False)
-    trainee_id: Mapped[int | None] = mapped_column(ForeignKey("trainee.id"))
+    trainee_id: Mapped[int | None] = mapped_column(ForeignKey("trainee.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(3), nullable=False, default=Purpose.IN)
     code: Mapped[str] = mapped_column(String(40), nullable=False)
     device_id: Mapped[str | None] = mapped_column(String(64))
     # device_already_used: the trainee already checked in from that phone.
-    other_trainee_id: Mapped[int | None] = mapped_column(ForeignKey("trainee.id"))
+    other_trainee_id: Mapped[int | None] = mapped_column(ForeignKey("trainee.id"), index=True)
     via: Mapped[str] = mapped_column(String(8), nullable=False, default=ScanVia.WEB)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 

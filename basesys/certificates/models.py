@@ -44,6 +44,9 @@ class Certificate(db.Model):
         UniqueConstraint("course_id", "trainee_id"),
         UniqueConstraint("base_id", "year", "sequence"),
         Index("ix_certificate_trainee", "trainee_id"),
+        # The bureau's certificate list: newest first, in a base or across the scope (issue 11).
+        Index("ix_certificate_base_issued", "base_id", "issued_at"),
+        Index("ix_certificate_issued", "issued_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +72,7 @@ class Certificate(db.Model):
     status: Mapped[str] = mapped_column(String(10), nullable=False, default=CertificateStatus.VALID)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_reason: Mapped[str] = mapped_column(Text, default="")
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
 
     trainee: Mapped[Trainee] = relationship()
     course: Mapped[Course] = relationship()
@@ -101,7 +104,7 @@ class CourseResult(db.Model):
     capped_hours: Mapped[float] = mapped_column(Hours, nullable=False, default=0)  # trimmed by the cap
     completed: Mapped[bool] = mapped_column(Boolean, nullable=False)  # 结业 (§7)
     explanation: Mapped[str] = mapped_column(Text, default="")  # from the hours engine, shown to the admin
-    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"), index=True)
     # Why a completer has no certificate yet (e.g. a character of the name no installed font has).
     certificate_problem: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
@@ -127,7 +130,7 @@ class LedgerEntry(db.Model):
     category: Mapped[str] = mapped_column(String(16), nullable=False)
     hours: Mapped[float] = mapped_column(Hours, nullable=False)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default=LedgerStatus.ISSUED)
-    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"), index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     recognized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -140,7 +140,7 @@ class Enrollment(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), nullable=False)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), nullable=False)
     source: Mapped[str] = mapped_column(String(10), nullable=False, default="admin")  # self / admin / import
-    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     course: Mapped[Course] = relationship(back_populates="enrollments")

@@ -53,12 +53,12 @@ class Roster(db.Model):
     # policy.roster_due_days after the local date of the last session (§9 "结业30日内").
     due_on: Mapped[date] = mapped_column(Date, nullable=False)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     # Submitted after the due date: accepted like any other, flagged for the bureau.
     submitted_late: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     submission_count: Mapped[int] = mapped_column(nullable=False, default=0)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     decision_comment: Mapped[str] = mapped_column(Text, default="")
     return_count: Mapped[int] = mapped_column(nullable=False, default=0)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

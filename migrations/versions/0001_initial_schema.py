@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 00:12:24.180111
+Create Date: 2026-12-02 00:12:53.746619
 
 """
 from alembic import op
@@ -29,6 +29,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bureau')),
     sa.UniqueConstraint('name', name=op.f('uq_bureau_name'))
     )
+    with op.batch_alter_table('bureau', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bureau_parent_id'), ['parent_id'], unique=False)
+
     op.create_table('job_run',
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.Column('last_run_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
@@ -146,6 +149,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('username', name=op.f('uq_user_account_username'))
     )
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_account_base_id'), ['base_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_user_account_bureau_id'), ['bureau_id'], unique=False)
+
     op.create_table('anomaly',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=24), nullable=False),
@@ -270,7 +277,9 @@ def upgrade():
     )
     with op.batch_alter_table('roster', schema=None) as batch_op:
         batch_op.create_index('ix_roster_base_status', ['base_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roster_decided_by_id'), ['decided_by_id'], unique=False)
         batch_op.create_index('ix_roster_status_due', ['status', 'due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roster_submitted_by_id'), ['submitted_by_id'], unique=False)
 
     op.create_table('trainee',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -293,6 +302,9 @@ def upgrade():
     sa.UniqueConstraint('id_number', name=op.f('uq_trainee_id_number')),
     sa.UniqueConstraint('user_id', name=op.f('uq_trainee_user_id'))
     )
+    with op.batch_alter_table('trainee', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trainee_bureau_id'), ['bureau_id'], unique=False)
+
     op.create_table('attendance',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -355,6 +367,9 @@ def upgrade():
     sa.UniqueConstraint('number', name=op.f('uq_certificate_number'))
     )
     with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.create_index('ix_certificate_base_issued', ['base_id', 'issued_at'], unique=False)
+        batch_op.create_index('ix_certificate_issued', ['issued_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_revoked_by_id'), ['revoked_by_id'], unique=False)
         batch_op.create_index('ix_certificate_trainee', ['trainee_id'], unique=False)
 
     op.create_table('credited_day',
@@ -385,6 +400,7 @@ def upgrade():
     sa.UniqueConstraint('course_id', 'trainee_id', name=op.f('uq_enrollment_course_id_trainee_id'))
     )
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_enrollment_enrolled_by_id'), ['enrolled_by_id'], unique=False)
         batch_op.create_index('ix_enrollment_trainee', ['trainee_id'], unique=False)
 
     op.create_table('scan_refusal',
@@ -403,7 +419,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_scan_refusal'))
     )
     with op.batch_alter_table('scan_refusal', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scan_refusal_other_trainee_id'), ['other_trainee_id'], unique=False)
         batch_op.create_index('ix_scan_refusal_session_at', ['session_id', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_scan_refusal_trainee_id'), ['trainee_id'], unique=False)
 
     op.create_table('course_result',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -423,6 +441,7 @@ def upgrade():
     sa.UniqueConstraint('course_id', 'trainee_id', name=op.f('uq_course_result_course_id_trainee_id'))
     )
     with op.batch_alter_table('course_result', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_course_result_certificate_id'), ['certificate_id'], unique=False)
         batch_op.create_index('ix_course_result_trainee', ['trainee_id'], unique=False)
 
     op.create_table('ledger_entry',
@@ -444,6 +463,7 @@ def upgrade():
     sa.UniqueConstraint('course_id', 'trainee_id', name=op.f('uq_ledger_entry_course_id_trainee_id'))
     )
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ledger_entry_certificate_id'), ['certificate_id'], unique=False)
         batch_op.create_index('ix_ledger_entry_trainee_year', ['trainee_id', 'year'], unique=False)
 
     # ### end Alembic commands ###
@@ -453,18 +473,23 @@ def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_entry_trainee_year')
+        batch_op.drop_index(batch_op.f('ix_ledger_entry_certificate_id'))
 
     op.drop_table('ledger_entry')
     with op.batch_alter_table('course_result', schema=None) as batch_op:
         batch_op.drop_index('ix_course_result_trainee')
+        batch_op.drop_index(batch_op.f('ix_course_result_certificate_id'))
 
     op.drop_table('course_result')
     with op.batch_alter_table('scan_refusal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scan_refusal_trainee_id'))
         batch_op.drop_index('ix_scan_refusal_session_at')
+        batch_op.drop_index(batch_op.f('ix_scan_refusal_other_trainee_id'))
 
     op.drop_table('scan_refusal')
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.drop_index('ix_enrollment_trainee')
+        batch_op.drop_index(batch_op.f('ix_enrollment_enrolled_by_id'))
 
     op.drop_table('enrollment')
     with op.batch_alter_table('credited_day', schema=None) as batch_op:
@@ -473,6 +498,9 @@ def downgrade():
     op.drop_table('credited_day')
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.drop_index('ix_certificate_trainee')
+        batch_op.drop_index(batch_op.f('ix_certificate_revoked_by_id'))
+        batch_op.drop_index('ix_certificate_issued')
+        batch_op.drop_index('ix_certificate_base_issued')
 
     op.drop_table('certificate')
     with op.batch_alter_table('audit_key', schema=None) as batch_op:
@@ -483,9 +511,14 @@ def downgrade():
         batch_op.drop_index('ix_attendance_trainee')
 
     op.drop_table('attendance')
+    with op.batch_alter_table('trainee', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trainee_bureau_id'))
+
     op.drop_table('trainee')
     with op.batch_alter_table('roster', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roster_submitted_by_id'))
         batch_op.drop_index('ix_roster_status_due')
+        batch_op.drop_index(batch_op.f('ix_roster_decided_by_id'))
         batch_op.drop_index('ix_roster_base_status')
 
     op.drop_table('roster')
@@ -513,6 +546,10 @@ def downgrade():
         batch_op.drop_index('ix_anomaly_base_status')
 
     op.drop_table('anomaly')
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_account_bureau_id'))
+        batch_op.drop_index(batch_op.f('ix_user_account_base_id'))
+
     op.drop_table('user_account')
     op.drop_table('filing_sequence')
     with op.batch_alter_table('course', schema=None) as batch_op:
@@ -532,5 +569,8 @@ def downgrade():
 
     op.drop_table('login_attempt')
     op.drop_table('job_run')
+    with op.batch_alter_table('bureau', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bureau_parent_id'))
+
     op.drop_table('bureau')
     # ### end Alembic commands ###
