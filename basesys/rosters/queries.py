@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import case, func
 
-from basesys.accounts.scope import visible_base_ids
+from basesys.accounts.scope import in_base_scope
 from basesys.core.audit import history_of
 from basesys.core.time import local_date
 from basesys.courses.models import Course
@@ -33,9 +33,7 @@ def scoped_rosters(user, now: datetime, *, status=None, base_id=None, start=None
     """A select of (Roster, Course) in the user's scope with the filters of the lists."""
     today = local_date(now)
     query = db.select(Roster, Course).join(Course, Course.id == Roster.course_id)
-    bases = visible_base_ids(user)
-    if bases is not None:
-        query = query.where(Roster.base_id.in_(bases or {-1}))
+    query = query.where(in_base_scope(user, Roster.base_id))
     if base_id:
         query = query.where(Roster.base_id == base_id)
     if status:
