@@ -57,7 +57,9 @@ def test_a_trainees_own_lists_take_the_same_statements_for_a_longer_history(
     assert _statements(client, db, path, headers) == few
 
 
-def test_the_roster_list_pages_with_the_same_statements(client, db, tenants, make_course, enroll, finalize, api_headers):
+def test_the_roster_list_pages_with_the_same_statements(
+    client, db, tenants, make_course, enroll, finalize, api_headers
+):
     def rosters_of(n):
         for i in range(n):
             course = make_course(base=tenants.base_a if i % 2 else tenants.base_county, title=f"名单{i}")
