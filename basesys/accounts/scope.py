@@ -67,37 +67,17 @@ def bureau_subtree_ids(bureau_id: int | None) -> set[int]:
     return found
 
 
-def visible_bureau_ids(user: User) -> set[int] | None:
-    """None means every bureau (sysadmin)."""
-    if user.role == Role.SYSADMIN:
-        return None
-    if user.role == Role.BUREAU_OFFICER:
-        return bureau_subtree_ids(user.bureau_id)
-    return set()
-
-
-def visible_base_ids(user: User) -> set[int] | None:
-    """None means every base (sysadmin)."""
-    if user.role == Role.SYSADMIN:
-        return None
-    if user.role == Role.BUREAU_OFFICER:
-        bureaus = bureau_subtree_ids(user.bureau_id)
-        if not bureaus:
-            return set()
-        return set(db.session.scalars(db.select(Base.id).where(Base.bureau_id.in_(bureaus))))
-    if user.role == Role.BASE_ADMIN and user.base_id:
-        return {user.base_id}
-    return set()
-
-
 def can_see_bureau(user: User, bureau: Bureau) -> bool:
-    ids = visible_bureau_ids(user)
-    return ids is None or bureau.id in ids
+    """One query, whatever the size of the tree."""
+    return user.role == Role.SYSADMIN or bool(
+        db.session.scalar(select(Bureau.id).where(Bureau.id == bureau.id, in_bureau_scope(user, Bureau.id)))
+    )
 
 
 def can_see_base(user: User, base: Base) -> bool:
-    ids = visible_base_ids(user)
-    return ids is None or base.id in ids
+    return user.role == Role.SYSADMIN or bool(
+        db.session.scalar(select(Base.id).where(Base.id == base.id, in_base_scope(user, Base.id)))
+    )
 
 
 def can_manage_base(user: User, base: Base) -> bool:
@@ -106,8 +86,12 @@ def can_manage_base(user: User, base: Base) -> bool:
 
 
 def can_supervise_base(user: User, base: Base) -> bool:
-    """An officer of the base's supervising bureau or of a bureau above it."""
-    return user.role == Role.BUREAU_OFFICER and base.bureau_id in bureau_subtree_ids(user.bureau_id)
+    """An officer of the base's supervising bureau or of a bureau above it (one query)."""
+    if user.role != Role.BUREAU_OFFICER or user.bureau_id is None:
+        return False
+    return bool(
+        db.session.scalar(select(Bureau.id).where(Bureau.id == base.bureau_id, in_bureau_scope(user, Bureau.id)))
+    )
 
 
 def is_self(user: User, trainee: Trainee) -> bool:
@@ -122,8 +106,4 @@ def trainee_of(user: User) -> Trainee | None:
 
 def bases_in_scope(user: User) -> list[Base]:
     """The bases a user may see, by name (for the filters of the lists)."""
-    query = db.select(Base).order_by(Base.name)
-    bases = visible_base_ids(user)
-    if bases is not None:
-        query = query.where(Base.id.in_(bases or {-1}))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(db.select(Base).where(in_base_scope(user, Base.id)).order_by(Base.name)))

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_
 
 from basesys.accounts.models import Base, Trainee
-from basesys.accounts.scope import visible_base_ids
+from basesys.accounts.scope import in_base_scope
 from basesys.certificates.models import Certificate, CertificateStatus
 from basesys.core.ids import normalize_code
 from basesys.core.time import local_date, local_midnight
@@ -41,8 +41,7 @@ def _paged(query, count_query, page: int, size: int) -> Page:
 
 
 def _bases(user, column):
-    bases = visible_base_ids(user)
-    return True if bases is None else column.in_(bases or {-1})
+    return in_base_scope(user, column)
 
 
 def _day_start(day: date) -> datetime:

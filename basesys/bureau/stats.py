@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func
 
 from basesys.accounts.models import Base
-from basesys.accounts.scope import visible_base_ids
+from basesys.accounts.scope import in_base_scope
 from basesys.certificates.models import Certificate, CertificateStatus, LedgerEntry, LedgerStatus
 from basesys.core.time import local_date, local_midnight
 from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
@@ -32,24 +32,19 @@ class Waiting:
     overdue: int
 
 
-def _in_scope(column, bases: set[int] | None):
-    return True if bases is None else column.in_(bases or {-1})
-
-
 def waiting_counts(user, now: datetime) -> Waiting:
     """Course filings and rosters waiting for the bureau, and rosters the bases still owe past due."""
-    bases = visible_base_ids(user)
     today = local_date(now)
     filings = db.session.scalar(
         db.select(func.count(Course.id)).where(
-            Course.filing_status == FilingStatus.SUBMITTED, _in_scope(Course.base_id, bases)
+            Course.filing_status == FilingStatus.SUBMITTED, in_base_scope(user, Course.base_id)
         )
     )
     rosters, overdue = db.session.execute(
         db.select(
             func.coalesce(func.sum(case((Roster.status == RosterStatus.SUBMITTED, 1), else_=0)), 0),
             func.coalesce(func.sum(case((Roster.status.in_(OPEN_STATUSES) & (Roster.due_on < today), 1), else_=0)), 0),
-        ).where(_in_scope(Roster.base_id, bases))
+        ).where(in_base_scope(user, Roster.base_id))
     ).one()
     return Waiting(int(filings or 0), int(rosters), int(overdue))
 
@@ -61,10 +56,7 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 def figures_by_base(user, year: int) -> list[BaseFigures]:
     """Per base in scope, for a calendar year: filed courses with a session that year, their distinct
     trainees, valid certificates, hours issued (not void) and of those recognized (§8, §9)."""
-    bases = visible_base_ids(user)
-    query = db.select(Base.id, Base.name).order_by(Base.name)
-    if bases is not None:
-        query = query.where(Base.id.in_(bases or {-1}))
+    query = db.select(Base.id, Base.name).where(in_base_scope(user, Base.id)).order_by(Base.name)
     figures = {base_id: BaseFigures(base_id, name) for base_id, name in db.session.execute(query)}
     if not figures:
         return []
@@ -75,7 +67,9 @@ def figures_by_base(user, year: int) -> list[BaseFigures]:
         .distinct()
         .scalar_subquery()
     )
-    filed = (Course.filing_status == FilingStatus.APPROVED) & Course.id.in_(in_year) & Course.base_id.in_(figures)
+    filed = (
+        (Course.filing_status == FilingStatus.APPROVED) & Course.id.in_(in_year) & in_base_scope(user, Course.base_id)
+    )
     for base_id, courses in db.session.execute(
         db.select(Course.base_id, func.count(Course.id)).where(filed).group_by(Course.base_id)
     ):
@@ -90,7 +84,9 @@ def figures_by_base(user, year: int) -> list[BaseFigures]:
     for base_id, count in db.session.execute(
         db.select(Certificate.base_id, func.count(Certificate.id))
         .where(
-            Certificate.year == year, Certificate.status == CertificateStatus.VALID, Certificate.base_id.in_(figures)
+            Certificate.year == year,
+            Certificate.status == CertificateStatus.VALID,
+            in_base_scope(user, Certificate.base_id),
         )
         .group_by(Certificate.base_id)
     ):
@@ -104,7 +100,7 @@ def figures_by_base(user, year: int) -> list[BaseFigures]:
             ),
         )
         .join(Course, Course.id == LedgerEntry.course_id)
-        .where(LedgerEntry.year == year, Course.base_id.in_(figures))
+        .where(LedgerEntry.year == year, in_base_scope(user, Course.base_id))
         .group_by(Course.base_id)
     ):
         figures[base_id].hours_issued = float(issued or 0)

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from basesys.accounts.models import User
-from basesys.accounts.scope import visible_base_ids
+from basesys.accounts.scope import in_base_scope
 from basesys.core.audit import AuditRecord, audit, history_of
 from basesys.courses.models import Course, FilingStatus
 from basesys.extensions import db
@@ -131,11 +131,12 @@ def recent_decisions(user, limit: int = 50) -> list[FilingStep]:
     query = (
         db.select(AuditRecord, Course)
         .join(Course, AuditRecord.object_id == Course.id)
-        .where(AuditRecord.object_type == "course", AuditRecord.action.in_(_audit_actions(DECISIONS)))
+        .where(
+            AuditRecord.object_type == "course",
+            AuditRecord.action.in_(_audit_actions(DECISIONS)),
+            in_base_scope(user, Course.base_id),
+        )
     )
-    base_ids = visible_base_ids(user)
-    if base_ids is not None:
-        query = query.where(Course.base_id.in_(base_ids or {-1}))
     rows = db.session.execute(query.order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(limit)).all()
     names = _names(record for record, _course in rows)
     return [FilingStep.of(record, names, course) for record, course in rows]

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from basesys.core.batch import summary
+from basesys.core.inputs import bounded_int
 from basesys.core.pages import Done, page
 from basesys.courses import services as courses
 from basesys.courses.access import get_course_for, get_managed_course
@@ -18,6 +19,7 @@ from basesys.filing.pdf import filing_pdf_response
 
 bp = Blueprint("filing", __name__, url_prefix="/filing")
 
+INBOX_PAGE = 50  # keyset pages (core.paging): a province's approved tab holds 100,000 courses
 TABS = (*(s.value for s in (FilingStatus.SUBMITTED, FilingStatus.APPROVED, FilingStatus.RETURNED)), "decisions")
 
 BATCH_MESSAGES = {
@@ -53,12 +55,15 @@ def submit(ctx, course):
 
 
 def render_inbox(ctx, tab=FilingStatus.SUBMITTED):
-    listed = services.list_filings(ctx.user, tab) if tab != "decisions" else []
+    after = request.args.get("after", type=bounded_int)
+    listed = services.filings_page(ctx.user, tab, limit=INBOX_PAGE, after=after) if tab != "decisions" else None
     return render_template(
         "filing/inbox.html",
         tab=tab,
-        courses=listed,
-        counts=courses.enrolled_counts(c.id for c in listed),
+        courses=listed.items if listed else [],
+        next_after=listed.next if listed else None,
+        paged=after is not None,
+        counts=courses.enrolled_counts(c.id for c in listed.items) if listed else {},
         decisions=recent_decisions(ctx.user) if tab == "decisions" else [],
         waiting=services.count_waiting(ctx.user),
         batch_form=ctx.form if isinstance(ctx.form, BatchDecisionForm) else BatchDecisionForm(formdata=None),

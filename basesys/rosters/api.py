@@ -6,7 +6,7 @@ from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import iso, now_utc
 from basesys.courses.access import get_course_for
 from basesys.rosters import downloads, services
-from basesys.rosters.queries import list_rosters
+from basesys.rosters.queries import rosters_page
 from basesys.rosters.schemas import AcceptedRange, RosterAnswer, RosterDecision, RosterList, RosterListQuery
 
 bp = api_blueprint("rosters_api", __name__)
@@ -103,15 +103,15 @@ def roster_csv(actor, course_id: int):
 @api_endpoint(
     bp,
     "/rosters",
-    summary="Rosters of the bases in scope (addition), newest due date first; ?status= filters",
+    summary="Rosters of the bases in scope (addition): waiting first, then by due date; ?status= filters; keyset pages",
     roles=list(READERS),
     query=RosterListQuery,
     answer=RosterList,
 )
 def rosters(actor, query: RosterListQuery):
-    now = now_utc()
-    items = list_rosters(actor, now, status=query.status)
+    items, after = rosters_page(actor, now_utc(), status=query.status, limit=query.limit, after=query.after)
     return {
+        "next": after,
         "items": [
             {
                 "course_id": item.course.id,
@@ -123,7 +123,7 @@ def rosters(actor, query: RosterListQuery):
                 "submitted_at": iso(item.roster.submitted_at) if item.roster else None,
             }
             for item in items
-        ]
+        ],
     }
 
 

@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func
+from sqlalchemy.orm import contains_eager
 
-from basesys.accounts.scope import visible_base_ids
+from basesys.accounts.scope import in_base_scope
 from basesys.core.audit import history_of
+from basesys.core.paging import keyset_page
 from basesys.core.time import local_date
 from basesys.courses.models import Course
 from basesys.extensions import db
@@ -33,9 +35,7 @@ def scoped_rosters(user, now: datetime, *, status=None, base_id=None, start=None
     """A select of (Roster, Course) in the user's scope with the filters of the lists."""
     today = local_date(now)
     query = db.select(Roster, Course).join(Course, Course.id == Roster.course_id)
-    bases = visible_base_ids(user)
-    if bases is not None:
-        query = query.where(Roster.base_id.in_(bases or {-1}))
+    query = query.where(in_base_scope(user, Roster.base_id))
     if base_id:
         query = query.where(Roster.base_id == base_id)
     if status:
@@ -58,6 +58,28 @@ def list_rosters(user, now: datetime, *, status=None, base_id=None, start=None, 
         RosterItem(course, roster, effective_status(roster.status, roster.due_on, today), roster.due_on)
         for roster, course in db.session.execute(query).all()
     ]
+
+
+def rosters_page(
+    user, now: datetime, *, status=None, limit: int, after: int | None
+) -> tuple[list[RosterItem], int | None]:
+    """A keyset page of `list_rosters` (the API's list): waiting for the bureau first, then by due date."""
+    today = local_date(now)
+    query = db.select(Roster).join(Course, Course.id == Roster.course_id).where(in_base_scope(user, Roster.base_id))
+    if status:
+        query = query.where(status_expression(today) == status)
+    waiting_last = case((Roster.status == RosterStatus.SUBMITTED, 0), else_=1)
+    page = keyset_page(
+        query,
+        (waiting_last, Roster.due_on, Roster.id),
+        Roster,
+        limit=limit,
+        after=after,
+        descending=False,
+        options=(contains_eager(Roster.course).joinedload(Course.base),),
+    )
+    items = [RosterItem(r.course, r, effective_status(r.status, r.due_on, today), r.due_on) for r in page.items]
+    return items, page.next
 
 
 def count_rosters(user, now: datetime, **filters) -> int:

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from basesys.core.api import Answer, ApiDate
+from basesys.core.paging import PageQuery
 
 RosterStatusValue = Literal["pending", "submitted", "accepted", "returned", "overdue"]
 
@@ -17,7 +18,7 @@ class RosterDecision(BaseModel):
     comment: str = Field(default="", max_length=2000)
 
 
-class RosterListQuery(BaseModel):
+class RosterListQuery(PageQuery):
     status: RosterStatusValue | None = None
 
 
@@ -78,6 +79,7 @@ class RosterListItem(Answer):
 
 
 class RosterList(Answer):
-    """Rosters"""
+    """Rosters, one page"""
 
     items: list[RosterListItem]
+    next: int | None = Field(description="`after` for the next page; null on the last page")

@@ -2,7 +2,7 @@
 as one clause with a fixed number of parameters however many bases and bureaus a scope holds."""
 
 from basesys.accounts.models import Base, Bureau
-from basesys.accounts.scope import in_base_scope, in_bureau_scope, visible_base_ids, visible_bureau_ids
+from basesys.accounts.scope import in_base_scope, in_bureau_scope
 
 
 def _bases(db, user) -> set[int]:
@@ -15,9 +15,11 @@ def _bureaus(db, user) -> set[int]:
 
 def test_the_sql_scope_is_the_same_wall(db, tenants):
     everyone = set(db.session.scalars(db.select(Base.id)))
-    for user in (tenants.officer_province, tenants.officer_a, tenants.officer_county, tenants.officer_b):
-        assert _bases(db, user) == visible_base_ids(user)
-        assert _bureaus(db, user) == visible_bureau_ids(user)
+    t = tenants
+    assert _bases(db, t.officer_province) == {t.base_a.id, t.base_b.id, t.base_county.id}
+    assert _bureaus(db, t.officer_province) == {t.province.id, t.city_a.id, t.county_a.id, t.city_b.id}
+    assert _bureaus(db, t.officer_a) == {t.city_a.id, t.county_a.id}
+    assert _bases(db, t.officer_b) == {t.base_b.id} and _bureaus(db, t.officer_b) == {t.city_b.id}
     assert _bases(db, tenants.officer_a) == {tenants.base_a.id, tenants.base_county.id}
     assert _bases(db, tenants.officer_county) == {tenants.base_county.id}
     assert _bases(db, tenants.admin_a) == {tenants.base_a.id}

@@ -4,7 +4,7 @@ import pytest
 
 from basesys.accounts import services
 from basesys.accounts.models import LoginAttempt, Trainee, User
-from basesys.accounts.scope import bureau_subtree_ids, visible_base_ids
+from basesys.accounts.scope import bureau_subtree_ids
 from basesys.accounts.tokens import issue_token, user_from_token
 from basesys.core.audit import AuditRecord
 from basesys.core.errors import DomainError, ValidationFailed
@@ -165,15 +165,9 @@ def test_update_staff_user_reset_password_and_disable(db, now, make_user, make_b
     assert not user.active and user.token_generation > generation
 
 
-def test_scope_officer_sees_bureaus_and_bases_below(tenants):
+def test_scope_officer_sees_bureaus_below(tenants):  # bases: tests/accounts/test_scope_sql.py
     t = tenants
     assert bureau_subtree_ids(t.city_a.id) == {t.city_a.id, t.county_a.id}
-    assert visible_base_ids(t.officer_a) == {t.base_a.id, t.base_county.id}
-    assert visible_base_ids(t.officer_county) == {t.base_county.id}
-    assert visible_base_ids(t.officer_province) == {t.base_a.id, t.base_b.id, t.base_county.id}
-    assert visible_base_ids(t.admin_a) == {t.base_a.id}
-    assert visible_base_ids(t.sysadmin) is None
-    assert visible_base_ids(t.trainee.user) == set()
 
 
 def test_every_account_change_is_audited(db, tenants):

@@ -3,6 +3,7 @@ what they show and scope in SQL. Each case lists once with a few rows and once w
 
 import pytest
 
+from basesys.rosters import services as rosters
 from tests.statements import counted
 
 
@@ -54,3 +55,30 @@ def test_a_trainees_own_lists_take_the_same_statements_for_a_longer_history(
     few = _statements(client, db, path, headers)
     _history(tenants, make_course, enroll, finalize, 10)
     assert _statements(client, db, path, headers) == few
+
+
+def test_the_roster_list_pages_with_the_same_statements(
+    client, db, tenants, make_course, enroll, finalize, api_headers
+):
+    def rosters_of(n):
+        for i in range(n):
+            course = make_course(base=tenants.base_a if i % 2 else tenants.base_county, title=f"名单{i}")
+            enroll(course, tenants.trainee)
+            finalize(course, {tenants.trainee: (3.0, True)})
+            rosters.submit_roster(tenants.admin_a if i % 2 else tenants.admin_county, course, now=course.ends_at)
+        db.session.commit()
+
+    headers = api_headers(tenants.officer_a)
+    rosters_of(2)
+    few = _statements(client, db, "/api/v1/rosters", headers)
+    rosters_of(8)
+    assert _statements(client, db, "/api/v1/rosters", headers) == few
+    seen, after = [], None
+    while True:
+        answer = client.get(f"/api/v1/rosters?limit=3{f'&after={after}' if after else ''}", headers=headers).json
+        seen += [item["course_id"] for item in answer["items"]]
+        after = answer["next"]
+        if after is None:
+            break
+    everything = [item["course_id"] for item in client.get("/api/v1/rosters", headers=headers).json["items"]]
+    assert seen == everything and len(everything) == 10

@@ -1,8 +1,11 @@
 """Filing pages: submit, the officer's inbox and review, decisions, the PDF; walls."""
 
+import re
+
 import pytest
 
 from basesys.filing import services as filing
+from basesys.filing import views as filing_views
 from tests.conftest import at
 from tests.courses.conftest import sessions
 from tests.courses.test_views import course_form
@@ -142,3 +145,21 @@ def test_an_edit_filing_refuses_shows_on_the_course_form(client, login, tenants,
     assert "备案时必填" in response.get_data(as_text=True)  # on the responsible person's field
     db.session.expire_all()
     assert course.responsible and course.filing_status == "approved" and len(course.sessions) == 1
+
+
+def test_the_inbox_pages_a_long_tab(client, login, tenants, make_course, monkeypatch):
+    """A province's approved tab holds 100,000 courses: the inbox shows keyset pages of INBOX_PAGE."""
+    monkeypatch.setattr(filing_views, "INBOX_PAGE", 2)
+    for n in range(5):
+        make_course(base=tenants.base_a, status="approved", title=f"已备案{n}")
+    login(tenants.officer_a)
+    pages, after = [], None
+    while True:
+        page = client.get("/filing/?tab=approved" + (f"&after={after}" if after else "")).text
+        pages.append(sorted(re.findall(r"已备案(\d)<", page)))
+        found = re.search(r"tab=approved&amp;after=(\d+)", page)
+        if found is None:
+            break
+        after = found.group(1)
+    assert [len(titles) for titles in pages] == [2, 2, 1]
+    assert sorted(sum(pages, [])) == ["0", "1", "2", "3", "4"]
