@@ -26,18 +26,26 @@ class Filters:
     q: str = ""
 
 
+# Counting every match of a province (millions of certificates) took seconds: a list counts up to
+# COUNT_CAP and says "more than" beyond it; pages stop there (a search narrows a longer list).
+COUNT_CAP = 10_000
+
+
 @dataclass
 class Page:
     items: list
     total: int
     page: int
     size: int
+    capped: bool = False
 
 
-def _paged(query, count_query, page: int, size: int) -> Page:
-    total = db.session.scalar(count_query) or 0
+def _paged(query, matches, page: int, size: int) -> Page:
+    """`matches`: a SELECT of the matching ids (its WHERE is the list's), counted up to COUNT_CAP."""
+    counted = db.session.scalar(db.select(func.count()).select_from(matches.limit(COUNT_CAP + 1).subquery())) or 0
+    page = max(1, min(page, (COUNT_CAP + size - 1) // size))
     items = db.session.execute(query.limit(size).offset((page - 1) * size)).all()
-    return Page(items, total, page, size)
+    return Page(items, min(counted, COUNT_CAP), page, size, counted > COUNT_CAP)
 
 
 def _bases(user, column):
@@ -101,7 +109,7 @@ def courses(user, now: datetime, filters: Filters, page: int = 1, size: int = 50
         .where(*conditions)
         .order_by(sessions.c.first_start.desc(), Course.id.desc())
     )
-    return _paged(query, db.select(func.count()).select_from(base.subquery()), page, size)
+    return _paged(query, base, page, size)
 
 
 CERTIFICATE_STATUSES = tuple(CertificateStatus)
@@ -135,5 +143,5 @@ def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
         .where(*conditions)
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     )
-    count = db.select(func.count(Certificate.id)).join(Trainee, Trainee.id == Certificate.trainee_id).where(*conditions)
-    return _paged(query, count, page, size)
+    matches = db.select(Certificate.id).join(Trainee, Trainee.id == Certificate.trainee_id).where(*conditions)
+    return _paged(query, matches, page, size)

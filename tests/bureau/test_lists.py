@@ -2,6 +2,7 @@
 
 import pytest
 
+from basesys.bureau import lists
 from basesys.certificates.models import Certificate
 from basesys.extensions import db
 from tests.conftest import at
@@ -94,3 +95,15 @@ def test_malformed_filters_are_ignored_not_errors(clock, client, login, tenants)
     for path in ("/bureau/courses", "/bureau/certificates", "/bureau/audit", "/rosters/inbox"):
         response = client.get(f"{path}?base=abc&start=2025-13-40&end=x&status=<b>&q={'长' * 300}&page=-3")
         assert response.status_code == 200, path
+
+
+def test_a_long_list_counts_up_to_the_cap(client, login, tenants, make_course, monkeypatch):
+    """A province's certificate list holds millions: it counts up to COUNT_CAP and says "more than"."""
+    monkeypatch.setattr(lists, "COUNT_CAP", 3)
+    for n in range(5):
+        make_course(base=tenants.base_a, title=f"长列表{n}")
+    login(tenants.officer_a)
+    page = client.get("/bureau/courses").text
+    assert "超过 3 条" in page
+    result = lists.courses(tenants.officer_a, at("2025-06-02", "09:00"), lists.Filters(), 1, 2)
+    assert (result.total, result.capped, len(result.items)) == (3, True, 2)
