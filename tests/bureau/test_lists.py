@@ -109,11 +109,11 @@ def test_a_long_list_counts_up_to_the_cap(client, login, tenants, make_course, m
     assert (result.total, result.capped, len(result.items)) == (3, True, 2)
 
 
-def test_the_course_list_shows_plan_against_actual(client, login, finished, tenants):
+def test_the_course_list_shows_plan_against_actual(login, finished, tenants):
     """`finished`: three enrolled, two completers with certificates (rosters/conftest.py)."""
     finished.planned_headcount = 40
     db.session.commit()
-    page = client.get("/bureau/courses").text if login(tenants.officer_a) else ""
+    page = login(tenants.officer_a).get("/bureau/courses").text
     row = next(line for line in page.split("<tr>") if "安全生产专题培训" in line)
     assert "3 / 40" in row  # enrolled / planned
     assert ">2<" in row.replace(" ", "")  # completed
