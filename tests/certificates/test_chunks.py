@@ -129,7 +129,7 @@ def test_killed_between_chunks_keeps_whole_trainees_and_the_rerun_completes_with
 
 
 def test_killed_inside_a_chunk_leaves_that_chunk_out(db, big, now, monkeypatch):
-    real, calls = module._issue_certificates, []
+    real, calls = module._new_certificates, []
 
     def crash(*args, **kwargs):
         calls.append(1)
@@ -137,7 +137,7 @@ def test_killed_inside_a_chunk_leaves_that_chunk_out(db, big, now, monkeypatch):
             raise RuntimeError("killed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(module, "_issue_certificates", crash)
+    monkeypatch.setattr(module, "_new_certificates", crash)
     with pytest.raises(RuntimeError):
         finalize_in_chunks(big.admin_a, big.course, now=now, size=3)
     db.session.rollback()

@@ -140,11 +140,15 @@ def test_finalize_killed_half_way_leaves_nothing_and_the_rerun_completes(db, fin
 
 
 def test_finalize_completes_the_pieces_a_partial_run_committed(db, finished, now):
-    """Results (and finalized days) committed without ledger entries or certificates — as a crash
-    between two commits would leave them — are completed without duplicates."""
-    from basesys.certificates.services.finalize import _write_results
-
-    _write_results(finished.course, now)
+    """Results (and finalized days) committed without ledger entries or certificates — as an older
+    version could leave them between two commits — are completed without duplicates."""
+    finalize_course(finished.admin_a, finished.course, now=now)
+    db.session.commit()
+    for result in db.session.scalars(db.select(CourseResult)):
+        result.certificate_id = None
+    db.session.execute(db.delete(LedgerEntry))
+    db.session.execute(db.delete(Certificate))
+    finished.course.finalized_at = None
     db.session.commit()
     assert count(CourseResult) == 2 and count(LedgerEntry) == 0
     assert finalize_course(finished.admin_a, finished.course, now=now) == {
@@ -154,6 +158,8 @@ def test_finalize_completes_the_pieces_a_partial_run_committed(db, finished, now
     }
     db.session.commit()
     assert (count(CourseResult), count(LedgerEntry), count(Certificate)) == (2, 1, 1)
+    entry, certificate = db.session.scalar(db.select(LedgerEntry)), db.session.scalar(db.select(Certificate))
+    assert entry.certificate_id == certificate.id
 
 
 def test_finalized_days_are_written_for_every_trainee_and_date(db, finished, now):

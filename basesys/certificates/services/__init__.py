@@ -1,13 +1,12 @@
 """Certificate operations: finalisation, recognition, revocation, and the queries pages and API share."""
 
+from basesys.certificates.services.due import courses_due_to_finalize, courses_ready_to_finalize
 from basesys.certificates.services.finalize import (
     CHUNK_SIZE,
     PreviewRow,
     Totals,
     check_finalizable,
     course_totals,
-    courses_due_to_finalize,
-    courses_ready_to_finalize,
     finalize_chunk,
     finalize_course,
     has_ended,

@@ -15,7 +15,7 @@ before the one finalising transaction).
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func
 
@@ -28,7 +28,7 @@ from basesys.certificates.services.issue import allocate_sequences, build_certif
 from basesys.certificates.signing import current_signer, record_signing_key
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError
-from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
+from basesys.courses.models import Course, Enrollment, FilingStatus
 from basesys.courses.year import course_year
 from basesys.extensions import db
 
@@ -110,10 +110,7 @@ def finalize_chunk(actor, course: Course, *, now: datetime, size: int | None = N
         check_finalizable(course, now=now)
         trainee_ids = _trainees_without_result(course, size)
         if trainee_ids:
-            _write_results(course, now, trainee_ids)
-            _write_ledger_entries(course, now, trainee_ids)
-            _issue_certificates(course, actor, now, trainee_ids=trainee_ids)
-            db.session.flush()
+            _finalize_trainees(course, actor, now, trainee_ids)
             return False
     _write_ledger_entries(course, now)
     if _issue_certificates(course, actor, now, limit=size):
@@ -154,44 +151,106 @@ def _trainees_without_result(course: Course, size: int) -> list[int]:
     )
 
 
-def _write_results(course: Course, now: datetime, trainee_ids: list[int] | None = None) -> None:
-    """A CourseResult for every enrolled trainee (of `trainee_ids`) lacking one, and that trainee's
-    finalized hours per date (credited after the cap, completer or not: §7 caps credited hours
-    across all courses)."""
-    mine = CourseResult.course_id == course.id
-    if trainee_ids is not None:
-        mine = mine & CourseResult.trainee_id.in_(trainee_ids)
-    done = set(db.session.scalars(db.select(CourseResult.trainee_id).where(mine)))
-    days = CreditedDay.course_id == course.id
-    if trainee_ids is not None:
-        days = days & CreditedDay.trainee_id.in_(trainee_ids)
-    days_done = set(db.session.execute(db.select(CreditedDay.trainee_id, CreditedDay.local_date).where(days)).all())
-    for line in course_attendance(course, course_policy(course), trainee_ids):
-        trainee, credit = line.trainee, line.credit
-        if trainee.id not in done:
-            db.session.add(
-                CourseResult(
-                    course_id=course.id,
-                    trainee_id=trainee.id,
-                    credited_hours=credit.credited_hours,
-                    capped_hours=credit.capped_hours,
-                    completed=is_completer(credit),
-                    explanation=credit.explanation,
-                    created_at=now,
-                )
+def _finalize_trainees(course: Course, actor, now: datetime, trainee_ids: list[int]) -> None:
+    """Results, finalized days, certificates and ledger entries of trainees without a result yet,
+    each row inserted with its links in place (the certificates first, for their ids): a chunk is a
+    few multi-row INSERTs, not two one-row UPDATEs per completer linking them afterwards."""
+    lines = course_attendance(course, course_policy(course), trainee_ids)
+    days_done = set(
+        db.session.execute(
+            db.select(CreditedDay.trainee_id, CreditedDay.local_date).where(
+                CreditedDay.course_id == course.id, CreditedDay.trainee_id.in_(trainee_ids)
             )
-        for day in credit.days:
-            if (trainee.id, day.local_date) not in days_done:
-                db.session.add(
-                    CreditedDay(
-                        trainee_id=trainee.id, local_date=day.local_date, course_id=course.id, hours=day.credited_hours
-                    )
-                )
+        ).all()
+    )
+    completers = [line for line in lines if is_completer(line.credit)]
+    problems = {line.trainee.id: printing_problem(line.trainee.name, course) or "" for line in completers}
+    certificates = _new_certificates(course, now, [line for line in completers if not problems[line.trainee.id]])
+    year = course_year(course)
+    for line in lines:
+        _add_rows(course, now, year, line, certificates.get(line.trainee.id), problems, days_done)
+    _audit_issued(course, actor, now, certificates)
     db.session.flush()
 
 
-def _write_ledger_entries(course: Course, now: datetime, trainee_ids: list[int] | None = None) -> None:
-    """One `issued` 学时银行 entry per completer (of `trainee_ids`) lacking one (§8)."""
+def _add_rows(course: Course, now: datetime, year: int, line, certificate, problems: dict, days_done: set) -> None:
+    """One trainee's result, finalized days and (a completer's) ledger entry, linked to `certificate`."""
+    trainee, credit = line.trainee, line.credit
+    completed = trainee.id in problems
+    db.session.add(
+        CourseResult(
+            course_id=course.id,
+            trainee_id=trainee.id,
+            credited_hours=credit.credited_hours,
+            capped_hours=credit.capped_hours,
+            completed=completed,
+            explanation=credit.explanation,
+            certificate_id=certificate.id if certificate else None,
+            certificate_problem=problems.get(trainee.id, ""),
+            created_at=now,
+        )
+    )
+    for day in credit.days:
+        if (trainee.id, day.local_date) not in days_done:
+            db.session.add(
+                CreditedDay(
+                    trainee_id=trainee.id, local_date=day.local_date, course_id=course.id, hours=day.credited_hours
+                )
+            )
+    if completed:
+        db.session.add(
+            LedgerEntry(
+                trainee_id=trainee.id,
+                course_id=course.id,
+                year=year,
+                category=course.category,
+                hours=credit.credited_hours,
+                status=LedgerStatus.ISSUED,
+                certificate_id=certificate.id if certificate else None,
+                issued_at=now,
+            )
+        )
+
+
+def _new_certificates(course: Course, now: datetime, lines: list) -> dict[int, Certificate]:
+    """Signed certificates of these completers' lines, numbered in one block, flushed (their ids)."""
+    if not lines:
+        return {}
+    signer = current_signer()
+    record_signing_key(signer, now)
+    year = course_year(course)
+    first = allocate_sequences(course.base_id, year, len(lines))
+    certificates = {
+        line.trainee.id: build_certificate(
+            trainee=line.trainee,
+            course=course,
+            hours=line.credit.credited_hours,
+            year=year,
+            sequence=first + offset,
+            signer=signer,
+            now=now,
+        )
+        for offset, line in enumerate(lines)
+    }
+    db.session.flush()
+    return certificates
+
+
+def _audit_issued(course: Course, actor, now: datetime, certificates: dict[int, Certificate]) -> None:
+    for trainee_id, certificate in certificates.items():
+        audit(
+            actor,
+            "certificate.issue",
+            certificate,
+            now=now,
+            after={"number": certificate.number, "trainee_id": trainee_id, "hours": certificate.hours},
+            base_id=course.base_id,
+            bureau_id=course.base.bureau_id,
+        )
+
+
+def _write_ledger_entries(course: Course, now: datetime) -> None:
+    """One `issued` 学时银行 entry per completer lacking one (§8): what a run cut short left out."""
     query = (
         db.select(CourseResult)
         .outerjoin(
@@ -200,8 +259,6 @@ def _write_ledger_entries(course: Course, now: datetime, trainee_ids: list[int] 
         )
         .where(CourseResult.course_id == course.id, CourseResult.completed.is_(True), LedgerEntry.id.is_(None))
     )
-    if trainee_ids is not None:
-        query = query.where(CourseResult.trainee_id.in_(trainee_ids))
     year = course_year(course)
     for result in db.session.scalars(query).all():
         db.session.add(
@@ -219,9 +276,9 @@ def _write_ledger_entries(course: Course, now: datetime, trainee_ids: list[int] 
     db.session.flush()
 
 
-def _printable_results(course: Course, trainee_ids: list[int] | None) -> list[tuple[CourseResult, Trainee]]:
-    """Completers (of `trainee_ids`) lacking a certificate whose names can be printed; the others
-    get the reason on their result (shown to the admin) and keep their hours."""
+def _printable_results(course: Course) -> list[tuple[CourseResult, Trainee]]:
+    """Completers lacking a certificate whose names can be printed now; the others get the reason
+    on their result (shown to the admin) and keep their hours."""
     query = (
         db.select(CourseResult, Trainee)
         .join(Trainee, Trainee.id == CourseResult.trainee_id)
@@ -232,8 +289,6 @@ def _printable_results(course: Course, trainee_ids: list[int] | None) -> list[tu
         )
         .order_by(CourseResult.id)
     )
-    if trainee_ids is not None:
-        query = query.where(CourseResult.trainee_id.in_(trainee_ids))
     printable = []
     for result, trainee in db.session.execute(query).all():
         problem = printing_problem(trainee.name, course) or ""
@@ -244,14 +299,11 @@ def _printable_results(course: Course, trainee_ids: list[int] | None) -> list[tu
     return printable
 
 
-def _issue_certificates(
-    course: Course, actor, now: datetime, *, trainee_ids: list[int] | None = None, limit: int | None = None
-) -> bool:
-    """A signed certificate for each printable completer (of `trainee_ids`, at most `limit`) lacking
-    one, numbered in the course's year; True if printable ones are left for another chunk."""
-    printable = _printable_results(course, trainee_ids)
-    left = limit is not None and len(printable) > limit
-    printable = printable[:limit] if limit is not None else printable
+def _issue_certificates(course: Course, actor, now: datetime, *, limit: int) -> bool:
+    """A signed certificate for each printable completer lacking one (at most `limit`: those whose
+    names could not be printed before), numbered in the course's year; True if some are left."""
+    printable = _printable_results(course)
+    left, printable = len(printable) > limit, printable[:limit]
     if not printable:
         return False
     signer = current_signer()
@@ -290,15 +342,7 @@ def _link_and_audit(course: Course, actor, now: datetime, issued: list[tuple[Cou
     for result, certificate in issued:
         result.certificate_id = certificate.id
         ledger[result.trainee_id].certificate_id = certificate.id
-        audit(
-            actor,
-            "certificate.issue",
-            certificate,
-            now=now,
-            after={"number": certificate.number, "trainee_id": result.trainee_id, "hours": certificate.hours},
-            base_id=course.base_id,
-            bureau_id=course.base.bureau_id,
-        )
+    _audit_issued(course, actor, now, {result.trainee_id: certificate for result, certificate in issued})
 
 
 def course_totals(course: Course) -> Totals:
@@ -337,29 +381,3 @@ def recognize_course_entries(actor, course: Course, *, now: datetime) -> int:
         )
     db.session.flush()
     return len(entries)
-
-
-def courses_due_to_finalize(*, now: datetime) -> list[Course]:
-    """Approved, unfinalised courses whose last session ended at least the policy's delay ago (§8)."""
-    last_end = (
-        db.select(CourseSession.course_id, func.max(CourseSession.ends_at).label("ends_at"))
-        .group_by(CourseSession.course_id)
-        .subquery()
-    )
-    candidates = db.session.scalars(
-        db.select(Course)
-        .join(last_end, last_end.c.course_id == Course.id)
-        .where(Course.filing_status == FilingStatus.APPROVED, Course.finalized_at.is_(None), last_end.c.ends_at <= now)
-        .order_by(Course.id)
-    ).all()
-    return [c for c in candidates if now >= c.ends_at + timedelta(hours=course_policy(c).finalize_delay_hours)]
-
-
-def courses_ready_to_finalize(base_id: int, *, now: datetime) -> list[Course]:
-    """A base's approved courses that have ended and are not finalised yet (the admin's home panel)."""
-    courses = db.session.scalars(
-        db.select(Course)
-        .where(Course.base_id == base_id, Course.filing_status == FilingStatus.APPROVED, Course.finalized_at.is_(None))
-        .order_by(Course.id)
-    ).all()
-    return [c for c in courses if has_ended(c, now=now)]
