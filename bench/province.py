@@ -14,6 +14,7 @@ Run: `.venv/bin/python bench/province.py [--scale 0.05] [--keep DIR] [--only aud
 """
 
 import argparse
+import logging
 import os
 import resource
 import shutil
@@ -108,12 +109,16 @@ def requests_for(sizes: Sizes, certificate: tuple[str, str]) -> list[Request]:
         )
     ]
     month = f"start={start.isoformat()}&end={end.isoformat()}"
+    roster = f"/api/v1/courses/{sizes.export_course}/roster"
     exports = [
-        Request("province", "accepted rosters of a month, xlsx", f"/api/v1/rosters/accepted.xlsx?{month}", api=True, once=True),
-        Request("province", "accepted rosters of a month, csv", f"/api/v1/rosters/accepted.csv?{month}", api=True, once=True),
-        Request("admin", f"roster xlsx, {sizes.big} trainees", f"/api/v1/courses/{sizes.export_course}/roster.xlsx", api=True, once=True),
-        Request("admin", f"roster csv, {sizes.big} trainees", f"/api/v1/courses/{sizes.export_course}/roster.csv", api=True, once=True),
-    ]  # fmt: skip
+        Request(who, label, path, api=True, once=True)
+        for who, label, path in (
+            ("province", "accepted rosters of a month, xlsx", f"/api/v1/rosters/accepted.xlsx?{month}"),
+            ("province", "accepted rosters of a month, csv", f"/api/v1/rosters/accepted.csv?{month}"),
+            ("admin", f"roster xlsx, {sizes.big} trainees", f"{roster}.xlsx"),
+            ("admin", f"roster csv, {sizes.big} trainees", f"{roster}.csv"),
+        )
+    ]
     admin = [
         Request("admin", "home", "/"),
         Request("admin", "courses", "/courses"),
@@ -289,7 +294,7 @@ def table(rows: list[Row]) -> str:
 def make_app(url: str):
     from basesys import create_app
 
-    return create_app(
+    app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": SECRET,
@@ -298,6 +303,8 @@ def make_app(url: str):
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         }
     )
+    logging.getLogger("basesys").setLevel(logging.WARNING)  # no request log lines between the figures
+    return app
 
 
 def build(url: str, sizes: Sizes, log=print) -> float:
@@ -324,9 +331,8 @@ def build(url: str, sizes: Sizes, log=print) -> float:
 def reset(app, sizes: Sizes) -> None:
     from basesys.extensions import db
 
-    with app.app_context():
-        with db.engine.connect() as connection:
-            reset_finalisation(connection, sizes)
+    with app.app_context(), db.engine.connect() as connection:
+        reset_finalisation(connection, sizes)
 
 
 def a_certificate(app, sizes: Sizes) -> tuple[str, str]:

@@ -193,7 +193,7 @@ def _statements(s: Sizes) -> list[tuple[str, str]]:
                 sequence, category, hours, issued_on, issued_at, payload, signature, key_id, status,
                 revoked_at, revoked_reason, revoked_by_id)
             SELECT d.id, d.year || '-' || lpad(d.base_id::text, 4, '0') || '-' || lpad(d.id::text, 7, '0'),
-                   substr(md5(d.id::text), 1, 8), d.trainee_id, t.name, d.course_id, d.base_id, d.year, d.id,
+                   upper(substr(md5(d.id::text), 1, 8)), d.trainee_id, t.name, d.course_id, d.base_id, d.year, d.id,
                    d.category, 9, d.at::date, d.at, '{}', 'bench', 'bench', 'valid', NULL, '', NULL
             FROM bench_done d JOIN trainee t ON t.id = d.trainee_id WHERE d.completed""",
         ),
@@ -213,7 +213,8 @@ def _statements(s: Sizes) -> list[tuple[str, str]]:
                                       issued_at, recognized_at, voided_at)
             SELECT id, trainee_id, course_id, year, category, 9,
                    CASE WHEN course_id % 7 = 0 OR course_id > :courses THEN 'issued' ELSE 'recognized' END,
-                   id, at, CASE WHEN course_id % 7 = 0 OR course_id > :courses THEN NULL ELSE at + interval '5 days' END,
+                   id, at,
+                   CASE WHEN course_id % 7 = 0 OR course_id > :courses THEN NULL ELSE at + interval '5 days' END,
                    NULL
             FROM bench_done WHERE completed""",
         ),
@@ -235,25 +236,27 @@ def _statements(s: Sizes) -> list[tuple[str, str]]:
             INSERT INTO roster (id, course_id, base_id, status, due_on, submitted_at, submitted_by_id,
                 submitted_late, submission_count, decided_at, decided_by_id, decision_comment, return_count,
                 reminded_at, overdue_at, rows, created_at, updated_at)
-            SELECT c.id, c.id, c.base_id, CASE WHEN c.id % 7 = 0 OR c.id > :courses THEN 'submitted' ELSE 'accepted' END,
+            SELECT c.id, c.id, c.base_id,
+                   CASE WHEN c.id % 7 = 0 OR c.id > :courses THEN 'submitted' ELSE 'accepted' END,
                    (c.finalized_at + interval '30 days')::date, c.finalized_at + interval '2 days', 4, false, 1,
                    CASE WHEN c.id % 7 = 0 OR c.id > :courses THEN NULL ELSE c.finalized_at + interval '5 days' END,
                    CASE WHEN c.id % 7 = 0 OR c.id > :courses THEN NULL ELSE 1 END, '', 0, NULL, NULL,
                    r.rows, c.finalized_at, c.finalized_at
-            FROM course c JOIN LATERAL (
-                SELECT json_agg(json_build_object(
+            FROM course c JOIN (
+                SELECT d.course_id, json_agg(json_build_object(
                     'seq', d.seq, 'trainee_id', t.id, 'name', t.name,
                     'gender', CASE WHEN t.gender = 'M' THEN 'male' ELSE 'female' END, 'id_number', t.id_number,
-                    'employer', t.employer, 'series', t.series, 'title', t.title, 'course_title', c.title,
-                    'category', c.category, 'start_date', (c.finalized_at - interval '3 days')::date,
-                    'end_date', (c.finalized_at - interval '1 day')::date,
+                    'employer', t.employer, 'series', t.series, 'title', t.title, 'course_title', d.title,
+                    'category', d.category, 'start_date', (d.at - interval '3 days')::date,
+                    'end_date', (d.at - interval '1 day')::date,
                     'credited_hours', CASE WHEN d.completed THEN 9 ELSE 3 END,
                     'certificate_number', CASE WHEN d.completed THEN d.year || '-' || lpad(d.base_id::text, 4, '0')
                         || '-' || lpad(d.id::text, 7, '0') END,
                     'completed', d.completed) ORDER BY d.seq) AS rows
-                FROM (SELECT *, row_number() OVER (ORDER BY id) AS seq FROM bench_done WHERE course_id = c.id) d
-                JOIN trainee t ON t.id = d.trainee_id) r ON true
-            WHERE c.finalized_at IS NOT NULL""",
+                FROM (SELECT b.*, k.title, row_number() OVER (PARTITION BY b.course_id ORDER BY b.id) AS seq
+                      FROM bench_done b JOIN course k ON k.id = b.course_id) d
+                JOIN trainee t ON t.id = d.trainee_id
+                GROUP BY d.course_id) r ON r.course_id = c.id""",
         ),
         (
             "anomalies",
@@ -345,7 +348,8 @@ def generate(connection, sizes: Sizes, password_hash: str, log=print) -> dict[st
     for table in SERIAL_TABLES:
         connection.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM {table}))"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 0) + 1 FROM {table}))"
             )
         )
     connection.execute(text("DROP TABLE bench_done"))
