@@ -18,12 +18,11 @@ import logging
 import os
 import resource
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,31 +40,10 @@ from bench.province_data import (  # noqa: E402
     roster_rows,
     valid_id_number,
 )
+from bench.province_report import Row, explain, progress_line, table  # noqa: E402
 from tests.pg import PostgresServer  # noqa: E402
 
 SECRET = "bench-secret-key-0123456789abcdef"
-TARGET_MS = {"province": 300, "city": 300, "county": 100}
-
-
-@dataclass
-class Row:
-    who: str
-    label: str
-    path: str
-    status: list[int] = field(default_factory=list)
-    times_ms: list[float] = field(default_factory=list)
-    statements: int = 0
-    peak_mb: float = 0.0
-    memory_kind: str = "py"
-    size_kb: float = 0.0
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.times_ms) if self.times_ms else float("nan")
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.status) and all(200 <= s < 300 for s in self.status)
 
 
 @dataclass
@@ -218,12 +196,20 @@ def measure(app, sizes: Sizes, certificate, only: str = "", repeat: int = 5, log
     clients = Clients(app)
     with app.app_context():
         engine = db.engine
-    counter = {"n": 0}
+    counter = {"n": 0, "ms": 0.0, "slowest": (0.0, "", None), "started": 0.0}
 
-    def count(*_args, **_kwargs):
+    def count(_conn, _cursor, _statement, _parameters, _context, _many):
         counter["n"] += 1
+        counter["started"] = time.perf_counter()
+
+    def timed(_conn, _cursor, statement, parameters, _context, many):
+        ms = (time.perf_counter() - counter["started"]) * 1000
+        counter["ms"] += ms
+        if ms > counter["slowest"][0] and not many:
+            counter["slowest"] = (ms, statement, parameters)
 
     event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "after_cursor_execute", timed)
     rows = []
     try:
         for request in requests_for(sizes, certificate):
@@ -232,13 +218,14 @@ def measure(app, sizes: Sizes, certificate, only: str = "", repeat: int = 5, log
             row = Row(request.who, request.label, request.path)
             runs = 1 if request.once else repeat
             for _ in range(runs):
-                counter["n"] = 0
+                counter.update(n=0, ms=0.0, slowest=(0.0, "", None))
                 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 started = time.perf_counter()
                 status, size = clients.send(request)
                 row.times_ms.append((time.perf_counter() - started) * 1000)
                 row.status.append(status)
                 row.statements, row.size_kb = counter["n"], size / 1024
+                row.sql_ms, row.slowest = counter["ms"], counter["slowest"]
                 if request.destructive:
                     row.memory_kind = "rss"
                     row.peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
@@ -252,43 +239,8 @@ def measure(app, sizes: Sizes, certificate, only: str = "", repeat: int = 5, log
             rows.append(row)
     finally:
         event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "after_cursor_execute", timed)
     return rows
-
-
-def scope_of(who: str) -> str:
-    return who if who in TARGET_MS else ("county" if who == "admin" else "")
-
-
-def verdict(row: Row) -> str:
-    if not row.ok:
-        return "ERROR " + ",".join(str(s) for s in sorted(set(row.status)))
-    if "finalise" in row.label:
-        return "met" if row.median_ms <= 3000 else "MISSED (3 s)"
-    if "xlsx" in row.label or "csv" in row.label:
-        return ""  # exports: linear and in constant memory (compare scales), no time target
-    target = TARGET_MS.get(scope_of(row.who), 100)
-    return "met" if row.median_ms <= target else f"MISSED ({target} ms)"
-
-
-def progress_line(row: Row) -> str:
-    return (
-        f"{row.who:9} {row.label:36} {row.median_ms:9.1f} ms  {row.statements:5} SQL  "
-        f"{row.peak_mb:7.1f} MB {row.memory_kind}  {row.size_kb:9.1f} kB  {verdict(row)}"
-    )
-
-
-def table(rows: list[Row]) -> str:
-    lines = [
-        "| as | request | path | median ms | runs | SQL statements | peak MB | answer kB | target |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        memory = f"{r.peak_mb:.1f}" + (" (ΔmaxRSS)" if r.memory_kind == "rss" else "")
-        lines.append(
-            f"| {r.who} | {r.label} | `{r.path}` | {r.median_ms:.0f} | {len(r.times_ms)} | {r.statements} | "
-            f"{memory} | {r.size_kb:.0f} | {verdict(r)} |"
-        )
-    return "\n".join(lines)
 
 
 def make_app(url: str):
@@ -357,6 +309,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the PostgreSQL data directory here and reuse it next time")
     parser.add_argument("--only", default="", help="measure only requests whose person, label or path contain this")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--explain", type=int, default=3, help="EXPLAIN ANALYZE the slowest statement of N requests")
     args = parser.parse_args()
     sizes = Sizes.at(args.scale)
     pg = Server(args.keep)
@@ -375,6 +328,7 @@ def main() -> int:
         reset(app, sizes)
         certificate = a_certificate(app, sizes)
         rows = measure(app, sizes, certificate, only=args.only, repeat=args.repeat)
+        plans = explain(app, [r for r in rows if "finalise" not in r.label], args.explain) if args.explain else ""
     finally:
         pg.stop()
     print()
@@ -384,6 +338,8 @@ def main() -> int:
         "before_cursor_execute; peak MB = tracemalloc peak of one extra run"
     )
     print(table(rows))
+    print()
+    print(plans)
     return 0 if all(r.ok for r in rows) else 1
 
 
