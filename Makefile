@@ -63,6 +63,7 @@ bench: install-test
 	$(BIN)/python bench/checkin.py
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/finalize_under_load.py
+	$(BIN)/python bench/province.py --scale 0.05
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
