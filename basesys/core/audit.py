@@ -18,7 +18,7 @@ which is code-point order for UTF-8, so the same range and the same index work t
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, func, insert
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from basesys.core.features import registry
@@ -165,6 +165,57 @@ def audit(
     )
     db.session.add(record)
     return record
+
+
+def audit_many(
+    actor, action: str, items: list[tuple[object, dict | None]], *, now: datetime, base_id=None, bureau_id=None
+):
+    """`audit` for many objects of one type and one action at once (a chunk of finalisation's
+    certificates, bounded by the caller): multi-row INSERTs of the records and their keys, instead
+    of an ORM object per record and per key."""
+    if not items:
+        return
+    rows, subjects = [], []
+    for obj, after in items:
+        object_type = type(obj).__name__.lower()
+        subject = describe_subject(object_type, obj)
+        subjects.append(subject)
+        rows.append(
+            {
+                "at": now,
+                "actor_id": getattr(actor, "id", None),
+                "actor_label": actor_label(actor),
+                "action": action,
+                "object_type": object_type,
+                "object_id": obj.id,
+                "base_id": base_id,
+                "bureau_id": bureau_id,
+                "before": None,
+                "after": after,
+                "reason": "",
+                "subject": subject,
+            }
+        )
+    # No RETURNING (SQLite answers it one row at a time): the records are found again by object,
+    # among those written after this point (an older record of the same object is not theirs).
+    before = db.session.scalar(db.select(func.max(AuditRecord.id))) or 0
+    db.session.execute(insert(AuditRecord), rows)
+    by_object = {row["object_id"]: subject for row, subject in zip(rows, subjects, strict=True)}
+    object_type = rows[0]["object_type"]
+    written = db.select(AuditRecord.id, AuditRecord.object_id).where(
+        AuditRecord.id > before,
+        AuditRecord.action == action,
+        AuditRecord.object_type == object_type,
+        AuditRecord.at == now,
+        AuditRecord.object_id.in_(list(by_object)),
+    )
+    keys = [
+        {"record_id": record_id, "kind": key.kind, "value": key.value}
+        for record_id, object_id in db.session.execute(written)
+        for key in search_keys(by_object[object_id])
+    ]
+    if keys:
+        db.session.execute(insert(AuditKey), keys)
 
 
 def history_of(object_type: str, object_id: int, *, actions: tuple[str, ...] | None = None) -> list[AuditRecord]:

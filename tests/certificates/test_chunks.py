@@ -18,6 +18,7 @@ from basesys.courses.models import Course
 from tests.certificates.conftest import count
 from tests.certificates.test_finalize import snapshot
 from tests.conftest import at
+from tests.statements import counted
 
 TOTALS = {"completed": 1, "not_completed": 1, "certificates": 1}
 
@@ -235,3 +236,25 @@ def test_the_finalize_page_commits_chunk_by_chunk(app, db, client, login, big, m
     db.session.rollback()  # a fresh snapshot for the test's own reads
     assert seen == [0, 3, 6, 7]
     assert count(Certificate) == 7
+
+
+def test_a_chunk_takes_the_same_statements_for_more_trainees(
+    db, tenants, make_course, make_trainee, enroll, attend, now
+):
+    """Set-based: a chunk writes its results, days, ledger entries, certificates and audit in
+    multi-row statements, so finalising 12 trainees takes as many statements as finalising 3."""
+
+    def statements_to_finalize(n: int) -> int:
+        course = make_course(base=tenants.base_a, sessions=[(at("2025-05-20", "09:00"), at("2025-05-20", "12:00"))])
+        trainees = [make_trainee(name=f"学员{n}{i}") for i in range(n)]
+        enroll(course, *trainees)
+        for trainee in trainees:
+            attend(course, trainee)
+        db.session.commit()
+        with counted(db.engine) as seen:
+            totals = finalize_in_chunks(tenants.admin_a, course, now=now)
+        assert totals == {"completed": n, "not_completed": 0, "certificates": n}
+        return len(seen)
+
+    statements_to_finalize(2)  # the first one also records the signing key and opens the base's year
+    assert statements_to_finalize(12) == statements_to_finalize(3)

@@ -17,16 +17,21 @@ before the one finalising transaction).
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 
 from basesys.accounts.models import Trainee
 from basesys.attendance.engine import CourseCredit
 from basesys.attendance.models import CreditedDay
 from basesys.attendance.services import course_attendance, course_policy
 from basesys.certificates.models import Certificate, CourseResult, LedgerEntry, LedgerStatus
-from basesys.certificates.services.issue import allocate_sequences, build_certificate, printing_problem
+from basesys.certificates.services.issue import (
+    allocate_sequences,
+    build_certificate,
+    certificate_values,
+    printing_problem,
+)
 from basesys.certificates.signing import current_signer, record_signing_key
-from basesys.core.audit import audit
+from basesys.core.audit import audit, audit_many
 from basesys.core.errors import DomainError
 from basesys.courses.models import Course, Enrollment, FilingStatus
 from basesys.courses.year import course_year
@@ -153,8 +158,8 @@ def _trainees_without_result(course: Course, size: int) -> list[int]:
 
 def _finalize_trainees(course: Course, actor, now: datetime, trainee_ids: list[int]) -> None:
     """Results, finalized days, certificates and ledger entries of trainees without a result yet,
-    each row inserted with its links in place (the certificates first, for their ids): a chunk is a
-    few multi-row INSERTs, not two one-row UPDATEs per completer linking them afterwards."""
+    each row written with its links in place (the certificates first, for their ids) and in
+    multi-row INSERTs: no ORM object per row and no one-row UPDATE linking them afterwards."""
     lines = course_attendance(course, course_policy(course), trainee_ids)
     days_done = set(
         db.session.execute(
@@ -166,62 +171,70 @@ def _finalize_trainees(course: Course, actor, now: datetime, trainee_ids: list[i
     completers = [line for line in lines if is_completer(line.credit)]
     problems = {line.trainee.id: printing_problem(line.trainee.name, course) or "" for line in completers}
     certificates = _new_certificates(course, now, [line for line in completers if not problems[line.trainee.id]])
+    rows: dict[type, list[dict]] = {CourseResult: [], CreditedDay: [], LedgerEntry: []}
     year = course_year(course)
     for line in lines:
-        _add_rows(course, now, year, line, certificates.get(line.trainee.id), problems, days_done)
+        _add_rows(rows, course, now, year, line, certificates.get(line.trainee.id), problems, days_done)
+    for model, values in rows.items():
+        if values:
+            db.session.execute(insert(model), values)
     _audit_issued(course, actor, now, certificates)
-    db.session.flush()
 
 
-def _add_rows(course: Course, now: datetime, year: int, line, certificate, problems: dict, days_done: set) -> None:
+def _add_rows(rows, course: Course, now: datetime, year: int, line, certificate, problems: dict, days_done) -> None:
     """One trainee's result, finalized days and (a completer's) ledger entry, linked to `certificate`."""
     trainee, credit = line.trainee, line.credit
     completed = trainee.id in problems
-    db.session.add(
-        CourseResult(
-            course_id=course.id,
-            trainee_id=trainee.id,
-            credited_hours=credit.credited_hours,
-            capped_hours=credit.capped_hours,
-            completed=completed,
-            explanation=credit.explanation,
-            certificate_id=certificate.id if certificate else None,
-            certificate_problem=problems.get(trainee.id, ""),
-            created_at=now,
-        )
+    certificate_id = certificate.id if certificate else None
+    rows[CourseResult].append(
+        {
+            "course_id": course.id,
+            "trainee_id": trainee.id,
+            "credited_hours": credit.credited_hours,
+            "capped_hours": credit.capped_hours,
+            "completed": completed,
+            "explanation": credit.explanation,
+            "certificate_id": certificate_id,
+            "certificate_problem": problems.get(trainee.id, ""),
+            "created_at": now,
+        }
     )
     for day in credit.days:
         if (trainee.id, day.local_date) not in days_done:
-            db.session.add(
-                CreditedDay(
-                    trainee_id=trainee.id, local_date=day.local_date, course_id=course.id, hours=day.credited_hours
-                )
+            rows[CreditedDay].append(
+                {
+                    "trainee_id": trainee.id,
+                    "local_date": day.local_date,
+                    "course_id": course.id,
+                    "hours": day.credited_hours,
+                }
             )
     if completed:
-        db.session.add(
-            LedgerEntry(
-                trainee_id=trainee.id,
-                course_id=course.id,
-                year=year,
-                category=course.category,
-                hours=credit.credited_hours,
-                status=LedgerStatus.ISSUED,
-                certificate_id=certificate.id if certificate else None,
-                issued_at=now,
-            )
+        rows[LedgerEntry].append(
+            {
+                "trainee_id": trainee.id,
+                "course_id": course.id,
+                "year": year,
+                "category": course.category,
+                "hours": credit.credited_hours,
+                "status": LedgerStatus.ISSUED,
+                "certificate_id": certificate_id,
+                "issued_at": now,
+            }
         )
 
 
 def _new_certificates(course: Course, now: datetime, lines: list) -> dict[int, Certificate]:
-    """Signed certificates of these completers' lines, numbered in one block, flushed (their ids)."""
+    """Signed certificates of these completers' lines, numbered in one block: one multi-row INSERT
+    (no RETURNING, which SQLite answers one row at a time), then one SELECT for the rows."""
     if not lines:
         return {}
     signer = current_signer()
     record_signing_key(signer, now)
     year = course_year(course)
     first = allocate_sequences(course.base_id, year, len(lines))
-    certificates = {
-        line.trainee.id: build_certificate(
+    values = [
+        certificate_values(
             trainee=line.trainee,
             course=course,
             hours=line.credit.credited_hours,
@@ -231,22 +244,26 @@ def _new_certificates(course: Course, now: datetime, lines: list) -> dict[int, C
             now=now,
         )
         for offset, line in enumerate(lines)
-    }
-    db.session.flush()
-    return certificates
+    ]
+    db.session.execute(insert(Certificate), values)
+    written = db.select(Certificate).where(
+        Certificate.base_id == course.base_id,
+        Certificate.year == year,
+        Certificate.sequence.between(first, first + len(lines) - 1),
+    )
+    return {certificate.trainee_id: certificate for certificate in db.session.scalars(written)}
 
 
 def _audit_issued(course: Course, actor, now: datetime, certificates: dict[int, Certificate]) -> None:
-    for trainee_id, certificate in certificates.items():
-        audit(
-            actor,
-            "certificate.issue",
-            certificate,
-            now=now,
-            after={"number": certificate.number, "trainee_id": trainee_id, "hours": certificate.hours},
-            base_id=course.base_id,
-            bureau_id=course.base.bureau_id,
-        )
+    """One `certificate.issue` record per certificate, written together."""
+    audit_many(
+        actor,
+        "certificate.issue",
+        [(c, {"number": c.number, "trainee_id": t, "hours": c.hours}) for t, c in certificates.items()],
+        now=now,
+        base_id=course.base_id,
+        bureau_id=course.base.bureau_id,
+    )
 
 
 def _write_ledger_entries(course: Course, now: datetime) -> None:

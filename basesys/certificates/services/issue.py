@@ -125,30 +125,35 @@ def certificate_payload(facts: CertificateFacts, key_id: str) -> str:
     )
 
 
-def build_certificate(
+def certificate_values(
     *, trainee: Trainee, course: Course, hours: float, year: int, sequence: int, signer: Signer, now: datetime
-) -> Certificate:
-    """A signed Certificate row (added to the session, not flushed)."""
+) -> dict:
+    """The column values of a signed certificate (what `build_certificate` adds, or a bulk INSERT writes)."""
     number = certificate_number(year, course.base.code, sequence)
     issued_on = local_date(now)
     payload = certificate_payload(CertificateFacts(number, trainee, course, hours, issued_on), signer.key_id)
-    certificate = Certificate(
-        number=number,
-        check_code=new_check_code(),
-        trainee_id=trainee.id,
-        holder_name=trainee.name,
-        course_id=course.id,
-        base_id=course.base_id,
-        year=year,
-        sequence=sequence,
-        category=course.category,
-        hours=hours,
-        issued_on=issued_on,
-        issued_at=now,
-        payload=payload,
-        signature=signer.sign(payload),
-        key_id=signer.key_id,
-        status=CertificateStatus.VALID,
-    )
+    return {
+        "number": number,
+        "check_code": new_check_code(),
+        "trainee_id": trainee.id,
+        "holder_name": trainee.name,
+        "course_id": course.id,
+        "base_id": course.base_id,
+        "year": year,
+        "sequence": sequence,
+        "category": course.category,
+        "hours": hours,
+        "issued_on": issued_on,
+        "issued_at": now,
+        "payload": payload,
+        "signature": signer.sign(payload),
+        "key_id": signer.key_id,
+        "status": CertificateStatus.VALID,
+    }
+
+
+def build_certificate(**facts) -> Certificate:
+    """A signed Certificate row (added to the session, not flushed); `facts` as `certificate_values`."""
+    certificate = Certificate(**certificate_values(**facts))
     db.session.add(certificate)
     return certificate
