@@ -199,7 +199,7 @@ def audit_many(
     # No RETURNING (SQLite answers it one row at a time): the records are found again by object,
     # among those written after this point (an older record of the same object is not theirs).
     before = db.session.scalar(db.select(func.max(AuditRecord.id))) or 0
-    db.session.execute(insert(AuditRecord), rows)
+    db.session.connection().execute(insert(AuditRecord.__table__), rows)
     by_object = {row["object_id"]: subject for row, subject in zip(rows, subjects, strict=True)}
     object_type = rows[0]["object_type"]
     written = db.select(AuditRecord.id, AuditRecord.object_id).where(
@@ -215,7 +215,7 @@ def audit_many(
         for key in search_keys(by_object[object_id])
     ]
     if keys:
-        db.session.execute(insert(AuditKey), keys)
+        db.session.connection().execute(insert(AuditKey.__table__), keys)
 
 
 def history_of(object_type: str, object_id: int, *, actions: tuple[str, ...] | None = None) -> list[AuditRecord]:

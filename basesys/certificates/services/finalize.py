@@ -177,7 +177,7 @@ def _finalize_trainees(course: Course, actor, now: datetime, trainee_ids: list[i
         _add_rows(rows, course, now, year, line, certificates.get(line.trainee.id), problems, days_done)
     for model, values in rows.items():
         if values:
-            db.session.execute(insert(model), values)
+            db.session.connection().execute(insert(model.__table__), values)
     _audit_issued(course, actor, now, certificates)
 
 
@@ -245,7 +245,7 @@ def _new_certificates(course: Course, now: datetime, lines: list) -> dict[int, C
         )
         for offset, line in enumerate(lines)
     ]
-    db.session.execute(insert(Certificate), values)
+    db.session.connection().execute(insert(Certificate.__table__), values)
     written = db.select(Certificate).where(
         Certificate.base_id == course.base_id,
         Certificate.year == year,
