@@ -218,6 +218,7 @@ def floor(pages) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000, help="completers (default 2000)")
+    parser.add_argument("--finalize-only", action="store_true", help="time finalize_course, skip the PDFs")
     args = parser.parse_args()
 
     from basesys import create_app
@@ -247,6 +248,8 @@ def main() -> None:
         assert totals["certificates"] == args.count, totals
         db.session.remove()
         print(f"finalize_course: {totals} in {finalize_s:.2f} s; RSS {rss_mb():.0f} MB")
+        if args.finalize_only:
+            return
 
         course = db.session.get(Course, course_id)
         samples, every, floor_s = [], max(1, args.count // 8), 0.0
