@@ -5,10 +5,6 @@ No timing assertions: speed is bench/'s (bench/README.md). The generator is Post
 throw-away server (tests/pg.py), so it never touches the session's database.
 """
 
-import os
-
-import pytest
-
 from basesys.extensions import db
 from bench.province import a_certificate, build, make_app, measure, requests_for, reset
 from bench.province_data import Sizes
@@ -19,7 +15,6 @@ def quiet(*_args):
     pass
 
 
-@pytest.mark.skipif(os.environ.get("BASESYS_TEST_DB") != "postgres", reason="the generator is PostgreSQL's")
 def test_every_measured_request_answers_2xx():
     server = PostgresServer().start()
     try:
