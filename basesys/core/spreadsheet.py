@@ -147,19 +147,9 @@ def decimal(value, places: int = 1) -> Decimal:
 
 
 def write_xlsx_stream(target, rows: Iterable[Iterable], *, title: str = "Sheet") -> None:
-    """Write rows into an XLSX file object as they come (openpyxl's write-only mode: each row goes
-    to disk at once, so memory stays constant however long the export), with the same rule as
-    `append_row`: text as string cells, formula-like text quote-prefixed, numbers as numbers."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
+    """Write rows into an XLSX file object as they come: a `stream_workbook` sheet filled with
+    `stream_row`, so memory stays constant however long the export and every cell is inert."""
+    workbook, sheet = stream_workbook(title)
     for values in rows:
-        sheet.append([_inert_cell(sheet, value) for value in values])
+        stream_row(sheet, values)
     workbook.save(target)
-
-
-def _inert_cell(sheet, value):
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=_text(value))
-    make_inert(cell)
-    return cell
