@@ -158,6 +158,14 @@ def _statements(s: Sizes) -> list[tuple[str, str]]:
                    :big_day + (k - 1) * interval '1 day', :big_day + (k - 1) * interval '1 day' + interval '3 hours', 3
             FROM generate_series(1, 2) j, generate_series(1, 3) k""",
         ),
+        (
+            "course schedule",
+            """
+            UPDATE course SET first_starts_at = s.first, last_ends_at = s.last
+            FROM (SELECT course_id, min(starts_at) AS first, max(ends_at) AS last
+                  FROM course_session GROUP BY course_id) s
+            WHERE s.course_id = course.id""",
+        ),
         # enrolment (c, k): id 63(c-1)+k, trainee (63(c-1)+k-1) % trainees + 1; then the big courses'
         # (trainees 1..big), then the history trainee's in every history_step-th finalised course
         (

@@ -2,9 +2,10 @@
 
 from datetime import datetime
 from enum import StrEnum
+from itertools import chain
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from basesys.accounts.models import Base, Trainee
 from basesys.core.hours import Hours
@@ -38,7 +39,12 @@ class Course(db.Model):
     """A 培训项目 with the fields of the Zaozhuang filing form (附件2) and its filing state (§4)."""
 
     __tablename__ = "course"
-    __table_args__ = (Index("ix_course_base_status", "base_id", "filing_status"),)
+    __table_args__ = (
+        Index("ix_course_base_status", "base_id", "filing_status"),
+        # Lists sort and filter by the first session (bureau courses, catalog): a stored, indexed key.
+        Index("ix_course_first_start", "first_starts_at", "id"),
+        Index("ix_course_base_first_start", "base_id", "first_starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     base_id: Mapped[int] = mapped_column(ForeignKey("base.id"), nullable=False)
@@ -60,6 +66,10 @@ class Course(db.Model):
     # Derived from the sessions by the courses service whenever they change (§3); stored for lists.
     planned_days: Mapped[int] = mapped_column(default=0)
     planned_hours: Mapped[float] = mapped_column(Hours, default=0)
+    # The sessions' span, kept by `_keep_schedule` below on every flush that touches a session:
+    # lists sort by it without aggregating course_session.
+    first_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Filing (备案, §4).
     filing_status: Mapped[str] = mapped_column(String(12), nullable=False, default=FilingStatus.DRAFT)
     filing_number: Mapped[str | None] = mapped_column(String(40), unique=True)
@@ -125,6 +135,28 @@ class CourseSession(db.Model):
     @property
     def duration_minutes(self) -> float:
         return (self.ends_at - self.starts_at).total_seconds() / 60
+
+
+def _schedule_of(course: Course, gone) -> tuple[datetime | None, datetime | None]:
+    kept = [s for s in course.sessions if s not in gone]
+    return min((s.starts_at for s in kept), default=None), max((s.ends_at for s in kept), default=None)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_schedule(session, _context, _instances) -> None:
+    """Course.first_starts_at / last_ends_at follow the sessions in the flush that changes them
+    (same transaction): a new, changed or deleted session, or a course whose session list changed.
+    A course whose sessions were never loaded in this session cannot have changed them."""
+    touched: set[Course] = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, CourseSession) and obj.course is not None:
+            touched.add(obj.course)
+        elif isinstance(obj, Course) and "sessions" not in inspect(obj).unloaded:
+            touched.add(obj)
+    for course in touched:
+        first, last = _schedule_of(course, session.deleted)
+        if (course.first_starts_at, course.last_ends_at) != (first, last):
+            course.first_starts_at, course.last_ends_at = first, last
 
 
 class Enrollment(db.Model):

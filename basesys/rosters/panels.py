@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, or_
 
 from basesys.core.policy import policy_for_base
 from basesys.core.time import local_date
-from basesys.courses.models import Course, CourseSession, FilingStatus
+from basesys.courses.models import Course, FilingStatus
 from basesys.courses.year import sessions_year
 from basesys.extensions import db
 from basesys.rosters.models import OPEN_STATUSES, Roster, RosterStatus
@@ -25,42 +25,29 @@ class ActionItem:
     urgent: bool = False
 
 
-def _last_sessions():
-    return (
-        db.select(
-            CourseSession.course_id,
-            func.min(CourseSession.starts_at).label("first_start"),
-            func.max(CourseSession.starts_at).label("last_start"),
-            func.max(CourseSession.ends_at).label("last_end"),
-        )
-        .group_by(CourseSession.course_id)
-        .subquery()
-    )
-
-
 def courses_needing_action(base, now: datetime) -> list[ActionItem]:
     """One query: courses to file, to finalise, and rosters still owed, soonest due first."""
     today = local_date(now)
-    last = _last_sessions()
     rows = db.session.execute(
         db.select(
             Course.id,
             Course.title,
             Course.filing_status,
             Course.finalized_at,
-            last.c.first_start,
-            last.c.last_start,
+            Course.first_starts_at,
+            Course.last_ends_at,
             Roster.status,
             Roster.due_on,
         )
-        .outerjoin(last, last.c.course_id == Course.id)
         .outerjoin(Roster, Roster.course_id == Course.id)
         .where(Course.base_id == base.id)
         .where(
             or_(
                 Course.filing_status.in_((FilingStatus.DRAFT, FilingStatus.RETURNED)),
                 and_(
-                    Course.filing_status == FilingStatus.APPROVED, Course.finalized_at.is_(None), last.c.last_end <= now
+                    Course.filing_status == FilingStatus.APPROVED,
+                    Course.finalized_at.is_(None),
+                    Course.last_ends_at <= now,
                 ),
                 and_(Course.finalized_at.is_not(None), or_(Roster.id.is_(None), Roster.status.in_(OPEN_STATUSES))),
             )
@@ -76,11 +63,11 @@ def courses_needing_action(base, now: datetime) -> list[ActionItem]:
 
     reminder_days = policy(today.year).roster_reminder_days_before
     items = []
-    for course_id, title, filing_status, finalized_at, first_start, last_start, roster_status, due_on in rows:
+    for course_id, title, filing_status, finalized_at, first_start, last_end, roster_status, due_on in rows:
         if finalized_at is not None:
-            if due_on is None and last_start is not None:
+            if due_on is None and last_end is not None:
                 year = sessions_year([first_start])  # the course's year (DOMAIN.md §3) selects the policy
-                due_on = local_date(last_start) + timedelta(days=policy(year).roster_due_days)
+                due_on = local_date(last_end) + timedelta(days=policy(year).roster_due_days)
             status = effective_status(roster_status or RosterStatus.PENDING, due_on, today)
             days_left = (due_on - today).days if due_on else None
             urgent = status == RosterStatus.OVERDUE or (days_left is not None and days_left <= reminder_days)

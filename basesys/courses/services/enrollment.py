@@ -14,7 +14,7 @@ from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.ids import validate_id_number
 from basesys.core.time import local_date
-from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
+from basesys.courses.models import Course, Enrollment, FilingStatus
 from basesys.extensions import db
 
 
@@ -48,12 +48,7 @@ def is_in_catalog(trainee: Trainee, course: Course) -> bool:
 
 
 def _first_start():
-    return (
-        db.select(func.min(CourseSession.starts_at))
-        .where(CourseSession.course_id == Course.id)
-        .correlate(Course)
-        .scalar_subquery()
-    )
+    return Course.first_starts_at  # stored and indexed (courses.models._keep_schedule)
 
 
 def list_catalog(trainee: Trainee, *, now: datetime) -> list[Course]:
