@@ -9,9 +9,10 @@ from sqlalchemy import func, or_
 from basesys.accounts.models import Base, Trainee
 from basesys.accounts.scope import in_base_scope
 from basesys.certificates.models import Certificate, CertificateStatus
+from basesys.core.audit import prefix_end
 from basesys.core.ids import normalize_code
 from basesys.core.time import local_date, local_midnight
-from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
+from basesys.courses.models import Course, Enrollment, FilingStatus
 from basesys.extensions import db
 from basesys.rosters.models import Roster
 from basesys.rosters.queries import status_expression
@@ -40,12 +41,19 @@ class Page:
     capped: bool = False
 
 
-def _paged(query, matches, page: int, size: int) -> Page:
-    """`matches`: a SELECT of the matching ids (its WHERE is the list's), counted up to COUNT_CAP."""
+def _paged_by(fetch, matches, page: int, size: int) -> Page:
+    """`matches`: a SELECT of the matching ids (its WHERE is the list's), counted up to COUNT_CAP;
+    `fetch(limit, offset)`: the page's rows."""
     counted = db.session.scalar(db.select(func.count()).select_from(matches.limit(COUNT_CAP + 1).subquery())) or 0
     page = max(1, min(page, (COUNT_CAP + size - 1) // size))
-    items = db.session.execute(query.limit(size).offset((page - 1) * size)).all()
+    items = fetch(size, (page - 1) * size)
     return Page(items, min(counted, COUNT_CAP), page, size, counted > COUNT_CAP)
+
+
+def _paged(query, matches, page: int, size: int) -> Page:
+    return _paged_by(
+        lambda limit, offset: db.session.execute(query.limit(limit).offset(offset)).all(), matches, page, size
+    )
 
 
 def _bases(user, column):
@@ -66,53 +74,64 @@ COURSE_STATUSES = (FilingStatus.SUBMITTED, FilingStatus.APPROVED, FilingStatus.R
 
 def courses(user, now: datetime, filters: Filters, page: int = 1, size: int = 50) -> Page:
     """Filed courses in scope with dates, headcount and roster status; dates filter on the course's
-    first session (a local date from start to end)."""
-    sessions = (
-        db.select(
-            CourseSession.course_id,
-            func.min(CourseSession.starts_at).label("first_start"),
-            func.max(CourseSession.ends_at).label("last_end"),
-        )
-        .group_by(CourseSession.course_id)
-        .subquery()
-    )
-    enrolled = (
-        db.select(Enrollment.course_id, func.count(Enrollment.id).label("enrolled"))
-        .group_by(Enrollment.course_id)
-        .subquery()
-    )
+    first session (a local date from start to end). Sorted by the stored first start (indexed); the
+    enrolment counts are grouped for the page's courses only."""
     conditions = [_bases(user, Course.base_id), Course.filing_status.in_(COURSE_STATUSES)]
     if filters.base_id:
         conditions.append(Course.base_id == filters.base_id)
     if filters.status in COURSE_STATUSES:
         conditions.append(Course.filing_status == filters.status)
     if filters.start:
-        conditions.append(sessions.c.first_start >= _day_start(filters.start))
+        conditions.append(Course.first_starts_at >= _day_start(filters.start))
     if filters.end:
-        conditions.append(sessions.c.first_start < _day_after(filters.end))
+        conditions.append(Course.first_starts_at < _day_after(filters.end))
     if filters.q:
         conditions.append(or_(Course.title.ilike(f"%{filters.q}%"), Course.filing_number.ilike(f"%{filters.q}%")))
-    base = db.select(Course.id).outerjoin(sessions, sessions.c.course_id == Course.id).where(*conditions)
-    query = (
-        db.select(
-            Course,
-            Base.name,
-            sessions.c.first_start,
-            sessions.c.last_end,
-            func.coalesce(enrolled.c.enrolled, 0),
-            status_expression(local_date(now)).label("roster_status"),
+    order = (Course.first_starts_at.desc(), Course.id.desc())
+
+    def fetch(limit: int, offset: int) -> list:
+        listed = db.select(Course.id).where(*conditions).order_by(*order).limit(limit).offset(offset).subquery()
+        enrolled = (  # per row of the page only: `listed` is already cut to it
+            db.select(func.count(Enrollment.id)).where(Enrollment.course_id == Course.id).scalar_subquery()
         )
-        .join(Base, Base.id == Course.base_id)
-        .outerjoin(sessions, sessions.c.course_id == Course.id)
-        .outerjoin(enrolled, enrolled.c.course_id == Course.id)
-        .outerjoin(Roster, Roster.course_id == Course.id)
-        .where(*conditions)
-        .order_by(sessions.c.first_start.desc(), Course.id.desc())
-    )
-    return _paged(query, base, page, size)
+        query = (
+            db.select(
+                Course,
+                Base.name,
+                Course.first_starts_at,
+                Course.last_ends_at,
+                enrolled,
+                status_expression(local_date(now)).label("roster_status"),
+            )
+            .join(listed, listed.c.id == Course.id)
+            .join(Base, Base.id == Course.base_id)
+            .outerjoin(Roster, Roster.course_id == Course.id)
+            .order_by(*order)
+        )
+        return db.session.execute(query).all()
+
+    return _paged_by(fetch, db.select(Course.id).where(*conditions), page, size)
 
 
 CERTIFICATE_STATUSES = tuple(CertificateStatus)
+
+
+def _starts_with(column, prefix: str):
+    """`column` starts with `prefix`, as a range an ordinary index serves (code-point order, the
+    databases' C collation), whatever plan the statement gets."""
+    return (column >= prefix) & (column < prefix_end(prefix))
+
+
+def _certificate_search(q: str):
+    """A certificate number (or its beginning), a holder's name by its beginning (surname first),
+    or a full ID number: three indexed conditions (certificate.number, certificate.holder_name,
+    certificate.trainee_id), never a scan of the certificates in scope."""
+    holder = db.select(Trainee.id).where(Trainee.id_number == normalize_code(q)).scalar_subquery()
+    return or_(
+        _starts_with(Certificate.number, normalize_code(q)),
+        _starts_with(Certificate.holder_name, q),
+        Certificate.trainee_id == holder,
+    )
 
 
 def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
@@ -128,13 +147,7 @@ def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
         conditions.append(Certificate.issued_on <= filters.end)
     q = filters.q.strip()
     if q:
-        conditions.append(
-            or_(
-                Certificate.number.ilike(f"{q}%"),
-                Certificate.holder_name.ilike(f"%{q}%"),
-                Trainee.id_number == normalize_code(q),
-            )
-        )
+        conditions.append(_certificate_search(q))
     query = (
         db.select(Certificate, Trainee, Course.title, Base.name)
         .join(Trainee, Trainee.id == Certificate.trainee_id)
@@ -143,5 +156,5 @@ def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
         .where(*conditions)
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     )
-    matches = db.select(Certificate.id).join(Trainee, Trainee.id == Certificate.trainee_id).where(*conditions)
+    matches = db.select(Certificate.id).where(*conditions)
     return _paged(query, matches, page, size)
