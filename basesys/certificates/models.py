@@ -47,6 +47,7 @@ class Certificate(db.Model):
         # The bureau's certificate list: newest first, in a base or across the scope (issue 11).
         Index("ix_certificate_base_issued", "base_id", "issued_at"),
         Index("ix_certificate_issued", "issued_at"),
+        Index("ix_certificate_holder_name", "holder_name"),  # the search by a name's beginning
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -67,6 +67,9 @@ def test_certificates_lookup_filters_and_revocation_link(clock, client, login, t
     assert "赵六" not in client.get(f"/bureau/certificates?q={certificate.number}").text
     assert certificate.number in client.get(f"/bureau/certificates?q={tenants.trainee.id_number}").text
     assert certificate.number in client.get("/bureau/certificates?q=李四").text
+    assert certificate.number in client.get("/bureau/certificates?q=李").text  # a name by its beginning
+    assert certificate.number not in client.get("/bureau/certificates?q=四").text  # not by its middle
+    assert certificate.number in client.get(f"/bureau/certificates?q={certificate.number[:9].lower()}").text
     assert certificate.number not in client.get("/bureau/certificates?status=revoked").text
     assert certificate.number in client.get("/bureau/certificates?start=2025-05-20&end=2025-05-20").text
     assert certificate.number not in client.get("/bureau/certificates?start=2025-05-21").text
