@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 00:12:53.746619
+Create Date: 2026-12-02 02:41:34.207497
 
 """
 from alembic import op
@@ -108,6 +108,8 @@ def upgrade():
     sa.Column('pass_ratio', sa.Float(), nullable=True),
     sa.Column('planned_days', sa.Integer(), nullable=False),
     sa.Column('planned_hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('first_starts_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_ends_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
     sa.Column('filing_status', sa.String(length=12), nullable=False),
     sa.Column('filing_number', sa.String(length=40), nullable=True),
     sa.Column('filing_late', sa.Boolean(), nullable=False),
@@ -122,7 +124,9 @@ def upgrade():
     sa.UniqueConstraint('filing_number', name=op.f('uq_course_filing_number'))
     )
     with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.create_index('ix_course_base_first_start', ['base_id', 'first_starts_at'], unique=False)
         batch_op.create_index('ix_course_base_status', ['base_id', 'filing_status'], unique=False)
+        batch_op.create_index('ix_course_first_start', ['first_starts_at', 'id'], unique=False)
 
     op.create_table('filing_sequence',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -368,6 +372,7 @@ def upgrade():
     )
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.create_index('ix_certificate_base_issued', ['base_id', 'issued_at'], unique=False)
+        batch_op.create_index('ix_certificate_holder_name', ['holder_name'], unique=False)
         batch_op.create_index('ix_certificate_issued', ['issued_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificate_revoked_by_id'), ['revoked_by_id'], unique=False)
         batch_op.create_index('ix_certificate_trainee', ['trainee_id'], unique=False)
@@ -500,6 +505,7 @@ def downgrade():
         batch_op.drop_index('ix_certificate_trainee')
         batch_op.drop_index(batch_op.f('ix_certificate_revoked_by_id'))
         batch_op.drop_index('ix_certificate_issued')
+        batch_op.drop_index('ix_certificate_holder_name')
         batch_op.drop_index('ix_certificate_base_issued')
 
     op.drop_table('certificate')
@@ -553,7 +559,9 @@ def downgrade():
     op.drop_table('user_account')
     op.drop_table('filing_sequence')
     with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.drop_index('ix_course_first_start')
         batch_op.drop_index('ix_course_base_status')
+        batch_op.drop_index('ix_course_base_first_start')
 
     op.drop_table('course')
     op.drop_table('certificate_sequence')
