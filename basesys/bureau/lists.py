@@ -123,15 +123,17 @@ def _starts_with(column, prefix: str):
 
 
 def _certificate_search(q: str):
-    """A certificate number (or its beginning), a holder's name by its beginning (surname first),
-    or a full ID number: three indexed conditions (certificate.number, certificate.holder_name,
-    certificate.trainee_id), never a scan of the certificates in scope."""
-    holder = db.select(Trainee.id).where(Trainee.id_number == normalize_code(q)).scalar_subquery()
-    return or_(
-        _starts_with(Certificate.number, normalize_code(q)),
-        _starts_with(Certificate.holder_name, q),
-        Certificate.trainee_id == holder,
-    )
+    """What was typed, told apart by its shape (so that each search is one indexed condition the
+    planner estimates well): a full ID number finds the holder's certificates (certificate.trainee_id),
+    a code of digits, letters and dashes a certificate number or its beginning (certificate.number),
+    anything else a holder's name by its beginning, surname first (certificate.holder_name)."""
+    code = normalize_code(q)
+    if len(code) == 18 and code.isascii() and code[:17].isdigit():  # as core.ids.id_number_if_shaped
+        holder = db.select(Trainee.id).where(Trainee.id_number == code).scalar_subquery()
+        return Certificate.trainee_id == holder
+    if code.isascii() and any(c.isdigit() for c in code) and all(c.isalnum() or c == "-" for c in code):
+        return _starts_with(Certificate.number, code)
+    return _starts_with(Certificate.holder_name, q)
 
 
 def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
