@@ -18,6 +18,7 @@ from basesys.config import ROOT, load_config
 from basesys.core.database import configure_engine
 from basesys.core.feature import FEATURE as CORE
 from basesys.core.features import register_features
+from basesys.core.i18n import install_request_gettext
 from basesys.courses.feature import FEATURE as COURSES
 from basesys.extensions import babel, csrf, db, migrate
 from basesys.filing.feature import FEATURE as FILING
@@ -52,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     babel.init_app(app, locale_selector=select_locale)
+    install_request_gettext(app)
     app.jinja_env.globals["get_locale"] = get_locale
     register_features(app, FEATURES)
     return app
