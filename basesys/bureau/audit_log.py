@@ -4,9 +4,11 @@ one page at a time in a constant number of statements, and streamed into an XLSX
 Scope: an officer sees the records of the bases in its bureau subtree and of those bureaus; a base
 admin its own base's; sysadmin all (SQL clauses of accounts.scope, never a set of ids in Python).
 Search (`q`): exact ID, filing and certificate numbers, and names and titles by prefix, through the
-indexed `audit_key` rows (core.audit) — never a scan of the before/after JSON.
+indexed `audit_key` rows (core.audit) — never a scan of the before/after JSON; and a word of the
+sentences ("退回", "撤销") through the actions whose sentence holds it.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,7 +18,15 @@ from sqlalchemy.orm import aliased
 
 from basesys.accounts.models import Base, Bureau, Role, User
 from basesys.accounts.scope import bureau_subtree, in_base_scope, in_bureau_scope
-from basesys.core.audit import EXACT_KINDS, PREFIX_KINDS, AuditKey, AuditRecord, normalize_key, prefix_end
+from basesys.core.audit import (
+    EXACT_KINDS,
+    PREFIX_KINDS,
+    AuditKey,
+    AuditRecord,
+    normalize_key,
+    normalize_text,
+    prefix_end,
+)
 from basesys.core.audit_text import Entry, entry
 from basesys.core.features import registry
 from basesys.core.ids import normalize_code
@@ -73,6 +83,24 @@ def matching_records(q: str):
     return db.select(AuditKey.record_id).where(or_(exact, prefix) if text else exact)
 
 
+# A word shorter than this ("了", "的") is in nearly every sentence: it searches subject keys only.
+ACTION_WORD_MIN = 2
+
+
+def matching_actions(q: str) -> list[str]:
+    """The actions whose sentence contains what was typed ("退回" finds every 退回了…): searched in
+    the registry's few dozen sentences, so the records are then found by their indexed action."""
+    word = normalize_text(q)
+    if len(word) < ACTION_WORD_MIN:
+        return []
+    found = []
+    for action, template in registry().audit_actions.items():
+        plain = re.sub(r"\{[^}]*\}", " ", template)  # the sentence without its {subject} and values
+        if any(word in normalize_text(part) for part in plain.split()):
+            found.append(action)
+    return sorted(found)
+
+
 def _actor_ids(actor: str):
     name = actor.strip()
     return db.select(User.id).where(
@@ -91,7 +119,9 @@ def conditions(user, filters: AuditFilters) -> list:
     if filters.until:
         found.append(AuditRecord.at < local_midnight(filters.until + timedelta(days=1)))
     if filters.q.strip():
-        found.append(AuditRecord.id.in_(matching_records(filters.q)))
+        by_key = AuditRecord.id.in_(matching_records(filters.q))
+        actions = matching_actions(filters.q)
+        found.append(or_(by_key, AuditRecord.action.in_(actions)) if actions else by_key)
     if filters.actor.strip():
         found.append(AuditRecord.actor_id.in_(_actor_ids(filters.actor)))
     return found

@@ -154,6 +154,19 @@ def test_search_by_title_and_name_prefix(app, history):
         assert texts(t.officer_a, q="缺少职称") == []  # reasons are not subject keys
 
 
+def test_search_by_a_word_of_the_sentences(app, history):
+    """What an officer types for "the returns" (退回) finds the returned filing and roster: by the
+    actions whose sentence holds the word, not by reading the records."""
+    t = history
+    with app.test_request_context():
+        returned = texts(t.officer_a, q="退回")
+        assert len(returned) == 2 and all("退回了" in text for text in returned)
+        assert any(TITLE in text for text in returned) and any(ENDED in text for text in returned)
+        assert "退回了" not in "".join(texts(t.officer_b, q="退回"))  # the walls still stand
+        assert texts(t.officer_a, q="了") == []  # one character searches subject keys only
+        assert all("撤销" in text for text in texts(t.officer_a, q="撤销")) and texts(t.officer_a, q="撤销")
+
+
 def test_search_never_reads_the_json(app, history):
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731
