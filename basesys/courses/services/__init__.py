@@ -2,7 +2,7 @@
 
 from basesys.courses.services.courses import create_course, ever_approved, is_session_locked, update_course
 from basesys.courses.services.enrollment import (
-    catalog_base_ids,
+    catalog_bases,
     enroll_self,
     enroll_trainee,
     enrolled_count,
@@ -30,7 +30,7 @@ from basesys.courses.services.sessions import (
 
 __all__ = [
     "ImportResult",
-    "catalog_base_ids",
+    "catalog_bases",
     "enroll_self",
     "enroll_trainee",
     "enrolled_count",

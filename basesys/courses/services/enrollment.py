@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from basesys.accounts import services as accounts
 from basesys.accounts.models import Base, Bureau, Trainee
-from basesys.accounts.scope import bureau_subtree_ids
+from basesys.accounts.scope import bureau_subtree
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.ids import validate_id_number
@@ -29,22 +29,22 @@ def home_city(bureau: Bureau | None) -> Bureau | None:
     return bureau
 
 
-def catalog_base_ids(trainee: Trainee) -> set[int] | None:
-    """Bases whose courses the trainee is offered: those supervised in the trainee's city (its
-    counties included); every base when the trainee named no city."""
+def catalog_bases(trainee: Trainee):
+    """SELECT of the bases whose courses the trainee is offered: those supervised in the trainee's
+    city (its counties included); None (every base) when the trainee named no city. In SQL, never
+    a set of ids."""
     city = home_city(trainee.bureau)
     if city is None:
         return None
-    bureaus = bureau_subtree_ids(city.id)
-    return set(db.session.scalars(db.select(Base.id).where(Base.bureau_id.in_(bureaus))))
+    return db.select(Base.id).where(Base.bureau_id.in_(bureau_subtree(city.id)))
 
 
 def is_in_catalog(trainee: Trainee, course: Course) -> bool:
     """An approved course of a base of the trainee's city (whatever its dates)."""
     if not course.is_approved:
         return False
-    base_ids = catalog_base_ids(trainee)
-    return base_ids is None or course.base_id in base_ids
+    bases = catalog_bases(trainee)
+    return bases is None or db.session.scalar(bases.where(Base.id == course.base_id)) is not None
 
 
 def _first_start():
@@ -57,9 +57,9 @@ def list_catalog(trainee: Trainee, *, now: datetime) -> list[Course]:
     query = db.select(Course).where(
         Course.filing_status == FilingStatus.APPROVED, Course.finalized_at.is_(None), first > now
     )
-    base_ids = catalog_base_ids(trainee)
-    if base_ids is not None:
-        query = query.where(Course.base_id.in_(base_ids or {-1}))
+    bases = catalog_bases(trainee)
+    if bases is not None:
+        query = query.where(Course.base_id.in_(bases))
     return list(db.session.scalars(query.order_by(first, Course.id)))
 
 
