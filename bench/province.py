@@ -84,6 +84,7 @@ def requests_for(sizes: Sizes, certificate: tuple[str, str]) -> list[Request]:
             ("trends", "/bureau/trends"),
             ("filings approved", "/filing/?tab=approved"),
             ("filings submitted", "/filing/?tab=submitted"),
+            ("roster inbox", "/rosters/inbox"),
             ("API courses", "/api/v1/courses"),
             ("API filings approved", "/api/v1/filings?status=approved"),
             ("API filings submitted", "/api/v1/filings?status=submitted"),
@@ -107,6 +108,7 @@ def requests_for(sizes: Sizes, certificate: tuple[str, str]) -> list[Request]:
         Request("admin", "home", "/"),
         Request("admin", "courses", "/courses"),
         Request("admin", "rosters", "/rosters"),
+        Request("admin", "schedule", "/courses/schedule"),
         Request("admin", "API courses", "/api/v1/courses", api=True),
         Request("admin", "API rosters", "/api/v1/rosters", api=True),
     ]
@@ -114,6 +116,7 @@ def requests_for(sizes: Sizes, certificate: tuple[str, str]) -> list[Request]:
         Request("trainee", "home", "/"),
         Request("trainee", "hours page", "/me/hours"),
         Request("trainee", "certificates page", "/me/certificates"),
+        Request("trainee", "catalog", "/catalog"),
         Request("trainee", "API me/hours", "/api/v1/me/hours", api=True),
         Request("trainee", "API me/certificates", "/api/v1/me/certificates", api=True),
         Request("anonymous", "verification page", f"/v/{number}?c={code}"),
