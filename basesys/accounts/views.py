@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from basesys.accounts import services
+from basesys.accounts import admin_lists, services
 from basesys.accounts.forms import BaseForm, BureauForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, StaffForm
 from basesys.accounts.models import Base, Bureau, BureauLevel, Role, User
 from basesys.accounts.scope import trainee_of
@@ -15,6 +15,7 @@ from basesys.accounts.transactions import reads_first
 from basesys.core.errors import DomainError
 from basesys.core.forms import show_refusal
 from basesys.core.home import panels_for
+from basesys.core.inputs import page_number
 from basesys.core.jobs import JobRun
 from basesys.core.pages import Done, page
 from basesys.core.policy import get_policy
@@ -197,8 +198,9 @@ _also_at("/admin/bureaus/new", edit_bureau, bureau_id=None)
 
 @page(bp, "/admin/bases", roles=SYSADMIN)
 def bases(ctx):
-    rows = db.session.scalars(db.select(Base).order_by(Base.name)).all()
-    return render_template("accounts/admin/bases.html", bases=rows)
+    q = request.args.get("q", "")[:100]
+    listed = admin_lists.bases_page(q, request.args.get("page", 1, type=page_number))
+    return render_template("accounts/admin/bases.html", bases=listed.items, listed=listed, q=q)
 
 
 def _base_form(ctx, base):
@@ -223,8 +225,9 @@ _also_at("/admin/bases/new", edit_base, base_id=None)
 
 @page(bp, "/admin/users", roles=SYSADMIN)
 def users(ctx):
-    rows = db.session.scalars(db.select(User).where(User.role != Role.TRAINEE).order_by(User.role, User.username)).all()
-    return render_template("accounts/admin/users.html", users=rows)
+    q = request.args.get("q", "")[:100]
+    listed = admin_lists.staff_page(q, request.args.get("page", 1, type=page_number))
+    return render_template("accounts/admin/users.html", users=listed.items, listed=listed, q=q)
 
 
 def _staff_form(ctx, user):

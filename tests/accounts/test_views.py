@@ -165,3 +165,30 @@ def test_sysadmin_creates_a_city_bureau_without_a_parent(client, tenants, login)
         "/admin/bureaus/new", data={"name": "下级", "level": "city", "parent_id": tenants.city_a.id}
     )
     assert same_level.status_code == 422 and "上级人社局的级别必须高于本级" in same_level.text
+
+
+def test_sysadmin_lists_are_paged_searched_and_constant_in_statements(client, tenants, login, make_base):
+    from basesys.accounts import admin_lists
+    from tests.statements import counted
+
+    for _ in range(4):
+        make_base()
+    db.session.commit()
+    login(tenants.sysadmin)
+    assert tenants.base_a.name in client.get(f"/admin/bases?q={tenants.base_a.name}").text
+    assert tenants.base_b.name not in client.get(f"/admin/bases?q={tenants.base_a.name}").text
+    assert "没有符合搜索条件的基地" in client.get("/admin/bases?q=不存在的基地").text
+    assert client.get("/admin/bases?page=999999999999999999999").status_code == 200
+    assert tenants.admin_a.username in client.get(f"/admin/users?q={tenants.admin_a.username}").text
+    db.session.expire_all()
+    statements = {}
+    for size in (5, 2, 5):  # the first pass warms the connection up
+        db.session.expire_all()
+        with client.application.test_request_context(), counted(db.engine) as found:
+            page = admin_lists.bases_page(size=size)
+            [base.bureau.name for base in page.items]
+            staff = admin_lists.staff_page(size=size)
+            [(u.bureau.name if u.bureau else "", u.base.name if u.base else "") for u in staff.items]
+        statements[size] = len(found)
+        assert len(page.items) == size
+    assert statements[2] == statements[5] == 4  # a count and a page, twice
