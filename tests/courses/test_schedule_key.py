@@ -4,8 +4,8 @@ flush that changes a course's sessions, whatever path changed them."""
 from basesys.courses.models import Course, CourseSession
 from basesys.courses.services import SessionInput, update_course
 from tests.conftest import at
-from tests.statements import counted
 from tests.courses.conftest import sessions
+from tests.statements import counted
 
 
 def _stored(db, course_id):
