@@ -64,6 +64,7 @@ class AuditRecord(db.Model):
         Index("ix_audit_base_at", "base_id", "at"),
         Index("ix_audit_bureau_at", "bureau_id", "at"),
         Index("ix_audit_actor_at", "actor_id", "at"),
+        Index("ix_audit_action_at", "action", "at"),  # the search by a word of the sentences
     )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 02:41:34.207497
+Create Date: 2026-12-02 03:04:21.230992
 
 """
 from alembic import op
@@ -209,6 +209,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_record'))
     )
     with op.batch_alter_table('audit_record', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_action_at', ['action', 'at'], unique=False)
         batch_op.create_index('ix_audit_actor_at', ['actor_id', 'at'], unique=False)
         batch_op.create_index('ix_audit_at', ['at'], unique=False)
         batch_op.create_index('ix_audit_base_at', ['base_id', 'at'], unique=False)
@@ -543,6 +544,7 @@ def downgrade():
         batch_op.drop_index('ix_audit_base_at')
         batch_op.drop_index('ix_audit_at')
         batch_op.drop_index('ix_audit_actor_at')
+        batch_op.drop_index('ix_audit_action_at')
 
     op.drop_table('audit_record')
     with op.batch_alter_table('anomaly', schema=None) as batch_op:
