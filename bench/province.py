@@ -76,6 +76,7 @@ def requests_for(sizes: Sizes, certificate: tuple[str, str]) -> list[Request]:
             ("audit, ID number search", f"/bureau/audit?q={history_id}"),
             ("anomalies", "/bureau/anomalies"),
             ("trends", "/bureau/trends"),
+            ("trends, 2025", "/bureau/trends?year=2025"),
             ("filings approved", "/filing/?tab=approved"),
             ("filings submitted", "/filing/?tab=submitted"),
             ("API courses", "/api/v1/courses"),

@@ -24,6 +24,7 @@ the tests' check that every writer keeps it right. The table lives in `courses` 
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import ForeignKey, Numeric
 from sqlalchemy.dialects import postgresql, sqlite
@@ -74,13 +75,15 @@ def add_many(changes: Iterable[tuple[int, datetime, dict]]) -> None:
             row[name] += value
     values = [dict(zip(KEY, key, strict=True), **row) for key, row in rows.items() if any(row.values())]
     if values:
-        db.session.execute(_upsert(values))
+        db.session.execute(_upsert(db.session.get_bind().dialect.name), values)
 
 
-def _upsert(values: list[dict]):
+@cache
+def _upsert(dialect_name: str):
+    """The upsert, built once per dialect (and compiled once: SQLAlchemy caches it); the rows are
+    its parameters."""
     table = MonthFigures.__table__
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(values)
+    statement = (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
     return statement.on_conflict_do_update(
         index_elements=list(KEY), set_={name: table.c[name] + statement.excluded[name] for name in FIELDS}
     )

@@ -101,7 +101,8 @@ def test_add_merges_changes_and_writes_nothing_when_they_cancel(db, tenants, app
         month_figures.add_many([(base_id, when, {"hours_issued": 4.0}), (base_id, when, {"trainee_times": 1})])
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert [s.split()[0] for s in seen if "month_figures" in s] == ["INSERT"]  # the first call cancelled out; the second is one upsert
+    # The first call cancelled out; the second is one upsert.
+    assert [s.split()[0] for s in seen if "month_figures" in s] == ["INSERT"]
     db.session.commit()
     assert stored(db, base) == {(2025, 2): (0, 0, 0, 1, 4.0, 0.0)}
     with pytest.raises(ValueError):
@@ -186,3 +187,12 @@ def test_the_page_says_trainee_times(client, login, journey):
     login(journey.officer_a)
     page = client.get("/bureau/trends?year=2025").get_data(as_text=True)
     assert "培训人次" in page and "培训人数" not in page
+
+
+def test_the_demo_data_keeps_the_figures_equal_to_the_rows(db, now):
+    from basesys.core.cli import load_demo
+
+    load_demo(now)
+    db.session.commit()
+    assert differences() == 0
+    assert db.session.scalar(db.select(db.func.sum(MonthFigures.trainee_times))) > 0
