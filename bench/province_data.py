@@ -383,11 +383,13 @@ def accepted_month() -> tuple[date, date]:
 
 def reset_finalisation(connection, sizes: Sizes) -> None:
     """Undo an earlier bench's finalisation of the big course (--keep re-runs), and the month
-    figures it added (the years it wrote in, recomputed from the rows that stay)."""
+    figures it added (the years it wrote in, recomputed from the rows that stay; every year when
+    the table is empty: a province kept from before the table)."""
     course = {"c": sizes.finalize_course}
     local_year = "extract(year FROM timezone('Asia/Shanghai', issued_at))::int"
     written = f"SELECT {local_year} FROM ledger_entry WHERE course_id = :c UNION SELECT {local_year} FROM certificate"
     years = list(connection.execute(text(written + " WHERE course_id = :c"), course).scalars())
+    years = years if connection.execute(text("SELECT 1 FROM month_figures LIMIT 1")).first() else [None]
     for table in ("course_result", "ledger_entry", "credited_day", "roster"):
         connection.execute(text(f"DELETE FROM {table} WHERE course_id = :c"), course)
     connection.execute(text("DELETE FROM certificate WHERE course_id = :c"), course)
