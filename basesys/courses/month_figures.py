@@ -62,8 +62,9 @@ def add(base_id: int, at: datetime, **deltas: float) -> None:
 
 
 def add_many(changes: Iterable[tuple[int, datetime, dict]]) -> None:
-    """Add several `(base_id, at, deltas)` changes: merged per (year, month, base), one statement
-    for all of them (none when they cancel out)."""
+    """Add several `(base_id, at, deltas)` changes: merged per (year, month, base) and written in
+    one execute of the upsert, its rows in key order (concurrent writers lock them in the same
+    order, so they cannot deadlock); nothing when they cancel out."""
     rows: dict[tuple, dict] = {}
     for base_id, at, deltas in changes:
         unknown = set(deltas) - set(FIELDS)
@@ -73,7 +74,7 @@ def add_many(changes: Iterable[tuple[int, datetime, dict]]) -> None:
         row = rows.setdefault((day.year, day.month, base_id), dict.fromkeys(FIELDS, 0))
         for name, value in deltas.items():
             row[name] += value
-    values = [dict(zip(KEY, key, strict=True), **row) for key, row in rows.items() if any(row.values())]
+    values = [dict(zip(KEY, key, strict=True), **row) for key, row in sorted(rows.items()) if any(row.values())]
     if values:
         db.session.execute(_upsert(db.session.get_bind().dialect.name), values)
 
