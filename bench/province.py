@@ -82,6 +82,7 @@ def requests_for(sizes: Sizes, certificate: tuple[str, str]) -> list[Request]:
             ("audit, page 20", "/bureau/audit?page=20"),
             ("anomalies", "/bureau/anomalies"),
             ("trends", "/bureau/trends"),
+            ("trends, 2025", "/bureau/trends?year=2025"),
             ("filings approved", "/filing/?tab=approved"),
             ("filings submitted", "/filing/?tab=submitted"),
             ("roster inbox", "/rosters/inbox"),

@@ -3,7 +3,8 @@
 At `scale` 1.0 it is issue 11's province: 157 bureaus (1 province, 16 cities, 140 counties), 1,000
 bases, 1 M trainees, 100 k courses (3 sessions each), 6.3 M enrolments, 5.2 M certificates and
 ledger entries (and a course result per enrolment of a finalised course), 3.6 M attendance rows,
-96 k rosters (their rows as submitted, JSON), ~7 M audit records with their search keys. Bureaus
+96 k rosters (their rows as submitted, JSON), ~7 M audit records with their search keys, and the
+trends' month figures computed from those rows (bureau.trend_rebuild, one INSERT … SELECT). Bureaus
 are always 157; everything else is scaled (with small floors so a tiny scale still has every kind).
 
 Ids are computed, not returned: a course's sessions are 3c-2..3c, an enrolment's certificate,
@@ -17,6 +18,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import text
 
+from basesys.bureau.trend_rebuild import fill_statements
 from basesys.core.ids import id_check_digit
 
 PASSWORD = "Bench-Passw0rd"
@@ -353,6 +355,11 @@ def generate(connection, sizes: Sizes, password_hash: str, log=print) -> dict[st
         timings[label] = time.perf_counter() - started
         log(f"  {label:16} {timings[label]:7.1f} s")
     started = time.perf_counter()
+    for statement in fill_statements():  # the rows above went around the writers that keep the table
+        connection.execute(statement)
+    timings["month figures"] = time.perf_counter() - started
+    log(f"  {'month figures':16} {timings['month figures']:7.1f} s")
+    started = time.perf_counter()
     for table in SERIAL_TABLES:
         connection.execute(
             text(
@@ -383,10 +390,19 @@ def accepted_month() -> tuple[date, date]:
 
 
 def reset_finalisation(connection, sizes: Sizes) -> None:
-    """Undo an earlier bench's finalisation of the big course (--keep re-runs)."""
+    """Undo an earlier bench's finalisation of the big course (--keep re-runs), and the month
+    figures it added (the years it wrote in, recomputed from the rows that stay; every year when
+    the table is empty: a province kept from before the table)."""
     course = {"c": sizes.finalize_course}
+    local_year = "extract(year FROM timezone('Asia/Shanghai', issued_at))::int"
+    written = f"SELECT {local_year} FROM ledger_entry WHERE course_id = :c UNION SELECT {local_year} FROM certificate"
+    years = list(connection.execute(text(written + " WHERE course_id = :c"), course).scalars())
+    years = years if connection.execute(text("SELECT 1 FROM month_figures LIMIT 1")).first() else [None]
     for table in ("course_result", "ledger_entry", "credited_day", "roster"):
         connection.execute(text(f"DELETE FROM {table} WHERE course_id = :c"), course)
     connection.execute(text("DELETE FROM certificate WHERE course_id = :c"), course)
     connection.execute(text("UPDATE course SET finalized_at = NULL WHERE id = :c"), course)
+    for year in years:
+        for statement in fill_statements(year):
+            connection.execute(statement)
     connection.commit()

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from basesys.bureau import api, panels, trend_views, views
+from basesys.bureau import api, cli, panels, trend_views, views
 from basesys.core.features import Feature, NavEntry, Panel
 
 FEATURE = Feature(
@@ -15,4 +15,6 @@ FEATURE = Feature(
         NavEntry("bureau_trends.trends_page", _l("Trends"), ("bureau_officer", "sysadmin"), order=45),
     ),
     panels=(Panel(panels.bureau_home, ("bureau_officer",), order=10),),
+    commands=cli.COMMANDS,
+    audit_actions={"trends.rebuild": "按业务记录重建了趋势统计（{after[period]}，更正 {after[corrected]} 行）"},
 )

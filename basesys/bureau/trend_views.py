@@ -55,8 +55,8 @@ def charts(result) -> dict:
         ),
         "trainees": column_chart(
             labels,
-            [(_("trainees trained"), "series-2", [r.trainees for r in months])],
-            title=_("Trainees trained per month, %(year)s", year=result.year),
+            [(_("trainee-times"), "series-2", [r.trainee_times for r in months])],
+            title=_("Trainee-times per month, %(year)s", year=result.year),
         ),
         "hours": column_chart(
             labels,

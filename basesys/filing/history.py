@@ -13,6 +13,7 @@ from enum import StrEnum
 from basesys.accounts.models import User
 from basesys.accounts.scope import in_base_scope
 from basesys.core.audit import AuditRecord, audit, history_of
+from basesys.courses import month_figures
 from basesys.courses.models import Course, FilingStatus
 from basesys.extensions import db
 
@@ -38,6 +39,14 @@ FILING_ACTIONS = {
 }
 DECISIONS = (FilingAction.APPROVED, FilingAction.RETURNED)
 PREFIX = "filing."
+# The trends' figure each step counts in (courses.month_figures); an amendment counts in none.
+FIGURE_OF_STEP = {
+    FilingAction.SUBMITTED: "submitted",
+    FilingAction.RESUBMITTED: "submitted",
+    FilingAction.CHANGE_SUBMITTED: "submitted",
+    FilingAction.APPROVED: "approved",
+    FilingAction.RETURNED: "returned",
+}
 
 
 def _audit_actions(actions) -> tuple[str, ...]:
@@ -94,7 +103,10 @@ def _names(records) -> dict[int, str]:
 def record_step(
     actor, course: Course, action: FilingAction, *, before: FilingStatus, now: datetime, comment: str = "", changes=None
 ) -> AuditRecord:
-    """Append the audit record of one filing step (the caller flushes)."""
+    """Append the audit record of one filing step and count it in the month's figures (the caller
+    flushes)."""
+    if action in FIGURE_OF_STEP:
+        month_figures.add(course.base_id, now, **{FIGURE_OF_STEP[action]: 1})
     return audit(
         actor,
         PREFIX + action,

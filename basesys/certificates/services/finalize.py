@@ -24,6 +24,7 @@ from basesys.attendance.engine import CourseCredit
 from basesys.attendance.models import CreditedDay
 from basesys.attendance.services import course_attendance, course_policy
 from basesys.certificates.models import Certificate, CourseResult, LedgerEntry, LedgerStatus
+from basesys.certificates.services import trend_figures
 from basesys.certificates.services.issue import (
     allocate_sequences,
     build_certificate,
@@ -33,6 +34,7 @@ from basesys.certificates.services.issue import (
 from basesys.certificates.signing import current_signer, record_signing_key
 from basesys.core.audit import audit, audit_many
 from basesys.core.errors import DomainError
+from basesys.courses import month_figures
 from basesys.courses.models import Course, Enrollment, FilingStatus
 from basesys.courses.year import course_year
 from basesys.extensions import db
@@ -116,6 +118,7 @@ def finalize_chunk(actor, course: Course, *, now: datetime, size: int | None = N
         trainee_ids = _trainees_without_result(course, size)
         if trainee_ids:
             _finalize_trainees(course, actor, now, trainee_ids)
+            trend_figures.count_chunk(course, trainee_ids, now=now)  # the trends' month figures
             return False
     _write_ledger_entries(course, now)
     if _issue_certificates(course, actor, now, limit=size):
@@ -277,7 +280,9 @@ def _write_ledger_entries(course: Course, now: datetime) -> None:
         .where(CourseResult.course_id == course.id, CourseResult.completed.is_(True), LedgerEntry.id.is_(None))
     )
     year = course_year(course)
-    for result in db.session.scalars(query).all():
+    results = db.session.scalars(query).all()
+    month_figures.add(course.base_id, now, hours_issued=sum(result.credited_hours for result in results))
+    for result in results:
         db.session.add(
             LedgerEntry(
                 trainee_id=result.trainee_id,
@@ -344,6 +349,7 @@ def _issue_certificates(course: Course, actor, now: datetime, *, limit: int) -> 
     ]
     db.session.flush()
     _link_and_audit(course, actor, now, issued)
+    month_figures.add(course.base_id, now, trainee_times=len(issued))  # the trends' 培训人次
     return left
 
 
@@ -374,27 +380,3 @@ def course_totals(course: Course) -> Totals:
         db.select(func.count()).select_from(Certificate).where(Certificate.course_id == course.id)
     )
     return Totals(rows.get(True, 0), rows.get(False, 0), certificates or 0)
-
-
-def recognize_course_entries(actor, course: Course, *, now: datetime) -> int:
-    """The bureau accepted the roster (§9): the course's `issued` entries become `recognized`.
-
-    Void entries stay void; running it again changes nothing. Returns how many changed.
-    """
-    entries = db.session.scalars(
-        db.select(LedgerEntry).where(LedgerEntry.course_id == course.id, LedgerEntry.status == LedgerStatus.ISSUED)
-    ).all()
-    for entry in entries:
-        entry.status, entry.recognized_at = LedgerStatus.RECOGNIZED, now
-    if entries:
-        audit(
-            actor,
-            "ledger.recognize",
-            course,
-            now=now,
-            after={"recognized": len(entries)},
-            base_id=course.base_id,
-            bureau_id=course.base.bureau_id,
-        )
-    db.session.flush()
-    return len(entries)

@@ -6,6 +6,7 @@ from basesys.certificates.models import Certificate, CertificateStatus, LedgerEn
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.time import local_date
+from basesys.courses import month_figures
 from basesys.extensions import db
 
 
@@ -25,7 +26,9 @@ def revoke_certificate(
     certificate.status, certificate.revoked_at = CertificateStatus.REVOKED, now
     certificate.revoked_reason, certificate.revoked_by_id = reason, getattr(actor, "id", None)
     scope = {"base_id": certificate.base_id, "bureau_id": certificate.base.bureau_id}
-    _void_ledger_entry(actor, certificate, reason=reason, now=now, scope=scope)
+    voided = _void_ledger_entry(actor, certificate, reason=reason, now=now, scope=scope)
+    # The trends lose the certificate (培训人次) in the month it was issued, and the entry's hours.
+    month_figures.add_many([(certificate.base_id, certificate.issued_at, {"trainee_times": -1}), *voided])
     audit(
         actor,
         "certificate.revoke",
@@ -42,15 +45,19 @@ def revoke_certificate(
     return certificate
 
 
-def _void_ledger_entry(actor, certificate: Certificate, *, reason: str, now: datetime, scope: dict) -> None:
+def _void_ledger_entry(actor, certificate: Certificate, *, reason: str, now: datetime, scope: dict) -> list:
+    """Void the certificate's entry; returns what the trends lose (month_figures changes)."""
     entry = db.session.scalar(
         db.select(LedgerEntry).where(
             LedgerEntry.course_id == certificate.course_id, LedgerEntry.trainee_id == certificate.trainee_id
         )
     )
     if entry is None or entry.status == LedgerStatus.VOID:
-        return
+        return []
     before = entry.status
+    lost = [(certificate.base_id, entry.issued_at, {"hours_issued": -entry.hours})]
+    if before == LedgerStatus.RECOGNIZED:
+        lost.append((certificate.base_id, entry.recognized_at, {"hours_recognized": -entry.hours}))
     entry.status, entry.voided_at = LedgerStatus.VOID, now
     audit(
         actor,
@@ -62,6 +69,7 @@ def _void_ledger_entry(actor, certificate: Certificate, *, reason: str, now: dat
         reason=reason,
         **scope,
     )
+    return lost
 
 
 def _flag_fraud(actor, certificate: Certificate, *, reason: str, now: datetime, scope: dict) -> None:
