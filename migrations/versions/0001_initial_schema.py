@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:04:21.230992
+Create Date: 2026-12-02 03:36:35.329228
 
 """
 from alembic import op
@@ -136,6 +136,19 @@ def upgrade():
     sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_filing_sequence_base_id_base')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_filing_sequence')),
     sa.UniqueConstraint('base_id', 'year', name=op.f('uq_filing_sequence_base_id_year'))
+    )
+    op.create_table('month_figures',
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('base_id', sa.Integer(), nullable=False),
+    sa.Column('submitted', sa.Integer(), nullable=False),
+    sa.Column('approved', sa.Integer(), nullable=False),
+    sa.Column('returned', sa.Integer(), nullable=False),
+    sa.Column('trainee_times', sa.Integer(), nullable=False),
+    sa.Column('hours_issued', sa.Numeric(precision=14, scale=1, asdecimal=False), nullable=False),
+    sa.Column('hours_recognized', sa.Numeric(precision=14, scale=1, asdecimal=False), nullable=False),
+    sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_month_figures_base_id_base')),
+    sa.PrimaryKeyConstraint('year', 'month', 'base_id', name=op.f('pk_month_figures'))
     )
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -559,6 +572,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_account_base_id'))
 
     op.drop_table('user_account')
+    op.drop_table('month_figures')
     op.drop_table('filing_sequence')
     with op.batch_alter_table('course', schema=None) as batch_op:
         batch_op.drop_index('ix_course_first_start')
