@@ -15,7 +15,9 @@ from basesys.certificates.services.finalize import (
 )
 from basesys.certificates.services.queries import (
     HoursSummary,
+    certificate_years,
     certificates_of,
+    certificates_page,
     course_results,
     find_certificate,
     get_certificate_for,
@@ -28,7 +30,9 @@ __all__ = [
     "HoursSummary",
     "PreviewRow",
     "Totals",
+    "certificate_years",
     "certificates_of",
+    "certificates_page",
     "check_finalizable",
     "course_results",
     "course_totals",

@@ -11,6 +11,7 @@ from basesys.certificates.models import Certificate, CourseResult, LedgerEntry, 
 from basesys.certificates.pdf import CertificatePage, StatementLine
 from basesys.certificates.services.issue import normalize_check_code
 from basesys.core.errors import DomainError, NotFound
+from basesys.core.paging import Keyset, keyset_page
 from basesys.core.policy import get_policy
 from basesys.courses.models import Course
 from basesys.extensions import db
@@ -133,9 +134,24 @@ def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
 
 
 def ledger_years(trainee: Trainee) -> list[int]:
-    return sorted(
-        set(db.session.scalars(db.select(LedgerEntry.year).where(LedgerEntry.trainee_id == trainee.id))), reverse=True
-    )
+    """The years the trainee has ledger entries in, latest first (one DISTINCT, whatever the history)."""
+    query = db.select(LedgerEntry.year).where(LedgerEntry.trainee_id == trainee.id).distinct()
+    return list(db.session.scalars(query.order_by(LedgerEntry.year.desc())))
+
+
+def certificate_years(trainee: Trainee) -> list[int]:
+    """The years the trainee holds certificates of, latest first."""
+    query = db.select(Certificate.year).where(Certificate.trainee_id == trainee.id).distinct()
+    return list(db.session.scalars(query.order_by(Certificate.year.desc())))
+
+
+def certificates_page(trainee: Trainee, year: int, *, limit: int, after: int | None = None) -> Keyset:
+    """A keyset page of the trainee's certificates of one year, latest first, with their course
+    titles; `after` is the previous page's `next` (a certificate id of the same trainee and year)."""
+    query = db.select(Certificate).where(Certificate.trainee_id == trainee.id, Certificate.year == year)
+    order = (Certificate.issued_at, Certificate.id)
+    options = (joinedload(Certificate.course),)
+    return keyset_page(query, order, Certificate, limit=limit, after=after, descending=True, options=options)
 
 
 def certificate_pages(course: Course, base_url: str):
