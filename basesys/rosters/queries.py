@@ -3,10 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Integer, case, func
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import case, func
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
-from sqlalchemy.sql.functions import FunctionElement
 
 from basesys.accounts.scope import in_base_scope
 from basesys.core.audit import history_of
@@ -24,27 +22,6 @@ class RosterItem:
     roster: Roster | None
     status: str
     due_on: date | None
-    row_count: int | None = None  # the rows as submitted, where a list shows their number
-
-
-class json_array_size(FunctionElement):  # noqa: N801 -- reads as a SQL function
-    """The length of a JSON array column, counted by the database (a list never loads the rows);
-    NULL for NULL. PostgreSQL refuses json_array_length of a JSON scalar, hence the guard."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "json_array_size"
-
-
-@compiles(json_array_size, "postgresql")
-def _json_array_size_postgresql(element, compiler, **kw):
-    column = compiler.process(element.clauses, **kw)
-    return f"json_array_length(CASE WHEN json_typeof({column}) = 'array' THEN {column} END)"
-
-
-@compiles(json_array_size)
-def _json_array_size_sqlite(element, compiler, **kw):
-    return f"json_array_length({compiler.process(element.clauses, **kw)})"
 
 
 def status_expression(today: date):
@@ -77,11 +54,10 @@ def list_rosters(user, now: datetime, *, status=None, base_id=None, start=None, 
     query = query.order_by((Roster.status != RosterStatus.SUBMITTED), Roster.due_on, Roster.id).offset(offset)
     if limit:
         query = query.limit(limit)
-    query = query.add_columns(func.coalesce(json_array_size(Roster.rows), 0))
-    query = query.options(defer(Roster.rows), joinedload(Course.base))  # the count, not the rows
+    listed = db.session.execute(query.options(defer(Roster.rows), joinedload(Course.base))).all()  # not the rows
     return [
-        RosterItem(course, roster, effective_status(roster.status, roster.due_on, today), roster.due_on, size)
-        for roster, course, size in db.session.execute(query).all()
+        RosterItem(course, roster, effective_status(roster.status, roster.due_on, today), roster.due_on)
+        for roster, course in listed
     ]
 
 

@@ -110,4 +110,4 @@ def test_roster_lists_never_read_the_rows_they_do_not_show(
             assert client.get(path, headers=api_headers(getattr(tenants, who))).status_code == 200
         reads = [s for s in statements if "SELECT" in s and "roster.id" in s]
         assert reads, path
-        assert not any("roster.rows" in s and "json_array_length" not in s for s in reads), (path, reads)
+        assert not any("roster.rows" in s for s in reads), (path, reads)
