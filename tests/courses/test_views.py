@@ -310,8 +310,11 @@ def test_my_courses_page_lists_every_course_latest_first_a_page_at_a_time(client
     second = client.get(more).text
     assert "第1期<" in second and "第0期" in second and "更多" not in second and "别人的课" not in first + second
     assert client.get(f"/me/courses?after={courses[0].id + 1000}").status_code == 422
-    login(tenants.admin_a)
-    assert client.get("/me/courses").status_code == 403
+    for staff in (tenants.admin_a, tenants.officer_a):
+        login(staff)
+        assert client.get("/me/courses").status_code == 403
+    client.post("/logout")
+    assert "/login" in client.get("/me/courses").headers["Location"]
 
 
 def test_the_catalog_pages_and_shows_my_coming_courses_above_its_first_page(

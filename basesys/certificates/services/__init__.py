@@ -22,6 +22,7 @@ from basesys.certificates.services.queries import (
     find_certificate,
     get_certificate_for,
     hours_summary,
+    hours_totals,
 )
 from basesys.certificates.services.revoke import revoke_certificate
 
@@ -44,6 +45,7 @@ __all__ = [
     "get_certificate_for",
     "has_ended",
     "hours_summary",
+    "hours_totals",
     "preview_course",
     "recognize_course_entries",
     "revoke_certificate",

@@ -3,6 +3,7 @@
 import hmac
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
 from sqlalchemy.orm import contains_eager, joinedload
 
 from basesys.accounts.models import Trainee, User
@@ -105,18 +106,26 @@ class HoursSummary:
         return [e for e in self.entries if e.status in (LedgerStatus.ISSUED, LedgerStatus.RECOGNIZED)]
 
 
+def _year_of(trainee: Trainee, year: int) -> HoursSummary:
+    policy = get_policy(trainee.bureau_id, year)
+    required = {
+        "public": policy.required_public_hours,
+        "professional": policy.required_professional_hours,
+        "total": policy.required_total_hours,
+    }
+    return HoursSummary(year=year, required=required)
+
+
+def _count(summary: HoursSummary, status: str, category: str, hours: float) -> None:
+    bucket = summary.issued if status == LedgerStatus.ISSUED else summary.recognized
+    bucket[category] = bucket.get(category, 0.0) + float(hours)
+    bucket["total"] += float(hours)
+
+
 def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
     """`issued` counts entries awaiting the bureau's roster acceptance, `recognized` the accepted ones;
     void entries count for nothing. The requirement is the policy of the trainee's bureau and year."""
-    policy = get_policy(trainee.bureau_id, year)
-    summary = HoursSummary(
-        year=year,
-        required={
-            "public": policy.required_public_hours,
-            "professional": policy.required_professional_hours,
-            "total": policy.required_total_hours,
-        },
-    )
+    summary = _year_of(trainee, year)
     summary.entries = list(
         db.session.scalars(
             db.select(LedgerEntry)
@@ -127,9 +136,23 @@ def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
         )
     )
     for entry in summary.counted_entries:
-        bucket = summary.issued if entry.status == LedgerStatus.ISSUED else summary.recognized
-        bucket[entry.category] = bucket.get(entry.category, 0.0) + float(entry.hours)
-        bucket["total"] += float(entry.hours)
+        _count(summary, entry.status, entry.category, entry.hours)
+    return summary
+
+
+def hours_totals(trainee: Trainee, year: int) -> HoursSummary:
+    """`hours_summary` without its entries (the home panel's figures): summed by the database in one
+    statement, whatever the length of the year's ledger."""
+    summary = _year_of(trainee, year)
+    counted = (LedgerStatus.ISSUED, LedgerStatus.RECOGNIZED)
+    rows = db.session.execute(
+        db.select(LedgerEntry.status, LedgerEntry.category, func.sum(LedgerEntry.hours))
+        .where(LedgerEntry.trainee_id == trainee.id, LedgerEntry.year == year, LedgerEntry.status.in_(counted))
+        .group_by(LedgerEntry.status, LedgerEntry.category)
+        .order_by(LedgerEntry.status, LedgerEntry.category)
+    )
+    for status, category, hours in rows:
+        _count(summary, status, category, hours)
     return summary
 
 
