@@ -355,6 +355,7 @@ def generate(connection, sizes: Sizes, password_hash: str, log=print) -> dict[st
     connection.execute(text("DROP TABLE bench_done"))
     connection.commit()
     connection.execute(text("ANALYZE"))
+    connection.commit()  # ANALYZE is transactional: rolled back, it leaves the planner without statistics
     timings["sequences, analyze"] = time.perf_counter() - started
     log(f"  {'analyze':16} {timings['sequences, analyze']:7.1f} s")
     return timings
