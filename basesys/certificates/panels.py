@@ -13,4 +13,4 @@ def hours_progress(user, now):
     trainee = trainee_of(user)
     if trainee is None:
         return None
-    return {"template": "certificates/panel_hours.html", "hours": services.hours_summary(trainee, local_date(now).year)}
+    return {"template": "certificates/panel_hours.html", "hours": services.hours_totals(trainee, local_date(now).year)}

@@ -20,6 +20,7 @@ from basesys.certificates.services.queries import (
     ledger_years,
 )
 from basesys.core.ids import mask_name
+from basesys.core.inputs import bounded_int
 from basesys.core.pages import Done, page
 from basesys.core.time import local_date
 from basesys.courses.access import get_course_for
@@ -27,6 +28,7 @@ from basesys.courses.access import get_course_for
 bp = Blueprint("certificates", __name__)
 
 MANAGERS = ("base_admin", "bureau_officer")
+CERTIFICATES_PAGE = 20  # a trainee's certificate cards per page (a phone screen or two)
 
 
 def _year_arg(now) -> int:
@@ -68,10 +70,32 @@ def my_hours_pdf(ctx):
     )
 
 
+def _certificate_year(now, held: list[int]) -> int:
+    """`?year=`, else this year, else (nothing this year yet) the latest year the trainee holds any."""
+    year = request.args.get("year", type=int)
+    if year and 2000 <= year <= 2100:
+        return year
+    this_year = local_date(now).year
+    return this_year if this_year in held or not held else held[0]
+
+
 @page(bp, "/me/certificates", roles=("trainee",))
 def my_certificates(ctx):
+    """One year's certificates at a time, latest first, CERTIFICATES_PAGE per page ("更多")."""
     trainee = trainee_of(ctx.user)
-    return render_template("certificates/my_certificates.html", certificates=services.certificates_of(trainee))
+    held = services.certificate_years(trainee)
+    year = _certificate_year(ctx.now, held)
+    after = request.args.get("after", type=bounded_int)
+    listed = services.certificates_page(trainee, year, limit=CERTIFICATES_PAGE, after=after)
+    return render_template(
+        "certificates/my_certificates.html",
+        certificates=listed.items,
+        next_after=listed.next,
+        paged=after is not None,
+        year=year,
+        years=sorted({*held, local_date(ctx.now).year, year}, reverse=True),
+        held=held,
+    )
 
 
 @page(bp, "/certificates/<number>.pdf")

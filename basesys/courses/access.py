@@ -4,7 +4,7 @@ from basesys.accounts.models import User
 from basesys.accounts.scope import can_manage_base, can_supervise_base, trainee_of
 from basesys.core.errors import DomainError, NotFound
 from basesys.courses.models import Course, Enrollment
-from basesys.courses.services.enrollment import is_in_catalog
+from basesys.courses.services.catalog import is_in_catalog
 from basesys.extensions import db
 
 

@@ -5,6 +5,8 @@ from basesys.core.time import local_date
 from basesys.courses import services
 from basesys.courses.models import FILING_STATUSES
 
+PANEL_COURSES = 5  # the trainee's next courses on the home page; the rest under /me/courses
+
 
 def admin_panel(user, now):
     if user.base_id is None:
@@ -23,5 +25,5 @@ def trainee_panel(user, now):
     trainee = trainee_of(user)
     if trainee is None:
         return None
-    mine = [c for c in services.list_trainee_courses(trainee) if c.ends_at is None or c.ends_at >= now]
-    return {"template": "courses/panel_trainee.html", "mine": list(reversed(mine))[:5], "now": now}
+    mine = services.upcoming_trainee_courses(trainee, now=now, limit=PANEL_COURSES)
+    return {"template": "courses/panel_trainee.html", "mine": mine, "now": now}

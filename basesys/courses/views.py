@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from basesys.accounts.scope import trainee_of
 from basesys.core.errors import NotFound
 from basesys.core.home import panels_for
-from basesys.core.inputs import in_sane_years
+from basesys.core.inputs import bounded_int, in_sane_years
 from basesys.core.pages import Done, page
 from basesys.core.spreadsheet import CSV_MIMETYPE
 from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
@@ -25,6 +25,7 @@ bp = Blueprint("courses", __name__)
 
 ADMIN = ("base_admin",)
 TRAINEE = ("trainee",)
+CARDS_PAGE = 20  # course cards per page of the trainee's lists (a phone screen or two)
 
 
 @page(bp, "/courses", roles=ADMIN)
@@ -265,14 +266,29 @@ def _catalog_course(user, course_id: int):
 
 @page(bp, "/catalog", roles=TRAINEE)
 def catalog(ctx):
+    """The courses open for enrolment, a page at a time; above the first page, my courses to come."""
     trainee = _trainee(ctx.user)
-    offered = services.list_catalog(trainee, now=ctx.now)
+    after = request.args.get("after", type=bounded_int)
+    offered = services.catalog_page(trainee, now=ctx.now, limit=CARDS_PAGE, after=after)
+    mine = [] if after else services.upcoming_trainee_courses(trainee, now=ctx.now, limit=CARDS_PAGE)
     return render_template(
         "courses/catalog.html",
-        offered=offered,
-        mine=services.list_trainee_courses(trainee),
-        enrolled=services.enrolled_ids(trainee, (c.id for c in offered)),
+        offered=offered.items,
+        next_after=offered.next,
+        paged=after is not None,
+        mine=mine,
+        enrolled=services.enrolled_ids(trainee, (c.id for c in offered.items)),
         now=ctx.now,
+    )
+
+
+@page(bp, "/me/courses", roles=TRAINEE)
+def my_courses(ctx):
+    """Every course the trainee was enrolled in, latest first, a page at a time ("更多")."""
+    after = request.args.get("after", type=bounded_int)
+    mine = services.trainee_courses_page(_trainee(ctx.user), limit=CARDS_PAGE, after=after)
+    return render_template(
+        "courses/my_courses.html", courses=mine.items, next_after=mine.next, paged=after is not None, now=ctx.now
     )
 
 

@@ -66,6 +66,8 @@ class Roster(db.Model):
     # The rows as submitted (what the bureau reviews and accepts): a filed document does not change
     # when data change later. None until the first submission.
     rows: Mapped[list | None] = mapped_column(JSON)
+    # len(rows), stored with them: lists show how many without reading (and parsing) every JSON.
+    row_count: Mapped[int] = mapped_column(nullable=False, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 

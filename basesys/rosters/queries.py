@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from basesys.accounts.scope import in_base_scope
 from basesys.core.audit import history_of
-from basesys.core.paging import keyset_page
+from basesys.core.paging import Keyset, keyset_page
 from basesys.core.time import local_date
 from basesys.courses.models import Course
 from basesys.extensions import db
@@ -54,9 +54,10 @@ def list_rosters(user, now: datetime, *, status=None, base_id=None, start=None, 
     query = query.order_by((Roster.status != RosterStatus.SUBMITTED), Roster.due_on, Roster.id).offset(offset)
     if limit:
         query = query.limit(limit)
+    listed = db.session.execute(query.options(defer(Roster.rows), joinedload(Course.base))).all()  # not the rows
     return [
         RosterItem(course, roster, effective_status(roster.status, roster.due_on, today), roster.due_on)
-        for roster, course in db.session.execute(query).all()
+        for roster, course in listed
     ]
 
 
@@ -76,7 +77,7 @@ def rosters_page(
         limit=limit,
         after=after,
         descending=False,
-        options=(contains_eager(Roster.course).joinedload(Course.base),),
+        options=(contains_eager(Roster.course).joinedload(Course.base), defer(Roster.rows)),
     )
     items = [RosterItem(r.course, r, effective_status(r.status, r.due_on, today), r.due_on) for r in page.items]
     return items, page.next
@@ -87,21 +88,26 @@ def count_rosters(user, now: datetime, **filters) -> int:
     return db.session.scalar(query) or 0
 
 
-def base_roster_items(base_id: int, now: datetime) -> list[RosterItem]:
-    """Every finalised course of a base with its roster, opened or not yet (then shown `pending`)."""
+def base_rosters_page(base_id: int, now: datetime, *, limit: int, after: int | None = None) -> Keyset:
+    """A keyset page of the finalised courses of a base with their rosters, latest finalised first;
+    a course whose roster is not opened yet is shown `pending`. `after`: a course id (`next`).
+    Three statements whatever the page size, and no roster's rows (the list shows none)."""
     today = local_date(now)
-    rows = db.session.execute(
-        db.select(Course, Roster)
-        .outerjoin(Roster, Roster.course_id == Course.id)
-        .where(Course.base_id == base_id, Course.finalized_at.is_not(None))
-        .order_by(Course.finalized_at.desc(), Course.id.desc())
-    ).all()
+    query = db.select(Course).where(Course.base_id == base_id, Course.finalized_at.is_not(None))
+    options = (selectinload(Course.sessions), joinedload(Course.base))
+    page = keyset_page(
+        query, (Course.finalized_at, Course.id), Course, limit=limit, after=after, descending=True, options=options
+    )
+    ids = [course.id for course in page.items]  # at most `limit`: one page, not a scope
+    rosters = db.select(Roster).options(defer(Roster.rows)).where(Roster.course_id.in_(ids))
+    by_course = {roster.course_id: roster for roster in db.session.scalars(rosters)} if ids else {}
     items = []
-    for course, roster in rows:
+    for course in page.items:
+        roster = by_course.get(course.id)
         due_on = roster.due_on if roster else due_date(course)
         status = effective_status(roster.status if roster else RosterStatus.PENDING, due_on, today)
         items.append(RosterItem(course, roster, status, due_on))
-    return items
+    return Keyset(items, page.next)
 
 
 def roster_history(roster: Roster | None) -> list:

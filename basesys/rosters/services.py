@@ -147,7 +147,7 @@ def submit_roster(actor, course: Course, *, now: datetime) -> Roster:
     before = roster.status
     rows = live_rows(course)
     roster.status = RosterStatus.SUBMITTED
-    roster.rows = rows
+    roster.rows, roster.row_count = rows, len(rows)
     roster.submitted_at, roster.submitted_by_id = now, actor.id
     roster.submitted_late = local_date(now) > roster.due_on
     roster.submission_count += 1

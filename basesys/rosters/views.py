@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from basesys.accounts.scope import bases_in_scope
 from basesys.core.batch import summary
-from basesys.core.inputs import page_number
+from basesys.core.inputs import bounded_int, page_number
 from basesys.core.pages import Done, page
 from basesys.core.web import nav_url
 from basesys.courses.access import get_course_for
@@ -86,9 +86,16 @@ def decide_many(ctx):
 
 
 def _base_rosters_page(ctx, email_form=None):
-    items = queries.base_roster_items(ctx.user.base_id, ctx.now)
+    after = request.args.get("after", type=bounded_int)
+    listed = queries.base_rosters_page(ctx.user.base_id, ctx.now, limit=PAGE_SIZE, after=after)
     email_form = email_form or EmailForm(email=notification_email(ctx.user))
-    return render_template("rosters/base_rosters.html", items=items, email_form=email_form)
+    return render_template(
+        "rosters/base_rosters.html",
+        items=listed.items,
+        next_after=listed.next,
+        paged=after is not None,
+        email_form=email_form,
+    )
 
 
 @page(bp, "/rosters", roles=("base_admin",))

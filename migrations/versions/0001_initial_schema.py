@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:36:35.329228
+Create Date: 2026-12-02 03:47:44.879888
 
 """
 from alembic import op
@@ -284,6 +284,7 @@ def upgrade():
     sa.Column('reminded_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
     sa.Column('overdue_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rows', sa.JSON(), nullable=True),
+    sa.Column('row_count', sa.Integer(), nullable=False),
     sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_roster_base_id_base')),

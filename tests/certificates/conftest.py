@@ -3,6 +3,7 @@
 import pytest
 
 from tests.conftest import at
+from tests.rosters.conftest import finalize  # noqa: F401 -- test_views: a history of certificates, written directly
 
 
 @pytest.fixture

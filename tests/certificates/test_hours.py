@@ -1,6 +1,6 @@
 """A trainee's year (DOMAIN.md §10): requirement from the policy, issued and recognized hours."""
 
-from basesys.certificates.services import hours_summary, recognize_course_entries, revoke_certificate
+from basesys.certificates.services import hours_summary, hours_totals, recognize_course_entries, revoke_certificate
 from basesys.core.policy import PolicyOverride
 from tests.conftest import at
 
@@ -24,6 +24,9 @@ def test_hours_summary_counts_issued_and_recognized_separately(db, finalized, ma
     assert summary.progress["total"] == {"have": 20.0, "need": 90.0, "percent": 22}
     assert [e.course_id for e in summary.entries] == [t.course.id, public.id]
     assert hours_summary(t.trainee, 2024).entries == []
+    totals = hours_totals(t.trainee, 2025)  # the home panel's: the same figures, summed in SQL
+    assert (totals.required, totals.issued, totals.recognized) == (summary.required, summary.issued, summary.recognized)
+    assert totals.progress == summary.progress and totals.entries == []
 
 
 def test_void_entries_count_for_nothing(db, finalized, now):
@@ -31,6 +34,7 @@ def test_void_entries_count_for_nothing(db, finalized, now):
     summary = hours_summary(finalized.trainee, 2025)
     assert summary.issued["total"] == summary.recognized["total"] == 0
     assert [e.status for e in summary.entries] == ["void"] and summary.counted_entries == []
+    assert hours_totals(finalized.trainee, 2025).issued == summary.issued
 
 
 def test_the_requirement_is_the_policy_of_the_trainees_bureau_and_year(db, finalized):

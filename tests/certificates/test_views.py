@@ -126,3 +126,36 @@ def test_home_panels(client, login, finished):
     client.post("/logout")
     login(finished.trainee)
     assert "/me/hours" in client.get("/").get_data(as_text=True)
+
+
+def _certified(make_course, enroll, finalize, trainee, day, title):
+    course = make_course(sessions=[(at(day, "09:00"), at(day, "12:00"))], title=title)
+    enroll(course, trainee)
+    return finalize(course, {trainee: (3.0, True)})
+
+
+def test_my_certificates_show_this_year_a_page_at_a_time(clock, client, login, tenants, make_course, enroll, finalize):
+    _certified(make_course, enroll, finalize, tenants.trainee, "2024-03-05", "去年的培训")
+    for i in range(22):
+        _certified(make_course, enroll, finalize, tenants.trainee, f"2025-0{1 + i // 9}-{10 + i % 9}", f"今年第{i}期")
+    login(tenants.trainee)
+    first = client.get("/me/certificates").text
+    assert first.count('class="card cert-card') == 20 and "今年第21期" in first and "今年第1期" not in first
+    assert "去年的培训" not in first and 'href="/me/certificates?year=2024"' in first and "更多" in first
+    more = first.split('id="more" href="')[1].split('"')[0].replace("&amp;", "&")
+    assert "year=2025" in more
+    second = client.get(more).text
+    assert second.count('class="card cert-card') == 2 and "今年第0期" in second and "更多" not in second
+    assert "去年的培训" in client.get("/me/certificates?year=2024").text
+    assert "2023 年暂无证书" in client.get("/me/certificates?year=2023").text
+    assert client.get("/me/certificates?year=2025&after=2147483647").status_code == 422
+
+
+def test_my_certificates_open_on_the_latest_year_held_when_this_year_has_none(
+    clock, client, login, tenants, make_course, enroll, finalize
+):
+    _certified(make_course, enroll, finalize, tenants.other_trainee, "2024-03-05", "去年的培训")
+    login(tenants.other_trainee)
+    assert "去年的培训" in client.get("/me/certificates").text
+    login(tenants.trainee)
+    assert "暂无证书。培训基地" in client.get("/me/certificates").text  # none at all: no year tabs

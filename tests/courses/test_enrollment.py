@@ -8,11 +8,12 @@ from basesys.core.audit import AuditRecord
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.courses.models import Enrollment
 from basesys.courses.services import (
+    catalog_page,
     enroll_self,
     enroll_trainee,
     is_in_catalog,
-    list_catalog,
-    list_trainee_courses,
+    trainee_courses_page,
+    upcoming_trainee_courses,
 )
 from tests.conftest import PASSWORD, at, valid_id_number
 
@@ -38,7 +39,7 @@ def test_admin_enrols_someone_not_registered_yet_who_later_claims_the_record(db,
     trainee = db.session.scalar(db.select(Trainee).where(Trainee.id_number == number))
     assert trainee.name == "赵六" and not trainee.registered and trainee.bureau_id == tenants.city_a.id
     claimed = register_trainee(id_number=number, name="赵六", password=PASSWORD, phone="13900000000", now=now)
-    assert claimed.id == trainee.id and list_trainee_courses(claimed) == [course]
+    assert claimed.id == trainee.id and trainee_courses_page(claimed, limit=10).items == [course]
 
 
 def test_unknown_id_number_without_a_name_is_refused(db, now, tenants, make_course):
@@ -159,14 +160,49 @@ def test_catalog_lists_approved_upcoming_courses_of_the_trainees_city(db, now, t
     make_course(base=tenants.base_a, status="submitted")
     make_course(base=tenants.base_a, sessions=[(at("2025-06-01", "09:00"), at("2025-06-01", "12:00"))])  # past
     other_city = make_course(base=tenants.base_b)
-    assert list_catalog(city_trainee, now=now) == [sooner, later]
+    assert catalog_page(city_trainee, now=now, limit=10).items == [sooner, later]
     assert is_in_catalog(city_trainee, later) and not is_in_catalog(city_trainee, other_city)
 
 
 def test_a_trainee_without_a_city_sees_every_approved_course(db, now, tenants, make_course):
     a, b = make_course(base=tenants.base_a), make_course(base=tenants.base_b)
     assert tenants.trainee.bureau_id is None
-    assert set(list_catalog(tenants.trainee, now=now)) == {a, b}
+    assert set(catalog_page(tenants.trainee, now=now, limit=10).items) == {a, b}
+
+
+def test_the_catalog_pages_soonest_first_in_the_trainees_city(db, now, tenants, make_course, city_trainee):
+    days = [f"2025-06-{day:02d}" for day in range(10, 17)]
+    courses = [make_course(base=tenants.base_a, sessions=[(at(day, "09:00"), at(day, "12:00"))]) for day in days]
+    make_course(base=tenants.base_b)  # another city
+    first = catalog_page(city_trainee, now=now, limit=3)
+    second = catalog_page(city_trainee, now=now, limit=3, after=first.next)
+    third = catalog_page(city_trainee, now=now, limit=3, after=second.next)
+    assert first.items + second.items + third.items == courses and third.next is None
+
+
+def test_my_courses_page_latest_first_and_the_upcoming_ones_soonest_first(db, now, tenants, make_course, enroll):
+    days = ["2025-05-01", "2025-05-20", "2025-06-01", "2025-06-03", "2025-06-20"]
+    past_1, past_2, yesterday, soon, later = [
+        make_course(base=tenants.base_a, sessions=[(at(day, "09:00"), at(day, "12:00"))]) for day in days
+    ]
+    undated = make_course(base=tenants.base_a)
+    undated.sessions.clear()
+    db.session.commit()
+    for course in (past_1, past_2, yesterday, soon, later, undated):
+        enroll(course, tenants.trainee)
+    enroll(make_course(base=tenants.base_a), tenants.other_trainee)
+    first = trainee_courses_page(tenants.trainee, limit=4)
+    rest = trainee_courses_page(tenants.trainee, limit=4, after=first.next)
+    assert first.items + rest.items == [
+        later,
+        soon,
+        undated,
+        yesterday,
+        past_2,
+        past_1,
+    ]  # undated: by its creation and rest.next is None
+    assert upcoming_trainee_courses(tenants.trainee, now=now, limit=5) == [soon, later, undated]
+    assert upcoming_trainee_courses(tenants.trainee, now=now, limit=1) == [soon]
 
 
 def test_simultaneous_last_place_enrolments_admit_one(app, db, now, tenants, make_course, make_trainee):

@@ -290,3 +290,51 @@ def test_remove_an_enrolment_from_the_page(client, login, tenants, make_course, 
     assert client.post(f"/courses/{other.id}/enrollments/{foreign.id}/remove").status_code == 404
     assert client.post(f"/courses/{course.id}/enrollments/{enrollment.id}/remove").status_code == 302
     assert db.session.scalar(db.select(db.func.count()).select_from(Enrollment)) == 1
+
+
+def test_my_courses_page_lists_every_course_latest_first_a_page_at_a_time(client, login, tenants, make_course, enroll):
+    from tests.conftest import at
+
+    courses = []
+    for i in range(22):
+        day = f"2025-0{1 + i // 9}-{10 + i % 9}"
+        courses.append(
+            make_course(base=tenants.base_a, title=f"第{i}期", sessions=[(at(day, "09:00"), at(day, "12:00"))])
+        )
+        enroll(courses[-1], tenants.trainee)
+    enroll(make_course(base=tenants.base_a, title="别人的课"), tenants.other_trainee)
+    login(tenants.trainee)
+    first = client.get("/me/courses").text
+    assert first.count('class="course-card tile"') == 20 and "第21期" in first and "第1期<" not in first
+    more = first.split('id="more" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(more).text
+    assert "第1期<" in second and "第0期" in second and "更多" not in second and "别人的课" not in first + second
+    assert client.get(f"/me/courses?after={courses[0].id + 1000}").status_code == 422
+    for staff in (tenants.admin_a, tenants.officer_a):
+        login(staff)
+        assert client.get("/me/courses").status_code == 403
+    client.post("/logout")
+    assert "/login" in client.get("/me/courses").headers["Location"]
+
+
+def test_the_catalog_pages_and_shows_my_coming_courses_above_its_first_page(
+    client, login, clock, tenants, make_course, enroll
+):
+    from tests.conftest import at
+
+    for i in range(22):
+        day = f"2025-07-{1 + i:02d}"
+        make_course(base=tenants.base_a, title=f"开放课程{i}", sessions=[(at(day, "09:00"), at(day, "12:00"))])
+    mine = make_course(base=tenants.base_a, title="我报名的课")
+    enroll(mine, tenants.trainee)
+    past = make_course(
+        base=tenants.base_a, title="上个月的课", sessions=[(at("2025-05-05", "09:00"), at("2025-05-05", "12:00"))]
+    )
+    enroll(past, tenants.trainee)
+    login(tenants.trainee)
+    first = client.get("/catalog").text
+    assert 'id="my-courses"' in first and "我报名的课" in first and "上个月的课" not in first
+    assert "开放课程0<" in first and "开放课程21" not in first and "/me/courses" in first
+    more = first.split('id="more" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(more).text
+    assert "开放课程21" in second and 'id="my-courses"' not in second

@@ -71,7 +71,7 @@ def test_submit_lists_every_enrolled_trainee_with_the_columns_of_section_9(db, f
     assert roster.status == "submitted" and roster.due_on == date(2025, 6, 19)
     assert roster.submitted_by_id == tenants.admin_a.id and not roster.submitted_late
     rows = roster.rows
-    assert [r["seq"] for r in rows] == [1, 2, 3]
+    assert [r["seq"] for r in rows] == [1, 2, 3] and roster.row_count == 3  # stored for the lists
     assert [r["name"] for r in rows] == ["李四", "赵六", "王五"]
     first, second, third = rows
     assert first["id_number"] == tenants.trainee.id_number  # full, unmasked: it goes to the bureau

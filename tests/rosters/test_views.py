@@ -152,3 +152,31 @@ def test_base_admin_home_lists_courses_needing_action(clock, client, login, tena
     assert "将来项目" not in home and "别的基地" not in home
     clock.set(at("2025-06-20", "09:00"))
     assert "学员名单已逾期" in client.get("/").text
+
+
+def test_the_base_rosters_page_pages_and_the_inbox_counts_the_rows(
+    clock, client, login, tenants, finished, make_course, enroll, finalize, monkeypatch, now
+):
+    from basesys.rosters import views
+
+    services.submit_roster(tenants.admin_a, finished, now=now)
+    newer = []
+    for title in ("六月的培训", "七月的培训"):
+        course = make_course(base=tenants.base_a, title=title)
+        enroll(course, tenants.trainee)
+        newer.append(finalize(course, {tenants.trainee: (3.0, True)}))
+    other_base = make_course(base=tenants.base_b, title="别家的培训")
+    finalize(other_base, {})
+    db.session.commit()
+    login(tenants.officer_a)
+    inbox = client.get("/rosters/inbox").text
+    assert "安全生产专题培训" in inbox and '<td class="num">3</td>' in inbox  # its three rows, as submitted
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    login(tenants.admin_a)
+    first = client.get("/rosters").text
+    assert "七月的培训" in first and "六月的培训" in first and "安全生产专题培训" not in first and "更多" in first
+    more = first.split('id="more" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(more).text
+    assert "安全生产专题培训" in second and "六月的培训" not in second and "更多" not in second and "第一页" in second
+    assert "别家的培训" not in first + second
+    assert client.get(f"/rosters?after={other_base.id}").status_code == 422  # another base's course: no cursor

@@ -14,11 +14,14 @@ from basesys.certificates.services.finalize import (
 )
 from basesys.certificates.services.queries import (
     HoursSummary,
+    certificate_years,
     certificates_of,
+    certificates_page,
     course_results,
     find_certificate,
     get_certificate_for,
     hours_summary,
+    hours_totals,
 )
 from basesys.certificates.services.recognize import recognize_course_entries
 from basesys.certificates.services.revoke import revoke_certificate
@@ -28,7 +31,9 @@ __all__ = [
     "HoursSummary",
     "PreviewRow",
     "Totals",
+    "certificate_years",
     "certificates_of",
+    "certificates_page",
     "check_finalizable",
     "course_results",
     "course_totals",
@@ -40,6 +45,7 @@ __all__ = [
     "get_certificate_for",
     "has_ended",
     "hours_summary",
+    "hours_totals",
     "preview_course",
     "recognize_course_entries",
     "revoke_certificate",

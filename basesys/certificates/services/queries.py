@@ -3,6 +3,7 @@
 import hmac
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
 from sqlalchemy.orm import contains_eager, joinedload
 
 from basesys.accounts.models import Trainee, User
@@ -11,6 +12,7 @@ from basesys.certificates.models import Certificate, CourseResult, LedgerEntry, 
 from basesys.certificates.pdf import CertificatePage, StatementLine
 from basesys.certificates.services.issue import normalize_check_code
 from basesys.core.errors import DomainError, NotFound
+from basesys.core.paging import Keyset, keyset_page
 from basesys.core.policy import get_policy
 from basesys.courses.models import Course
 from basesys.extensions import db
@@ -104,18 +106,26 @@ class HoursSummary:
         return [e for e in self.entries if e.status in (LedgerStatus.ISSUED, LedgerStatus.RECOGNIZED)]
 
 
+def _year_of(trainee: Trainee, year: int) -> HoursSummary:
+    policy = get_policy(trainee.bureau_id, year)
+    required = {
+        "public": policy.required_public_hours,
+        "professional": policy.required_professional_hours,
+        "total": policy.required_total_hours,
+    }
+    return HoursSummary(year=year, required=required)
+
+
+def _count(summary: HoursSummary, status: str, category: str, hours: float) -> None:
+    bucket = summary.issued if status == LedgerStatus.ISSUED else summary.recognized
+    bucket[category] = bucket.get(category, 0.0) + float(hours)
+    bucket["total"] += float(hours)
+
+
 def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
     """`issued` counts entries awaiting the bureau's roster acceptance, `recognized` the accepted ones;
     void entries count for nothing. The requirement is the policy of the trainee's bureau and year."""
-    policy = get_policy(trainee.bureau_id, year)
-    summary = HoursSummary(
-        year=year,
-        required={
-            "public": policy.required_public_hours,
-            "professional": policy.required_professional_hours,
-            "total": policy.required_total_hours,
-        },
-    )
+    summary = _year_of(trainee, year)
     summary.entries = list(
         db.session.scalars(
             db.select(LedgerEntry)
@@ -126,16 +136,45 @@ def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
         )
     )
     for entry in summary.counted_entries:
-        bucket = summary.issued if entry.status == LedgerStatus.ISSUED else summary.recognized
-        bucket[entry.category] = bucket.get(entry.category, 0.0) + float(entry.hours)
-        bucket["total"] += float(entry.hours)
+        _count(summary, entry.status, entry.category, entry.hours)
+    return summary
+
+
+def hours_totals(trainee: Trainee, year: int) -> HoursSummary:
+    """`hours_summary` without its entries (the home panel's figures): summed by the database in one
+    statement, whatever the length of the year's ledger."""
+    summary = _year_of(trainee, year)
+    counted = (LedgerStatus.ISSUED, LedgerStatus.RECOGNIZED)
+    rows = db.session.execute(
+        db.select(LedgerEntry.status, LedgerEntry.category, func.sum(LedgerEntry.hours))
+        .where(LedgerEntry.trainee_id == trainee.id, LedgerEntry.year == year, LedgerEntry.status.in_(counted))
+        .group_by(LedgerEntry.status, LedgerEntry.category)
+        .order_by(LedgerEntry.status, LedgerEntry.category)
+    )
+    for status, category, hours in rows:
+        _count(summary, status, category, hours)
     return summary
 
 
 def ledger_years(trainee: Trainee) -> list[int]:
-    return sorted(
-        set(db.session.scalars(db.select(LedgerEntry.year).where(LedgerEntry.trainee_id == trainee.id))), reverse=True
-    )
+    """The years the trainee has ledger entries in, latest first (one DISTINCT, whatever the history)."""
+    query = db.select(LedgerEntry.year).where(LedgerEntry.trainee_id == trainee.id).distinct()
+    return list(db.session.scalars(query.order_by(LedgerEntry.year.desc())))
+
+
+def certificate_years(trainee: Trainee) -> list[int]:
+    """The years the trainee holds certificates of, latest first."""
+    query = db.select(Certificate.year).where(Certificate.trainee_id == trainee.id).distinct()
+    return list(db.session.scalars(query.order_by(Certificate.year.desc())))
+
+
+def certificates_page(trainee: Trainee, year: int, *, limit: int, after: int | None = None) -> Keyset:
+    """A keyset page of the trainee's certificates of one year, latest first, with their course
+    titles; `after` is the previous page's `next` (a certificate id of the same trainee and year)."""
+    query = db.select(Certificate).where(Certificate.trainee_id == trainee.id, Certificate.year == year)
+    order = (Certificate.issued_at, Certificate.id)
+    options = (joinedload(Certificate.course),)
+    return keyset_page(query, order, Certificate, limit=limit, after=after, descending=True, options=options)
 
 
 def certificate_pages(course: Course, base_url: str):

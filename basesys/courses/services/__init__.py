@@ -1,17 +1,20 @@
 """Course services (DOMAIN.md §3, §5). Other features use `compute_credit_hours` and `plan_totals`."""
 
+from basesys.courses.services.catalog import (
+    catalog_bases,
+    catalog_page,
+    is_in_catalog,
+    trainee_courses_page,
+    upcoming_trainee_courses,
+)
 from basesys.courses.services.courses import create_course, ever_approved, is_session_locked, update_course
 from basesys.courses.services.enrollment import (
-    catalog_bases,
     enroll_self,
     enroll_trainee,
     enrolled_count,
     enrolled_counts,
     enrolled_ids,
-    is_in_catalog,
-    list_catalog,
     list_enrollments,
-    list_trainee_courses,
     remove_enrollment,
 )
 from basesys.courses.services.importing import ImportResult, import_enrollments
@@ -31,6 +34,7 @@ from basesys.courses.services.sessions import (
 __all__ = [
     "ImportResult",
     "catalog_bases",
+    "catalog_page",
     "enroll_self",
     "enroll_trainee",
     "enrolled_count",
@@ -39,9 +43,7 @@ __all__ = [
     "import_enrollments",
     "is_in_catalog",
     "list_base_courses",
-    "list_catalog",
     "list_enrollments",
-    "list_trainee_courses",
     "CheckedSession",
     "SessionInput",
     "check_sessions",
@@ -57,5 +59,7 @@ __all__ = [
     "remove_enrollment",
     "sessions_between",
     "status_counts",
+    "trainee_courses_page",
+    "upcoming_trainee_courses",
     "update_course",
 ]

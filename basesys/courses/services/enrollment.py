@@ -8,71 +8,17 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from basesys.accounts import services as accounts
-from basesys.accounts.models import Base, Bureau, Trainee
-from basesys.accounts.scope import bureau_subtree
+from basesys.accounts.models import Trainee
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.ids import validate_id_number
 from basesys.core.time import local_date
-from basesys.courses.models import Course, Enrollment, FilingStatus
+from basesys.courses.models import Course, Enrollment
 from basesys.extensions import db
 
 
 def _scope(course: Course) -> dict:
     return {"base_id": course.base_id, "bureau_id": course.base.bureau_id}
-
-
-def home_city(bureau: Bureau | None) -> Bureau | None:
-    """The city bureau of a trainee's bureau (a county's parent); None when unknown."""
-    while bureau is not None and bureau.level == "county" and bureau.parent is not None:
-        bureau = bureau.parent
-    return bureau
-
-
-def catalog_bases(trainee: Trainee):
-    """SELECT of the bases whose courses the trainee is offered: those supervised in the trainee's
-    city (its counties included); None (every base) when the trainee named no city. In SQL, never
-    a set of ids."""
-    city = home_city(trainee.bureau)
-    if city is None:
-        return None
-    return db.select(Base.id).where(Base.bureau_id.in_(bureau_subtree(city.id)))
-
-
-def is_in_catalog(trainee: Trainee, course: Course) -> bool:
-    """An approved course of a base of the trainee's city (whatever its dates)."""
-    if not course.is_approved:
-        return False
-    bases = catalog_bases(trainee)
-    return bases is None or db.session.scalar(bases.where(Base.id == course.base_id)) is not None
-
-
-def _first_start():
-    return Course.first_starts_at  # stored and indexed (courses.models._keep_schedule)
-
-
-def list_catalog(trainee: Trainee, *, now: datetime) -> list[Course]:
-    """Approved courses of the trainee's city that have not started yet, soonest first."""
-    first = _first_start()
-    query = db.select(Course).where(
-        Course.filing_status == FilingStatus.APPROVED, Course.finalized_at.is_(None), first > now
-    )
-    bases = catalog_bases(trainee)
-    if bases is not None:
-        query = query.where(Course.base_id.in_(bases))
-    return list(db.session.scalars(query.order_by(first, Course.id)))
-
-
-def list_trainee_courses(trainee: Trainee) -> list[Course]:
-    """The courses the trainee is enrolled in, latest first."""
-    first = _first_start()
-    query = (
-        db.select(Course)
-        .join(Enrollment, Enrollment.course_id == Course.id)
-        .where(Enrollment.trainee_id == trainee.id)
-        .order_by(first.desc(), Course.id.desc())
-    )
-    return list(db.session.scalars(query))
 
 
 def enrolled_ids(trainee: Trainee, course_ids) -> set[int]:
