@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from basesys.accounts.scope import trainee_of
 from basesys.core.errors import NotFound
 from basesys.core.home import panels_for
-from basesys.core.inputs import bounded_int, in_sane_years
+from basesys.core.inputs import bounded_int, in_sane_years, page_number
 from basesys.core.pages import Done, page
 from basesys.core.spreadsheet import CSV_MIMETYPE
 from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
@@ -31,10 +31,14 @@ CARDS_PAGE = 20  # course cards per page of the trainee's lists (a phone screen 
 @page(bp, "/courses", roles=ADMIN)
 def list_courses(ctx):
     status = request.args.get("status") if request.args.get("status") in FILING_STATUSES else ""
-    courses = services.list_base_courses(ctx.user.base_id, status=status or None, now=ctx.now)
+    number = request.args.get("page", 1, type=page_number)
+    courses, total, number = services.list_base_courses(
+        ctx.user.base_id, status=status or None, now=ctx.now, page=number
+    )
     return render_template(
         "courses/list.html",
         courses=courses,
+        listed={"page": number, "size": services.COURSE_PAGE_SIZE, "total": total},
         counts=services.enrolled_counts(c.id for c in courses),
         status=status,
         statuses=FILING_STATUSES,

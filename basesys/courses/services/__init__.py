@@ -18,6 +18,7 @@ from basesys.courses.services.enrollment import (
     remove_enrollment,
 )
 from basesys.courses.services.importing import ImportResult, import_enrollments
+from basesys.courses.services.queries import PAGE_SIZE as COURSE_PAGE_SIZE
 from basesys.courses.services.queries import list_base_courses, sessions_between, status_counts
 from basesys.courses.services.sessions import (
     CheckedSession,
@@ -42,6 +43,7 @@ __all__ = [
     "enrolled_ids",
     "import_enrollments",
     "is_in_catalog",
+    "COURSE_PAGE_SIZE",
     "list_base_courses",
     "list_enrollments",
     "CheckedSession",

@@ -2,29 +2,47 @@
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import case, func
 from sqlalchemy.orm import selectinload
 
 from basesys.core.time import local_midnight
 from basesys.courses.models import Course, CourseSession
 from basesys.extensions import db
 
+# The base admin's course list: a page at a time (a base runs hundreds of courses a year).
+PAGE_SIZE = 50
 
-def list_base_courses(base_id: int, *, status: str | None = None, now: datetime) -> list[Course]:
-    """The base's courses, upcoming and running first (soonest first), then past ones (latest
-    first), then those without sessions yet."""
-    query = db.select(Course).where(Course.base_id == base_id).options(selectinload(Course.sessions))
-    if status:
-        query = query.where(Course.filing_status == status)
-    courses = list(db.session.scalars(query))
 
-    def order(course: Course):
-        if not course.sessions:
-            return (2, 0.0, -course.id)
-        if course.ends_at >= now:
-            return (0, course.starts_at.timestamp(), course.id)
-        return (1, -course.ends_at.timestamp(), course.id)
+def _list_order(now: datetime) -> tuple:
+    """Upcoming and running first (soonest first), then past ones (latest first), then those
+    without sessions yet (newest first): on the stored span, in SQL."""
+    group = case((Course.first_starts_at.is_(None), 2), (Course.last_ends_at >= now, 0), else_=1)
+    return (
+        group,
+        case((group == 0, Course.first_starts_at)).asc(),
+        case((group == 1, Course.last_ends_at)).desc(),
+        case((group == 2, Course.id)).desc(),
+        Course.id,
+    )
 
-    return sorted(courses, key=order)
+
+def list_base_courses(
+    base_id: int, *, status: str | None = None, now: datetime, page: int = 1, size: int = PAGE_SIZE
+) -> tuple[list[Course], int, int]:
+    """One page of the base's courses (sessions loaded with it), how many there are, and the page
+    number shown (within the pages there are)."""
+    where = [Course.base_id == base_id] + ([Course.filing_status == status] if status else [])
+    total = db.session.scalar(db.select(func.count()).select_from(Course).where(*where)) or 0
+    page = max(1, min(page, (total + size - 1) // size or 1))
+    query = (
+        db.select(Course)
+        .where(*where)
+        .options(selectinload(Course.sessions))
+        .order_by(*_list_order(now))
+        .limit(size)
+        .offset((page - 1) * size)
+    )
+    return list(db.session.scalars(query)), total, page
 
 
 def status_counts(base_id: int) -> dict[str, int]:
