@@ -92,7 +92,7 @@ class StreamSheet:
         self.texts = frozenset(text_columns)
         self.default = (None, self._format(quote_prefix=True))
         self.header = (self._format(bold=True), self._format(bold=True, quote_prefix=True))
-        self.run = self._format()  # the font of a text's second run (see `_write_text`)
+        self.run = self._format()  # the font of a text's second run (`_write_markup_like`)
         number_formats = {**formats, **dict.fromkeys(self.texts, "@")}
         self.columns = {
             column: (self._format(num_format=code), self._format(num_format=code, quote_prefix=True))
@@ -130,26 +130,34 @@ def stream_workbook(
 def stream_row(sheet: StreamSheet, values: Iterable, *, bold: bool = False) -> None:
     """One row, inert as `append_row` makes it: text as string cells (formula-like text
     quote-prefixed, control characters dropped), numbers as numbers, None and "" as an empty cell.
-    `bold`: a header row (bold, without the columns' number formats)."""
+    `bold`: a header row (bold, without the columns' number formats). The innermost loop of every
+    long export: a few cheap tests per cell, XlsxWriter's own work being most of the time."""
     row = sheet.next_row
     if row >= XLSX_MAX_ROWS:
         raise OverflowError(f"an XLSX sheet holds at most {XLSX_MAX_ROWS} rows")
     sheet.next_row = row + 1
-    write, columns, texts = sheet.sheet, sheet.columns, sheet.texts
+    write_string, columns, default = sheet.sheet.write_string, sheet.columns, sheet.default
+    texts = () if bold else sheet.texts
     for column, value in enumerate(values):
-        plain, quoted = sheet.header if bold else columns.get(column, sheet.default)
-        if isinstance(value, str) or (column in texts and value is not None and not bold):
+        plain, quoted = sheet.header if bold else columns.get(column, default)
+        if isinstance(value, str) or (column in texts and value is not None):
             value = _sheet_text(value)
+            if value.startswith(FORMULA_STARTS):
+                write_string(row, column, value, quoted)
+                continue
+            if value.startswith("<r>") and value.endswith("</r>"):
+                _write_markup_like(sheet, row, column, value, plain)
+                continue
             if value:
-                _write_text(sheet, row, column, value, quoted if is_formula_like(value) else plain)
+                write_string(row, column, value, plain)
                 continue
         if value is None or value == "":
             if plain is not None:
-                write.write_blank(row, column, None, plain)  # an empty ID cell still reads as text
+                sheet.sheet.write_blank(row, column, None, plain)  # an empty ID cell still reads as text
         elif isinstance(value, bool):
-            write.write_boolean(row, column, value, plain)
+            sheet.sheet.write_boolean(row, column, value, plain)
         elif isinstance(value, int | float | Decimal):
-            write.write_number(row, column, float(value) if isinstance(value, Decimal) else value, plain)
+            sheet.sheet.write_number(row, column, float(value) if isinstance(value, Decimal) else value, plain)
         else:
             raise TypeError(f"a streamed sheet holds text and numbers, not {type(value).__name__}")
 
@@ -157,21 +165,21 @@ def stream_row(sheet: StreamSheet, values: Iterable, *, bold: bool = False) -> N
 def _sheet_text(value) -> str:
     """The text of a streamed cell: control characters dropped, and a carriage return made the line
     feed that reading the XML always made of it (XlsxWriter would keep it as an `_x000D_` escape,
-    which only Excel reads back as a carriage return)."""
-    text = _text(str(value))
+    which only Excel reads back as a carriage return). Most texts are printable: no test to make."""
+    text = value if value.__class__ is str else str(value)
+    if text.isprintable():
+        return text
+    text = _text(text)
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def _write_text(sheet: StreamSheet, row: int, column: int, text: str, cell_format) -> None:
-    """A string cell. In constant_memory mode XlsxWriter copies a string that starts with "<r>" and
-    ends with "</r>" into the sheet's XML unescaped (it takes it for a rich string it made): such
-    a text (a hostile name could carry a formula cell inside) is written as two runs of a real
-    rich string instead, which XlsxWriter escapes. The cell's value is the same text."""
-    if text.startswith("<r>") and text.endswith("</r>"):
-        runs = [text[:1], cell_format or sheet.run, text[1:]]
-        sheet.sheet.write_rich_string(row, column, *runs, *([cell_format] if cell_format else []))
-    else:
-        sheet.sheet.write_string(row, column, text, cell_format)
+def _write_markup_like(sheet: StreamSheet, row: int, column: int, text: str, cell_format) -> None:
+    """In constant_memory mode XlsxWriter copies a string that starts with "<r>" and ends with
+    "</r>" into the sheet's XML unescaped (it takes it for a rich string it made itself): such a
+    text, which could carry a formula cell inside, is written as two runs of a real rich string
+    instead, which XlsxWriter escapes. The cell's value is the same text."""
+    runs = [text[:1], cell_format or sheet.run, text[1:]]
+    sheet.sheet.write_rich_string(row, column, *runs, *([cell_format] if cell_format else []))
 
 
 def saved_to_file(sheet: StreamSheet):
