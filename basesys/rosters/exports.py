@@ -22,9 +22,10 @@ def renumber(rows: Iterable[dict]) -> Iterator[dict]:
     return ({**row, "seq": n} for n, row in enumerate(rows, 1))
 
 
-def _xlsx_file(rows: Iterable[dict], sheet_title: str):
-    """Written row by row to a streamed sheet: linear, and constant memory however many rows.
-    An 18-digit number would lose its last digits in Excel: the ID number is a text column."""
+def xlsx_file(rows: Iterable[dict], sheet_title: str = "学员名单"):
+    """The XLSX as a temporary file (rewound), for sending without holding it in memory: written row
+    by row to a streamed sheet, linear and in constant memory however many rows. An 18-digit number
+    would lose its last digits in Excel: the ID number is a text column."""
     columns = {"text_columns": (ID_COLUMN,), "formats": {HOURS_COLUMN: "0.0"}}
     with stream_workbook(sheet_title, _WIDTHS, freeze="A2", **columns) as sheet:
         stream_row(sheet, HEADER, bold=True)
@@ -34,12 +35,7 @@ def _xlsx_file(rows: Iterable[dict], sheet_title: str):
 
 
 def to_xlsx(rows: Iterable[dict], sheet_title: str = "学员名单") -> bytes:
-    return _xlsx_file(rows, sheet_title).read()
-
-
-def xlsx_file(rows: Iterable[dict], sheet_title: str = "学员名单"):
-    """`to_xlsx` as a temporary file, for sending without holding the file in memory."""
-    return _xlsx_file(rows, sheet_title)
+    return xlsx_file(rows, sheet_title).read()
 
 
 def _csv_values(row: dict) -> list:
