@@ -6,8 +6,6 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import chain
 
-from openpyxl.styles import Font
-
 from basesys.accounts.scope import in_base_scope
 from basesys.core.spreadsheet import csv_chunks, decimal, saved_to_file, stream_row, stream_workbook
 from basesys.core.time import local_day_bounds
@@ -24,23 +22,20 @@ def renumber(rows: Iterable[dict]) -> Iterator[dict]:
     return ({**row, "seq": n} for n, row in enumerate(rows, 1))
 
 
-def _workbook(rows: Iterable[dict], sheet_title: str):
-    """Written row by row to a write-only sheet: linear, and constant memory however many rows."""
-    workbook, sheet = stream_workbook(sheet_title, _WIDTHS, freeze="A2")
-    stream_row(sheet, HEADER, font=Font(bold=True))
-    for row in rows:
-        # An 18-digit number would lose its last digits in Excel: the ID number is a text cell.
-        stream_row(sheet, export_values(row), text_columns=(ID_COLUMN,), formats={HOURS_COLUMN: "0.0"})
-    return workbook
+def xlsx_file(rows: Iterable[dict], sheet_title: str = "学员名单"):
+    """The XLSX as a temporary file (rewound), for sending without holding it in memory: written row
+    by row to a streamed sheet, linear and in constant memory however many rows. An 18-digit number
+    would lose its last digits in Excel: the ID number is a text column."""
+    columns = {"text_columns": (ID_COLUMN,), "formats": {HOURS_COLUMN: "0.0"}}
+    with stream_workbook(sheet_title, _WIDTHS, freeze="A2", **columns) as sheet:
+        stream_row(sheet, HEADER, bold=True)
+        for row in rows:
+            stream_row(sheet, export_values(row))
+        return saved_to_file(sheet)
 
 
 def to_xlsx(rows: Iterable[dict], sheet_title: str = "学员名单") -> bytes:
-    return saved_to_file(_workbook(rows, sheet_title)).read()
-
-
-def xlsx_file(rows: Iterable[dict], sheet_title: str = "学员名单"):
-    """`to_xlsx` as a temporary file, for sending without holding the file in memory."""
-    return saved_to_file(_workbook(rows, sheet_title))
+    return xlsx_file(rows, sheet_title).read()
 
 
 def _csv_values(row: dict) -> list:
