@@ -42,22 +42,26 @@ def cjk_font() -> str:
     return registered_fonts()[0]
 
 
-def _covers(font_name: str, char: str) -> bool:
-    if char in "\n\r\t ":
-        return True
-    face = pdfmetrics.getFont(font_name).face
-    return ord(char) in face.charToGlyph
+SPACES = "\n\r\t "  # drawn as advances: no glyph needed
+
+
+def _glyphs(font_name: str) -> dict:
+    """The font's character map (code point → glyph), looked up once per text, not per character."""
+    return pdfmetrics.getFont(font_name).face.charToGlyph
 
 
 def missing_glyphs(text: str, font_name: str | None = None) -> list[str]:
     """Characters of `text` that the font cannot draw (reportlab would drop them silently)."""
-    font_name = font_name or cjk_font()
-    return sorted({ch for ch in text or "" if not _covers(font_name, ch)})
+    glyphs = _glyphs(font_name or cjk_font())
+    return sorted({ch for ch in text or "" if ch not in SPACES and ord(ch) not in glyphs})
 
 
+@functools.lru_cache(maxsize=4096)
 def font_for(text: str) -> str | None:
-    """The first registered font that has every character of `text`, or None if none has."""
+    """The first registered font that has every character of `text`, or None if none has (kept
+    for the texts asked most: a course's title and base are checked for every one of its trainees)."""
     for name in registered_fonts():
-        if not missing_glyphs(text, name):
+        glyphs = _glyphs(name)
+        if all(ch in SPACES or ord(ch) in glyphs for ch in text or ""):
             return name
     return None

@@ -55,7 +55,10 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def hhmm(moment: datetime | None) -> str:
-    return "" if moment is None else to_local(moment).strftime("%H:%M")
+    if moment is None:
+        return ""
+    local = to_local(moment)
+    return f"{local.hour:02d}:{local.minute:02d}"  # strftime("%H:%M"), several times faster
 
 
 class UTCDateTime(TypeDecorator):

@@ -11,7 +11,6 @@ from basesys.certificates.services.finalize import (
     finalize_course,
     has_ended,
     preview_course,
-    recognize_course_entries,
 )
 from basesys.certificates.services.queries import (
     HoursSummary,
@@ -21,6 +20,7 @@ from basesys.certificates.services.queries import (
     get_certificate_for,
     hours_summary,
 )
+from basesys.certificates.services.recognize import recognize_course_entries
 from basesys.certificates.services.revoke import revoke_certificate
 
 __all__ = [

@@ -17,23 +17,25 @@ before the one finalising transaction).
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 
 from basesys.accounts.models import Trainee
 from basesys.attendance.engine import CourseCredit
 from basesys.attendance.models import CreditedDay
-from basesys.attendance.services import course_attendance, course_policy
+from basesys.attendance.services import course_attendance, course_policy, trainee_credits
 from basesys.certificates.models import Certificate, CourseResult, LedgerEntry, LedgerStatus
 from basesys.certificates.services.issue import (
+    CertificateIssue,
     allocate_sequences,
     build_certificate,
-    certificate_values,
     printing_problem,
 )
+from basesys.certificates.services.pending import trainees_without_result
 from basesys.certificates.signing import current_signer, record_signing_key
 from basesys.core.audit import audit, audit_many
+from basesys.core.bulk import insert_rows
 from basesys.core.errors import DomainError
-from basesys.courses.models import Course, Enrollment, FilingStatus
+from basesys.courses.models import Course, FilingStatus
 from basesys.courses.year import course_year
 from basesys.extensions import db
 
@@ -113,9 +115,9 @@ def finalize_chunk(actor, course: Course, *, now: datetime, size: int | None = N
     course = _lock_course(course)
     if course.finalized_at is None:
         check_finalizable(course, now=now)
-        trainee_ids = _trainees_without_result(course, size)
-        if trainee_ids:
-            _finalize_trainees(course, actor, now, trainee_ids)
+        trainees = trainees_without_result(course, size)
+        if trainees:
+            _finalize_trainees(course, actor, now, trainees)
             return False
     _write_ledger_entries(course, now)
     if _issue_certificates(course, actor, now, limit=size):
@@ -142,77 +144,50 @@ def _lock_course(course: Course) -> Course:
     ).scalar_one()
 
 
-def _trainees_without_result(course: Course, size: int) -> list[int]:
-    """The next `size` enrolled trainees (by name, as the results list them) without a result."""
-    return list(
-        db.session.scalars(
-            db.select(Trainee.id)
-            .join(Enrollment, (Enrollment.trainee_id == Trainee.id) & (Enrollment.course_id == course.id))
-            .outerjoin(CourseResult, (CourseResult.trainee_id == Trainee.id) & (CourseResult.course_id == course.id))
-            .where(CourseResult.id.is_(None))
-            .order_by(Trainee.name, Trainee.id)
-            .limit(size)
-        )
-    )
-
-
-def _finalize_trainees(course: Course, actor, now: datetime, trainee_ids: list[int]) -> None:
+def _finalize_trainees(course: Course, actor, now: datetime, trainees: list) -> None:
     """Results, finalized days, certificates and ledger entries of trainees without a result yet,
-    each row written with its links in place (the certificates first, for their ids) and in
-    multi-row INSERTs: no ORM object per row and no one-row UPDATE linking them afterwards."""
-    lines = course_attendance(course, course_policy(course), trainee_ids)
-    days_done = set(
-        db.session.execute(
-            db.select(CreditedDay.trainee_id, CreditedDay.local_date).where(
-                CreditedDay.course_id == course.id, CreditedDay.trainee_id.in_(trainee_ids)
-            )
-        ).all()
-    )
-    completers = [line for line in lines if is_completer(line.credit)]
-    problems = {line.trainee.id: printing_problem(line.trainee.name, course) or "" for line in completers}
-    certificates = _new_certificates(course, now, [line for line in completers if not problems[line.trainee.id]])
+    each row written with its links in place (the certificates first, for their ids), as plain rows
+    (`core.bulk.insert_rows`): no model object per row, no one-row UPDATE linking them afterwards."""
+    credits, days_done = trainee_credits(course, course_policy(course), [t.id for t in trainees])
+    completers = [t for t in trainees if is_completer(credits[t.id])]
+    problems = {t.id: printing_problem(t.name, course) or "" for t in completers}
+    printable = [(t, credits[t.id].credited_hours) for t in completers if not problems[t.id]]
+    certificates = _new_certificates(course, now, printable)
     rows: dict[type, list[dict]] = {CourseResult: [], CreditedDay: [], LedgerEntry: []}
     year = course_year(course)
-    for line in lines:
-        _add_rows(rows, course, now, year, line, certificates.get(line.trainee.id), problems, days_done)
+    for trainee in trainees:
+        certificate = certificates.get(trainee.id)
+        _add_rows(rows, course, now, year, trainee.id, credits[trainee.id], certificate, problems, days_done)
     for model, values in rows.items():
-        if values:
-            db.session.connection().execute(insert(model.__table__), values)
+        insert_rows(model.__table__, values)
     _audit_issued(course, actor, now, certificates)
 
 
-def _add_rows(rows, course: Course, now: datetime, year: int, line, certificate, problems: dict, days_done) -> None:
+def _add_rows(rows, course: Course, now, year: int, trainee_id: int, credit, certificate, problems, days_done) -> None:
     """One trainee's result, finalized days and (a completer's) ledger entry, linked to `certificate`."""
-    trainee, credit = line.trainee, line.credit
-    completed = trainee.id in problems
+    completed = trainee_id in problems
     certificate_id = certificate.id if certificate else None
     rows[CourseResult].append(
         {
             "course_id": course.id,
-            "trainee_id": trainee.id,
+            "trainee_id": trainee_id,
             "credited_hours": credit.credited_hours,
             "capped_hours": credit.capped_hours,
             "completed": completed,
             "explanation": credit.explanation,
             "certificate_id": certificate_id,
-            "certificate_problem": problems.get(trainee.id, ""),
+            "certificate_problem": problems.get(trainee_id, ""),
             "created_at": now,
         }
     )
     for day in credit.days:
-        if (trainee.id, day.local_date) not in days_done:
-            rows[CreditedDay].append(
-                {
-                    "trainee_id": trainee.id,
-                    "local_date": day.local_date,
-                    "course_id": course.id,
-                    "hours": day.credited_hours,
-                }
-            )
+        if (trainee_id, day.local_date) not in days_done:
+            day_row = {"trainee_id": trainee_id, "local_date": day.local_date, "course_id": course.id}
+            rows[CreditedDay].append({**day_row, "hours": day.credited_hours})
     if completed:
         rows[LedgerEntry].append(
             {
-                "trainee_id": trainee.id,
+                "trainee_id": trainee_id,
                 "course_id": course.id,
                 "year": year,
                 "category": course.category,
@@ -224,43 +199,51 @@ def _add_rows(rows, course: Course, now: datetime, year: int, line, certificate,
         )
 
 
-def _new_certificates(course: Course, now: datetime, lines: list) -> dict[int, Certificate]:
-    """Signed certificates of these completers' lines, numbered in one block: one multi-row INSERT
-    (no RETURNING, which SQLite answers one row at a time), then one SELECT for the rows."""
-    if not lines:
+@dataclass(frozen=True)
+class Issued:
+    """A certificate just written, as its audit record describes it (certificates.audit_texts:
+    number, holder, course, the holder's ID number) without loading the row as a model object."""
+
+    id: int
+    number: str
+    holder_name: str
+    hours: float
+    course: Course
+    trainee: object  # the chunk's row of the holder: id, name, id_number
+
+
+def _new_certificates(course: Course, now: datetime, holders: list[tuple]) -> dict[int, Issued]:
+    """Signed certificates of these (trainee row, hours), numbered in one block and written in one
+    go; then one SELECT for their ids (no RETURNING: SQLite answers it one row at a time)."""
+    if not holders:
         return {}
     signer = current_signer()
     record_signing_key(signer, now)
     year = course_year(course)
-    first = allocate_sequences(course.base_id, year, len(lines))
-    values = [
-        certificate_values(
-            trainee=line.trainee,
-            course=course,
-            hours=line.credit.credited_hours,
-            year=year,
-            sequence=first + offset,
-            signer=signer,
-            now=now,
-        )
-        for offset, line in enumerate(lines)
-    ]
-    db.session.connection().execute(insert(Certificate.__table__), values)
-    written = db.select(Certificate).where(
+    first = allocate_sequences(course.base_id, year, len(holders))
+    issue = CertificateIssue(course, year=year, signer=signer, now=now)
+    values = [issue.values(trainee, hours, first + offset) for offset, (trainee, hours) in enumerate(holders)]
+    insert_rows(Certificate.__table__, values)
+    written = db.select(Certificate.trainee_id, Certificate.id, Certificate.hours).where(
         Certificate.base_id == course.base_id,
         Certificate.year == year,
-        Certificate.sequence.between(first, first + len(lines) - 1),
+        Certificate.sequence.between(first, first + len(holders) - 1),
     )
-    return {certificate.trainee_id: certificate for certificate in db.session.scalars(written)}
+    ids = {trainee_id: (certificate_id, hours) for trainee_id, certificate_id, hours in db.session.execute(written)}
+    return {
+        trainee.id: Issued(ids[trainee.id][0], row["number"], trainee.name, ids[trainee.id][1], course, trainee)
+        for (trainee, _hours), row in zip(holders, values, strict=True)
+    }
 
 
-def _audit_issued(course: Course, actor, now: datetime, certificates: dict[int, Certificate]) -> None:
-    """One `certificate.issue` record per certificate, written together."""
+def _audit_issued(course: Course, actor, now: datetime, certificates: dict) -> None:
+    """One `certificate.issue` record per certificate (an `Issued` or a Certificate), written together."""
     audit_many(
         actor,
         "certificate.issue",
         [(c, {"number": c.number, "trainee_id": t, "hours": c.hours}) for t, c in certificates.items()],
         now=now,
+        object_type="certificate",
         base_id=course.base_id,
         bureau_id=course.base.bureau_id,
     )
@@ -374,27 +357,3 @@ def course_totals(course: Course) -> Totals:
         db.select(func.count()).select_from(Certificate).where(Certificate.course_id == course.id)
     )
     return Totals(rows.get(True, 0), rows.get(False, 0), certificates or 0)
-
-
-def recognize_course_entries(actor, course: Course, *, now: datetime) -> int:
-    """The bureau accepted the roster (§9): the course's `issued` entries become `recognized`.
-
-    Void entries stay void; running it again changes nothing. Returns how many changed.
-    """
-    entries = db.session.scalars(
-        db.select(LedgerEntry).where(LedgerEntry.course_id == course.id, LedgerEntry.status == LedgerStatus.ISSUED)
-    ).all()
-    for entry in entries:
-        entry.status, entry.recognized_at = LedgerStatus.RECOGNIZED, now
-    if entries:
-        audit(
-            actor,
-            "ledger.recognize",
-            course,
-            now=now,
-            after={"recognized": len(entries)},
-            base_id=course.base_id,
-            bureau_id=course.base.bureau_id,
-        )
-    db.session.flush()
-    return len(entries)
