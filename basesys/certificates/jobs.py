@@ -37,11 +37,10 @@ def finalize_in_chunks(
     Refusals (`course_not_approved`, `course_not_ended`) come from the first chunk, before anything
     is written. `between_chunks` runs after each committed chunk but the last (tests, benchmarks).
     """
-    course_id = course.id
     pause = SQLITE_PAUSE_SECONDS if db.engine.dialect.name == "sqlite" else 0.0
     started = time.perf_counter()
     while True:
-        course = db.session.get(Course, course_id)
+        # `course` expired at the commit: the chunk's locking read loads it again (no other read).
         done = services.finalize_chunk(actor, course, now=now, size=size)
         totals = services.course_totals(course).as_dict() if done else None
         db.session.commit()

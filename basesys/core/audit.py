@@ -103,17 +103,22 @@ def prefix_end(prefix: str) -> str:
     return prefix + "\U0010ffff"
 
 
+_LOOK_UP = object()  # describe_subject: find the feature's description in the registry
+
+
 def actor_label(actor) -> str:
     if actor is None:
         return "system"
     return f"{actor.role}:{actor.username}"
 
 
-def describe_subject(object_type: str, obj) -> dict | None:
-    """The subject of `obj` as its feature describes it (Feature.audit_subjects), or None."""
+def describe_subject(object_type: str, obj, subject=_LOOK_UP) -> dict | None:
+    """The subject of `obj` as its feature describes it (Feature.audit_subjects), or None;
+    `subject` is that description when the caller has looked it up already (audit_many)."""
     if obj is None:
         return None
-    subject = registry().audit_subjects.get(object_type)
+    if subject is _LOOK_UP:
+        subject = registry().audit_subjects.get(object_type)
     if subject is None:
         return None
     return {kind: value for kind, value in subject.keys(obj).items() if value not in (None, "")} or None
@@ -194,8 +199,9 @@ def audit_many(
     object_type = object_type or type(items[0][0]).__name__.lower()
     actor_id, label = getattr(actor, "id", None), actor_label(actor)
     rows, keys_of = [], []
+    description = registry().audit_subjects.get(object_type)
     for obj, after in items:
-        subject = describe_subject(object_type, obj)
+        subject = describe_subject(object_type, obj, description)
         keys_of.append(key_pairs(subject))
         rows.append(
             {

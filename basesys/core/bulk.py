@@ -61,8 +61,8 @@ def one_of(column, values):
     (`= ANY(:values)`, the same plan as IN), not one parameter per value that SQLAlchemy renders
     and psycopg parses again at every execution; an ordinary IN elsewhere."""
     values = list(values)
-    if db.engine.dialect.name != "postgresql":
-        return column.in_(values)
+    if db.engine.dialect.name != "postgresql":  # one expanding parameter: no literal coerced per value
+        return column.in_(bindparam(None, values, type_=column.type, expanding=True))
     return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
 
 
@@ -111,4 +111,4 @@ def _last_kept(process):
 
 
 _UNSEEN = object()
-_IMMUTABLE = (str, int, float, date)  # a datetime is a date
+_IMMUTABLE = (str, int, float, date, type(None))  # a datetime is a date

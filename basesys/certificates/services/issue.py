@@ -11,7 +11,7 @@ from basesys.accounts.models import Trainee
 from basesys.certificates.models import Certificate, CertificateSequence, CertificateStatus
 from basesys.certificates.signing import PAYLOAD_VERSION, Signer, canonical_json
 from basesys.core.ids import mask_id_number, mask_name
-from basesys.core.pdf import font_for, registered_fonts
+from basesys.core.pdf import available_fonts, font_for
 from basesys.core.time import local_date
 from basesys.courses.models import Course
 from basesys.extensions import db
@@ -78,7 +78,7 @@ def printing_problem(trainee_name: str, course: Course) -> str | None:
     reportlab silently drops a character its font lacks; a certificate must never show a name
     without one of its characters, so each text needs one installed font that has all of it.
     """
-    registered_fonts()
+    available_fonts()  # MissingFont if none is installed
     texts = [("name", trainee_name), ("course", course.title), ("base", course.base.name)]
     for what, text in texts:
         if font_for(text) is None:
