@@ -13,6 +13,7 @@ leaves out gets its scalar default. The COPY is not one of SQLAlchemy's cursor e
 """
 
 from datetime import date
+from operator import itemgetter
 
 from sqlalchemy import Table, any_, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -32,17 +33,10 @@ def insert_rows(table: Table, rows: list[dict], *, ids: bool = False) -> list[in
     if not rows:
         return []
     connection = db.session.connection()
-    new_ids = _new_ids(connection, table, len(rows)) if ids else []
-    if ids:
-        key = table.primary_key.columns.values()[0].key
-        rows = [{key: new_id, **row} for new_id, row in zip(new_ids, rows, strict=True)]
     dialect = connection.dialect
-    columns, defaults = _columns(table, rows[0])
-    processors = [_last_kept(column.type.dialect_impl(dialect).bind_processor(dialect)) for column in columns]
-    width = len(rows[0])
-    given = list(zip([column.key for column in columns[:width]], processors[:width], strict=True))
-    fixed = [process(value) if process else value for value, process in zip(defaults, processors[width:], strict=True)]
-    values = ([process(row[key]) if process else row[key] for key, process in given] + fixed for row in rows)
+    new_ids = _new_ids(connection, table, len(rows)) if ids else []
+    columns, defaults = _columns(table, rows[0], with_key=ids)
+    values = _values(dialect, columns, defaults, rows, new_ids)
     names = ", ".join(dialect.identifier_preparer.quote(column.name) for column in columns)
     target = dialect.identifier_preparer.format_table(table)
     if dialect.name == "postgresql":
@@ -52,8 +46,26 @@ def insert_rows(table: Table, rows: list[dict], *, ids: bool = False) -> list[in
                 copy.write_row(row)
     else:
         marks = ", ".join("?" for _ in columns)
-        connection.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", [tuple(row) for row in values])
+        connection.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", list(values))
     return new_ids
+
+
+def _values(dialect, columns: list, defaults: list, rows: list[dict], new_ids: list[int]):
+    """Each row as a tuple of bound values in the order of `columns`: its new id first (if any),
+    then its own values, then the defaults; only the columns whose type processes values pay for it."""
+    processors = [_last_kept(column.type.dialect_impl(dialect).bind_processor(dialect)) for column in columns]
+    lead, width = (1 if new_ids else 0), len(rows[0])
+    keys = [column.key for column in columns[lead : lead + width]]
+    fixed = tuple(process(v) if process else v for v, process in zip(defaults, processors[lead + width :], strict=True))
+    get = itemgetter(*keys) if width > 1 else (lambda row: (row[keys[0]],))
+    steps = [(i, process) for i, process in enumerate(processors[lead : lead + width]) if process]
+    for n, row in enumerate(rows):
+        got = get(row)
+        if steps:
+            got = list(got)
+            for i, process in steps:
+                got[i] = process(got[i])
+        yield (new_ids[n], *got, *fixed) if lead else (*got, *fixed)
 
 
 def one_of(column, values):
@@ -76,14 +88,16 @@ def _new_ids(connection, table: Table, count: int) -> list[int]:
     return list(range(last + 1, last + count + 1))
 
 
-def _columns(table: Table, sample: dict) -> tuple[list, list]:
-    """The columns written: those of the row (in its order), then those it leaves out that have a
-    scalar default (with the defaults' values). A left-out column with a callable or SQL default
-    is refused: write it in the rows."""
-    columns = [table.c[key] for key in sample]
+def _columns(table: Table, sample: dict, *, with_key: bool) -> tuple[list, list]:
+    """The columns written: the primary key (`with_key`), those of the row (in its order), then
+    those it leaves out that have a scalar default (with the defaults' values). A left-out column
+    with a callable or SQL default is refused: write it in the rows."""
+    columns = [table.primary_key.columns.values()[0]] if with_key else []
+    columns += [table.c[key] for key in sample]
+    written = {column.key for column in columns}
     defaults = []
     for column in table.columns:
-        if column.key in sample or column.default is None:
+        if column.key in written or column.default is None:
             continue
         if not column.default.is_scalar:
             raise ValueError(f"insert_rows: give {table.name}.{column.key} (its default is not a constant)")
