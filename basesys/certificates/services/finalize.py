@@ -12,6 +12,11 @@ While a course is being finalised (some results, no `finalized_at`) it is "final
 refused by their windows anyway (the course has ended), and a manual attendance edit made meanwhile
 counts only for the trainees whose chunk is not written yet (as before it counted only if it came
 before the one finalising transaction).
+
+Set-based (issue 11): a chunk reads its trainees, attendance and finalized days as plain rows
+(`pending`, `attendance.trainee_credits`) and writes each table's rows at once with their links in
+place (`core.bulk.insert_rows`: COPY on PostgreSQL), no model object per row; bench/certificates.md
+has the figures and where the time goes.
 """
 
 from concurrent.futures import ThreadPoolExecutor
