@@ -135,7 +135,7 @@ def trainee_credits(
         rows = db.session.execute(
             db.select(
                 Attendance.trainee_id, Attendance.session_id, Attendance.check_in_at, Attendance.check_out_at
-            ).where(Attendance.session_id.in_(session_ids), Attendance.trainee_id.in_(trainee_ids))
+            ).where(one_of(Attendance.session_id, session_ids), one_of(Attendance.trainee_id, trainee_ids))
         )
         for trainee_id, session_id, check_in, check_out in rows:
             presences[trainee_id][session_id] = Presence(session_id, check_in, check_out)
