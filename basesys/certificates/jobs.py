@@ -2,7 +2,7 @@
 
 `finalize_in_chunks` is the one place that commits between the chunks of `services.finalize_chunk`:
 the page, the API and the scheduler call it, so SQLite's single write lock is held for one chunk
-(`CHUNK_SIZE` trainees, ≈ 0.2–0.5 s) at a time, with a pause between chunks, and scans, logins
+(`CHUNK_SIZE` trainees, ≈ 0.1–0.3 s) at a time, with a pause between chunks, and scans, logins
 and edits commit in between, instead of waiting for a whole course (5,000 trainees: several
 seconds, beyond the busy timeout under load). Killed half-way, the committed chunks stay and the
 next run completes the rest.
