@@ -18,9 +18,10 @@ which is code-point order for UTF-8, so the same range and the same index work t
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, func, insert
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from basesys.core.bulk import insert_rows
 from basesys.core.features import registry
 from basesys.core.ids import normalize_code
 from basesys.core.time import UTCDateTime
@@ -103,32 +104,43 @@ def prefix_end(prefix: str) -> str:
     return prefix + "\U0010ffff"
 
 
+_LOOK_UP = object()  # describe_subject: find the feature's description in the registry
+
+
 def actor_label(actor) -> str:
     if actor is None:
         return "system"
     return f"{actor.role}:{actor.username}"
 
 
-def describe_subject(object_type: str, obj) -> dict | None:
-    """The subject of `obj` as its feature describes it (Feature.audit_subjects), or None."""
+def describe_subject(object_type: str, obj, subject=_LOOK_UP) -> dict | None:
+    """The subject of `obj` as its feature describes it (Feature.audit_subjects), or None;
+    `subject` is that description when the caller has looked it up already (audit_many)."""
     if obj is None:
         return None
-    subject = registry().audit_subjects.get(object_type)
+    if subject is _LOOK_UP:
+        subject = registry().audit_subjects.get(object_type)
     if subject is None:
         return None
     return {kind: value for kind, value in subject.keys(obj).items() if value not in (None, "")} or None
 
 
-def search_keys(subject: dict | None) -> list["AuditKey"]:
-    """The indexed keys of a subject: its values of the searchable kinds, normalised, once each."""
-    found: dict[tuple[str, str], AuditKey] = {}
+def key_pairs(subject: dict | None) -> list[tuple[str, str]]:
+    """The indexed keys of a subject as (kind, value): its values of the searchable kinds,
+    normalised, once each."""
+    found: dict[tuple[str, str], None] = {}
     for kind, value in (subject or {}).items():
         if kind not in KEY_KINDS:
             continue
         normal = normalize_key(kind, value)
         if normal:
-            found.setdefault((kind, normal), AuditKey(kind=kind, value=normal))
-    return list(found.values())
+            found.setdefault((kind, normal), None)
+    return list(found)
+
+
+def search_keys(subject: dict | None) -> list["AuditKey"]:
+    """The indexed keys of a subject, as rows of a new record."""
+    return [AuditKey(kind=kind, value=value) for kind, value in key_pairs(subject)]
 
 
 def audit(
@@ -169,23 +181,34 @@ def audit(
 
 
 def audit_many(
-    actor, action: str, items: list[tuple[object, dict | None]], *, now: datetime, base_id=None, bureau_id=None
+    actor,
+    action: str,
+    items: list[tuple[object, dict | None]],
+    *,
+    now: datetime,
+    object_type: str | None = None,
+    base_id=None,
+    bureau_id=None,
 ):
     """`audit` for many objects of one type and one action at once (a chunk of finalisation's
-    certificates, bounded by the caller): multi-row INSERTs of the records and their keys, instead
-    of an ORM object per record and per key."""
+    certificates, bounded by the caller): the records and their keys written as plain rows
+    (`core.bulk.insert_rows`), no ORM object per record or per key. The objects are described by
+    their feature as `audit` describes them; `object_type` names their type when they are not
+    model instances (finalisation passes light records of the certificates it has just written)."""
     if not items:
         return
-    rows, subjects = [], []
+    object_type = object_type or type(items[0][0]).__name__.lower()
+    actor_id, label = getattr(actor, "id", None), actor_label(actor)
+    rows, keys_of = [], []
+    description = registry().audit_subjects.get(object_type)
     for obj, after in items:
-        object_type = type(obj).__name__.lower()
-        subject = describe_subject(object_type, obj)
-        subjects.append(subject)
+        subject = describe_subject(object_type, obj, description)
+        keys_of.append(key_pairs(subject))
         rows.append(
             {
                 "at": now,
-                "actor_id": getattr(actor, "id", None),
-                "actor_label": actor_label(actor),
+                "actor_id": actor_id,
+                "actor_label": label,
                 "action": action,
                 "object_type": object_type,
                 "object_id": obj.id,
@@ -197,26 +220,13 @@ def audit_many(
                 "subject": subject,
             }
         )
-    # No RETURNING (SQLite answers it one row at a time): the records are found again by object,
-    # among those written after this point (an older record of the same object is not theirs).
-    before = db.session.scalar(db.select(func.max(AuditRecord.id))) or 0
-    db.session.connection().execute(insert(AuditRecord.__table__), rows)
-    by_object = {row["object_id"]: subject for row, subject in zip(rows, subjects, strict=True)}
-    object_type = rows[0]["object_type"]
-    written = db.select(AuditRecord.id, AuditRecord.object_id).where(
-        AuditRecord.id > before,
-        AuditRecord.action == action,
-        AuditRecord.object_type == object_type,
-        AuditRecord.at == now,
-        AuditRecord.object_id.in_(list(by_object)),
-    )
+    record_ids = insert_rows(AuditRecord.__table__, rows, ids=True)
     keys = [
-        {"record_id": record_id, "kind": key.kind, "value": key.value}
-        for record_id, object_id in db.session.execute(written)
-        for key in search_keys(by_object[object_id])
+        {"record_id": record_id, "kind": kind, "value": value}
+        for record_id, pairs in zip(record_ids, keys_of, strict=True)
+        for kind, value in pairs
     ]
-    if keys:
-        db.session.connection().execute(insert(AuditKey.__table__), keys)
+    insert_rows(AuditKey.__table__, keys)
 
 
 def history_of(object_type: str, object_id: int, *, actions: tuple[str, ...] | None = None) -> list[AuditRecord]:

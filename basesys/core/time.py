@@ -1,5 +1,6 @@
 """The one place that reads the clock, and the business timezone (STYLE.md "Time")."""
 
+import functools
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -55,7 +56,15 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def hhmm(moment: datetime | None) -> str:
-    return "" if moment is None else to_local(moment).strftime("%H:%M")
+    return "" if moment is None else _hhmm(moment)
+
+
+@functools.lru_cache(maxsize=1024)
+def _hhmm(moment: datetime) -> str:
+    """Kept for the instants written most: a session's start and end appear in the explanation of
+    every trainee present throughout (the hours engine, 5,000 times when a course is finalised)."""
+    local = to_local(moment)
+    return f"{local.hour:02d}:{local.minute:02d}"  # strftime("%H:%M"), several times faster
 
 
 class UTCDateTime(TypeDecorator):

@@ -137,3 +137,14 @@ def test_hours_statement_lists_the_entries_and_totals(tmp_path):
         "专业科目培训班",
     ):
         assert expected in text, expected
+
+
+def test_the_printability_check_reads_the_same_characters_reportlab_draws():
+    """core.pdf reads each font's character map on its own (no full parse before a name is checked):
+    exactly the characters reportlab maps once it has parsed the font to draw with it."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from basesys.core import pdf
+
+    for name in pdf.registered_fonts():
+        assert pdf._coverage(name) == set(pdfmetrics.getFont(name).face.charToGlyph)

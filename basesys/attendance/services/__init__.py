@@ -13,6 +13,7 @@ from basesys.attendance.services.credit import (
     credit_for,
     finalized_hours_by_date,
     presences_for,
+    trainee_credits,
 )
 from basesys.attendance.services.issue import IssuedCode, issue_code, resolve_token, scan_policy
 from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day, trainee_sessions_of_day
@@ -43,5 +44,6 @@ __all__ = [
     "session_counts",
     "session_window",
     "sessions_of_day",
+    "trainee_credits",
     "trainee_sessions_of_day",
 ]

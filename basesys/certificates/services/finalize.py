@@ -12,30 +12,38 @@ While a course is being finalised (some results, no `finalized_at`) it is "final
 refused by their windows anyway (the course has ended), and a manual attendance edit made meanwhile
 counts only for the trainees whose chunk is not written yet (as before it counted only if it came
 before the one finalising transaction).
+
+Set-based (issue 11): a chunk reads its trainees, attendance and finalized days as plain rows
+(`pending`, `attendance.trainee_credits`) and writes each table's rows at once with their links in
+place (`core.bulk.insert_rows`: COPY on PostgreSQL), no model object per row; bench/certificates.md
+has the figures and where the time goes.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 
 from basesys.accounts.models import Trainee
 from basesys.attendance.engine import CourseCredit
 from basesys.attendance.models import CreditedDay
-from basesys.attendance.services import course_attendance, course_policy
+from basesys.attendance.services import course_attendance, course_policy, trainee_credits
 from basesys.certificates.models import Certificate, CourseResult, LedgerEntry, LedgerStatus
 from basesys.certificates.services import trend_figures
 from basesys.certificates.services.issue import (
+    CertificateIssue,
     allocate_sequences,
     build_certificate,
-    certificate_values,
     printing_problem,
 )
+from basesys.certificates.services.pending import trainees_without_result
 from basesys.certificates.signing import current_signer, record_signing_key
 from basesys.core.audit import audit, audit_many
+from basesys.core.bulk import insert_rows
 from basesys.core.errors import DomainError
 from basesys.courses import month_figures
-from basesys.courses.models import Course, Enrollment, FilingStatus
+from basesys.courses.models import Course, FilingStatus
 from basesys.courses.year import course_year
 from basesys.extensions import db
 
@@ -86,7 +94,7 @@ def preview_course(course: Course) -> list[PreviewRow]:
     return rows
 
 
-CHUNK_SIZE = 100  # trainees per chunk: SQLite's write lock is held for ≈ 0.1–0.6 s at a time
+CHUNK_SIZE = 250  # trainees per chunk: SQLite's write lock is held for ≈ 0.1–0.3 s at a time
 
 
 def finalize_course(actor, course: Course, *, now: datetime) -> dict:
@@ -115,10 +123,10 @@ def finalize_chunk(actor, course: Course, *, now: datetime, size: int | None = N
     course = _lock_course(course)
     if course.finalized_at is None:
         check_finalizable(course, now=now)
-        trainee_ids = _trainees_without_result(course, size)
-        if trainee_ids:
-            _finalize_trainees(course, actor, now, trainee_ids)
-            trend_figures.count_chunk(course, trainee_ids, now=now)  # the trends' month figures
+        trainees = trainees_without_result(course, size)
+        if trainees:
+            _finalize_trainees(course, actor, now, trainees)
+            trend_figures.count_chunk(course, [t.id for t in trainees], now=now)  # the trends' month figures
             return False
     _write_ledger_entries(course, now)
     if _issue_certificates(course, actor, now, limit=size):
@@ -140,82 +148,58 @@ def finalize_chunk(actor, course: Course, *, now: datetime, size: int | None = N
 
 
 def _lock_course(course: Course) -> Course:
+    course_id = db.inspect(course).identity[0]  # not `course.id`: an expired course would be read twice
     return db.session.execute(
-        db.select(Course).where(Course.id == course.id).with_for_update().execution_options(populate_existing=True)
+        db.select(Course).where(Course.id == course_id).with_for_update().execution_options(populate_existing=True)
     ).scalar_one()
 
 
-def _trainees_without_result(course: Course, size: int) -> list[int]:
-    """The next `size` enrolled trainees (by name, as the results list them) without a result."""
-    return list(
-        db.session.scalars(
-            db.select(Trainee.id)
-            .join(Enrollment, (Enrollment.trainee_id == Trainee.id) & (Enrollment.course_id == course.id))
-            .outerjoin(CourseResult, (CourseResult.trainee_id == Trainee.id) & (CourseResult.course_id == course.id))
-            .where(CourseResult.id.is_(None))
-            .order_by(Trainee.name, Trainee.id)
-            .limit(size)
-        )
-    )
-
-
-def _finalize_trainees(course: Course, actor, now: datetime, trainee_ids: list[int]) -> None:
+def _finalize_trainees(course: Course, actor, now: datetime, trainees: list) -> None:
     """Results, finalized days, certificates and ledger entries of trainees without a result yet,
-    each row written with its links in place (the certificates first, for their ids) and in
-    multi-row INSERTs: no ORM object per row and no one-row UPDATE linking them afterwards."""
-    lines = course_attendance(course, course_policy(course), trainee_ids)
-    days_done = set(
-        db.session.execute(
-            db.select(CreditedDay.trainee_id, CreditedDay.local_date).where(
-                CreditedDay.course_id == course.id, CreditedDay.trainee_id.in_(trainee_ids)
-            )
-        ).all()
-    )
-    completers = [line for line in lines if is_completer(line.credit)]
-    problems = {line.trainee.id: printing_problem(line.trainee.name, course) or "" for line in completers}
-    certificates = _new_certificates(course, now, [line for line in completers if not problems[line.trainee.id]])
-    rows: dict[type, list[dict]] = {CourseResult: [], CreditedDay: [], LedgerEntry: []}
+    each row written with its links in place (the certificates first, for their ids), as plain rows
+    (`core.bulk.insert_rows`): no model object per row, no one-row UPDATE linking them afterwards."""
+    credits, days_done = trainee_credits(course, course_policy(course), [t.id for t in trainees])
+    completers = [t for t in trainees if is_completer(credits[t.id])]
+    problems = {t.id: printing_problem(t.name, course) or "" for t in completers}
+    printable = [(t, credits[t.id].credited_hours) for t in completers if not problems[t.id]]
+    days = [
+        {"trainee_id": t.id, "local_date": day.local_date, "course_id": course.id, "hours": day.credited_hours}
+        for t in trainees
+        for day in credits[t.id].days
+        if (t.id, day.local_date) not in days_done
+    ]
+    certificates = _new_certificates(course, now, printable, meanwhile=lambda: insert_rows(CreditedDay.__table__, days))
+    results, ledger = [], []
     year = course_year(course)
-    for line in lines:
-        _add_rows(rows, course, now, year, line, certificates.get(line.trainee.id), problems, days_done)
-    for model, values in rows.items():
-        if values:
-            db.session.connection().execute(insert(model.__table__), values)
+    for trainee in trainees:
+        certificate = certificates.get(trainee.id)
+        _add_rows(results, ledger, course, now, year, trainee.id, credits[trainee.id], certificate, problems)
+    insert_rows(CourseResult.__table__, results)
+    insert_rows(LedgerEntry.__table__, ledger)
     _audit_issued(course, actor, now, certificates)
 
 
-def _add_rows(rows, course: Course, now: datetime, year: int, line, certificate, problems: dict, days_done) -> None:
-    """One trainee's result, finalized days and (a completer's) ledger entry, linked to `certificate`."""
-    trainee, credit = line.trainee, line.credit
-    completed = trainee.id in problems
+def _add_rows(results, ledger, course: Course, now, year: int, trainee_id: int, credit, certificate, problems) -> None:
+    """One trainee's result and (a completer's) ledger entry, linked to `certificate`."""
+    completed = trainee_id in problems
     certificate_id = certificate.id if certificate else None
-    rows[CourseResult].append(
+    results.append(
         {
             "course_id": course.id,
-            "trainee_id": trainee.id,
+            "trainee_id": trainee_id,
             "credited_hours": credit.credited_hours,
             "capped_hours": credit.capped_hours,
             "completed": completed,
             "explanation": credit.explanation,
             "certificate_id": certificate_id,
-            "certificate_problem": problems.get(trainee.id, ""),
+            "certificate_problem": problems.get(trainee_id, ""),
             "created_at": now,
         }
     )
-    for day in credit.days:
-        if (trainee.id, day.local_date) not in days_done:
-            rows[CreditedDay].append(
-                {
-                    "trainee_id": trainee.id,
-                    "local_date": day.local_date,
-                    "course_id": course.id,
-                    "hours": day.credited_hours,
-                }
-            )
     if completed:
-        rows[LedgerEntry].append(
+        ledger.append(
             {
-                "trainee_id": trainee.id,
+                "trainee_id": trainee_id,
                 "course_id": course.id,
                 "year": year,
                 "category": course.category,
@@ -227,43 +211,62 @@ def _add_rows(rows, course: Course, now: datetime, year: int, line, certificate,
         )
 
 
-def _new_certificates(course: Course, now: datetime, lines: list) -> dict[int, Certificate]:
-    """Signed certificates of these completers' lines, numbered in one block: one multi-row INSERT
-    (no RETURNING, which SQLite answers one row at a time), then one SELECT for the rows."""
-    if not lines:
+@dataclass(frozen=True)
+class Issued:
+    """A certificate just written, as its audit record describes it (certificates.audit_texts:
+    number, holder, course, the holder's ID number) without loading the row as a model object."""
+
+    id: int
+    number: str
+    holder_name: str
+    hours: float
+    course: Course
+    trainee: object  # the chunk's row of the holder: id, name, id_number
+
+
+def _new_certificates(course: Course, now: datetime, holders: list[tuple], *, meanwhile=None) -> dict[int, Issued]:
+    """Signed certificates of these (trainee row, hours), numbered in one block and written in one
+    go; then one SELECT for their ids (no RETURNING: SQLite answers it one row at a time).
+
+    The numbers are taken first; the payloads and Ed25519 signatures (≈ 0.1 ms each, pure Python and
+    `cryptography`, nothing of the session) are then computed in a worker thread while `meanwhile`
+    runs — the chunk's other writes, which keep the database busy (and Python waiting on it, with the
+    interpreter lock released) for as long."""
+    if not holders:
+        if meanwhile is not None:
+            meanwhile()
         return {}
     signer = current_signer()
     record_signing_key(signer, now)
     year = course_year(course)
-    first = allocate_sequences(course.base_id, year, len(lines))
-    values = [
-        certificate_values(
-            trainee=line.trainee,
-            course=course,
-            hours=line.credit.credited_hours,
-            year=year,
-            sequence=first + offset,
-            signer=signer,
-            now=now,
-        )
-        for offset, line in enumerate(lines)
-    ]
-    db.session.connection().execute(insert(Certificate.__table__), values)
-    written = db.select(Certificate).where(
+    first = allocate_sequences(course.base_id, year, len(holders))
+    issue = CertificateIssue(course, year=year, signer=signer, now=now)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sign") as worker:
+        signing = worker.submit(lambda: [issue.values(t, hours, first + i) for i, (t, hours) in enumerate(holders)])
+        if meanwhile is not None:
+            meanwhile()
+        values = signing.result()
+    insert_rows(Certificate.__table__, values)
+    written = db.select(Certificate.trainee_id, Certificate.id, Certificate.hours).where(
         Certificate.base_id == course.base_id,
         Certificate.year == year,
-        Certificate.sequence.between(first, first + len(lines) - 1),
+        Certificate.sequence.between(first, first + len(holders) - 1),
     )
-    return {certificate.trainee_id: certificate for certificate in db.session.scalars(written)}
+    ids = {trainee_id: (certificate_id, hours) for trainee_id, certificate_id, hours in db.session.execute(written)}
+    return {
+        trainee.id: Issued(ids[trainee.id][0], row["number"], trainee.name, ids[trainee.id][1], course, trainee)
+        for (trainee, _hours), row in zip(holders, values, strict=True)
+    }
 
 
-def _audit_issued(course: Course, actor, now: datetime, certificates: dict[int, Certificate]) -> None:
-    """One `certificate.issue` record per certificate, written together."""
+def _audit_issued(course: Course, actor, now: datetime, certificates: dict) -> None:
+    """One `certificate.issue` record per certificate (an `Issued` or a Certificate), written together."""
     audit_many(
         actor,
         "certificate.issue",
         [(c, {"number": c.number, "trainee_id": t, "hours": c.hours}) for t, c in certificates.items()],
         now=now,
+        object_type="certificate",
         base_id=course.base_id,
         bureau_id=course.base.bureau_id,
     )

@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import update
@@ -12,7 +11,7 @@ from basesys.accounts.models import Trainee
 from basesys.certificates.models import Certificate, CertificateSequence, CertificateStatus
 from basesys.certificates.signing import PAYLOAD_VERSION, Signer, canonical_json
 from basesys.core.ids import mask_id_number, mask_name
-from basesys.core.pdf import font_for, registered_fonts
+from basesys.core.pdf import available_fonts, font_for
 from basesys.core.time import local_date
 from basesys.courses.models import Course
 from basesys.extensions import db
@@ -23,7 +22,14 @@ CHECK_CODE_LENGTH = 8  # 31^8 ≈ 8.5e11: numbers cannot be enumerated to harves
 
 
 def new_check_code() -> str:
-    return "".join(secrets.choice(CHECK_CODE_ALPHABET) for _ in range(CHECK_CODE_LENGTH))
+    """Uniform over the alphabet: random bytes taken modulo its size, those ≥ the largest multiple
+    of it below 256 drawn again (one read of the OS's randomness per code, not one per character)."""
+    size = len(CHECK_CODE_ALPHABET)
+    below = 256 - 256 % size
+    code: list[str] = []
+    while len(code) < CHECK_CODE_LENGTH:
+        code += [CHECK_CODE_ALPHABET[b % size] for b in secrets.token_bytes(2 * CHECK_CODE_LENGTH) if b < below]
+    return "".join(code[:CHECK_CODE_LENGTH])
 
 
 def normalize_check_code(code: str | None) -> str:
@@ -72,7 +78,7 @@ def printing_problem(trainee_name: str, course: Course) -> str | None:
     reportlab silently drops a character its font lacks; a certificate must never show a name
     without one of its characters, so each text needs one installed font that has all of it.
     """
-    registered_fonts()
+    available_fonts()  # MissingFont if none is installed
     texts = [("name", trainee_name), ("course", course.title), ("base", course.base.name)]
     for what, text in texts:
         if font_for(text) is None:
@@ -91,65 +97,73 @@ def holder_digest(number: str, name: str, id_number: str) -> str:
     return hashlib.sha256(f"{number}|{name}|{id_number}".encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class CertificateFacts:
-    number: str
-    trainee: Trainee
-    course: Course
-    hours: float
-    issued_on: date
+class CertificateIssue:
+    """The certificates of one course issued at one moment: what they all share (the course's
+    printed fields, dates, base, key, issue date) is computed once; `values` adds one holder's
+    number, masked name and ID number, holder digest, check code and signature."""
 
-
-def certificate_payload(facts: CertificateFacts, key_id: str) -> str:
-    """The canonical JSON that is signed: a format version, the key id and every printed field."""
-    course, trainee = facts.course, facts.trainee
-    starts_on, ends_on = course_dates(course)
-    return canonical_json(
-        {
+    def __init__(self, course: Course, *, year: int, signer: Signer, now: datetime):
+        starts_on, ends_on = course_dates(course)
+        self.year, self.base_code, self.signer, self.issued_on = year, course.base.code, signer, local_date(now)
+        # Every printed field of the signed payload but the holder's (see `payload`).
+        self.printed = {
             "v": PAYLOAD_VERSION,
-            "kid": key_id,
-            "number": facts.number,
-            "name_masked": mask_name(trainee.name),
-            "id_number_masked": mask_id_number(trainee.id_number),
-            "holder_sha256": holder_digest(facts.number, trainee.name, trainee.id_number),
+            "kid": signer.key_id,
             "course_title": course.title,
             "category": course.category,
             "kind": course.kind,
-            "hours": float(facts.hours),
             "starts_on": starts_on.isoformat(),
             "ends_on": ends_on.isoformat(),
             "base_name": course.base.name,
             "filing_number": course.filing_number or "",
-            "issued_on": facts.issued_on.isoformat(),
+            "issued_on": self.issued_on.isoformat(),
         }
-    )
+        self.columns = {
+            "course_id": course.id,
+            "base_id": course.base_id,
+            "year": year,
+            "category": course.category,
+            "issued_on": self.issued_on,
+            "issued_at": now,
+            "key_id": signer.key_id,
+            "status": CertificateStatus.VALID,
+        }
+
+    def payload(self, number: str, trainee, hours: float) -> str:
+        """The canonical JSON that is signed: a format version, the key id and every printed field."""
+        return canonical_json(
+            {
+                **self.printed,
+                "number": number,
+                "name_masked": mask_name(trainee.name),
+                "id_number_masked": mask_id_number(trainee.id_number),
+                "holder_sha256": holder_digest(number, trainee.name, trainee.id_number),
+                "hours": float(hours),
+            }
+        )
+
+    def values(self, trainee, hours: float, sequence: int) -> dict:
+        """The column values of one signed certificate; `trainee` needs id, name and id_number."""
+        number = certificate_number(self.year, self.base_code, sequence)
+        payload = self.payload(number, trainee, hours)
+        return {
+            **self.columns,
+            "number": number,
+            "check_code": new_check_code(),
+            "trainee_id": trainee.id,
+            "holder_name": trainee.name,
+            "sequence": sequence,
+            "hours": hours,
+            "payload": payload,
+            "signature": self.signer.sign(payload),
+        }
 
 
 def certificate_values(
     *, trainee: Trainee, course: Course, hours: float, year: int, sequence: int, signer: Signer, now: datetime
 ) -> dict:
-    """The column values of a signed certificate (what `build_certificate` adds, or a bulk INSERT writes)."""
-    number = certificate_number(year, course.base.code, sequence)
-    issued_on = local_date(now)
-    payload = certificate_payload(CertificateFacts(number, trainee, course, hours, issued_on), signer.key_id)
-    return {
-        "number": number,
-        "check_code": new_check_code(),
-        "trainee_id": trainee.id,
-        "holder_name": trainee.name,
-        "course_id": course.id,
-        "base_id": course.base_id,
-        "year": year,
-        "sequence": sequence,
-        "category": course.category,
-        "hours": hours,
-        "issued_on": issued_on,
-        "issued_at": now,
-        "payload": payload,
-        "signature": signer.sign(payload),
-        "key_id": signer.key_id,
-        "status": CertificateStatus.VALID,
-    }
+    """The column values of one signed certificate (what `build_certificate` adds)."""
+    return CertificateIssue(course, year=year, signer=signer, now=now).values(trainee, hours, sequence)
 
 
 def build_certificate(**facts) -> Certificate:

@@ -1,0 +1,68 @@
+"""Which enrolled trainees a chunk of finalisation takes next: those without a result, by name (as
+the results list them, and so the certificates are numbered), as rows (id, name, id_number).
+
+Ordering a course's trainees by name reads all of them (their names are on `trainee`, not on the
+enrolment): for 5,000 trainees tens of ms, too much for each of 50 chunks. So the first chunk of
+a run orders them once and keeps that order in the session (`Session.info`: it outlives the
+commits between chunks, not the request or job); each later chunk looks at the next ids of the
+order — twice a chunk's size, because the previous chunk's may not have been committed — and
+takes, under the course's lock, the first `size` of them still lacking a result. Once the order
+is used up, one full query looks for trainees it does not cover (enrolled meanwhile, or left by
+a concurrent run): the run ends only when that query finds nobody.
+"""
+
+from dataclasses import dataclass
+
+from basesys.accounts.models import Trainee
+from basesys.certificates.models import CourseResult
+from basesys.core.bulk import one_of
+from basesys.courses.models import Course, Enrollment
+from basesys.extensions import db
+
+PLANS = "certificates.finalize.order"  # key of `Session.info`: course id → _Order
+
+
+@dataclass
+class _Order:
+    ids: list[int]  # trainee ids by name, as the run's first chunk found them
+    start: int = 0  # every id before it has a result
+
+
+def trainees_without_result(course: Course, size: int) -> list:
+    """The next `size` enrolled trainees without a result (see the module); [] when none is left."""
+    orders = db.session.info.setdefault(PLANS, {})
+    order = orders.get(course.id)
+    while order is not None and order.start < len(order.ids):
+        window = order.ids[order.start : order.start + 2 * size]
+        lacking = {row.id: row for row in _lacking(course, window)}
+        done = next((i for i, trainee_id in enumerate(window) if trainee_id in lacking), len(window))
+        order.start += done
+        taken = [lacking[trainee_id] for trainee_id in window if trainee_id in lacking][:size]
+        if taken:
+            return taken
+    rows = _lacking(course)
+    if rows:
+        orders[course.id] = _Order([row.id for row in rows])
+    else:
+        orders.pop(course.id, None)
+    return rows[:size]
+
+
+def _lacking(course: Course, trainee_ids: list[int] | None = None) -> list:
+    """Enrolled trainees of the course (all, or those of `trainee_ids`) without a result, by name."""
+    has_result = db.select(CourseResult.id).where(
+        CourseResult.course_id == course.id, CourseResult.trainee_id == Enrollment.trainee_id
+    )
+    query = (
+        db.select(Trainee.id, Trainee.name, Trainee.id_number)
+        .join(Enrollment, Enrollment.trainee_id == Trainee.id)
+        .where(Enrollment.course_id == course.id)
+        .order_by(Trainee.name, Trainee.id)
+    )
+    if trainee_ids is not None:
+        # On every side: each is read by its index, and the results the anti-join looks at are
+        # those of the window, not all the course's so far (a planner whose statistics predate
+        # them may scan those once per trainee).
+        query = query.where(one_of(Trainee.id, trainee_ids), one_of(Enrollment.trainee_id, trainee_ids))
+        has_result = has_result.where(one_of(CourseResult.trainee_id, trainee_ids))
+    return list(db.session.execute(query.where(~has_result.exists())))
