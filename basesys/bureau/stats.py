@@ -1,4 +1,6 @@
-"""Figures of the bureau's home page, by aggregate queries (one per figure, never one per row)."""
+"""Figures of the bureau's home page (issue 11): read from the stored, indexed rows that summarise
+them — `courses.month_figures` for trainee-times and hours, the course's stored first session for
+its year — a page of bases at a time, so the province's home costs what a county's does."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -7,22 +9,37 @@ from sqlalchemy import case, func
 
 from basesys.accounts.models import Base
 from basesys.accounts.scope import in_base_scope
-from basesys.certificates.models import Certificate, CertificateStatus, LedgerEntry, LedgerStatus
 from basesys.core.time import local_date, local_midnight
-from basesys.courses.models import Course, CourseSession, Enrollment, FilingStatus
+from basesys.courses.models import Course, FilingStatus
+from basesys.courses.month_figures import MonthFigures
 from basesys.extensions import db
 from basesys.rosters.models import OPEN_STATUSES, Roster, RosterStatus
+
+PAGE_SIZE = 50
 
 
 @dataclass
 class BaseFigures:
+    """One base's year: approved courses whose sessions fall in the year (one calendar year per
+    course, DOMAIN §3), 培训人次 — valid certificates issued in the year —, hours issued in the year
+    and not void, hours recognised in the year (§8, §9). The last three are the trends' figures
+    (`courses.month_figures`) summed over the year's months."""
+
     base_id: int
     name: str
     courses: int = 0
-    trainees: int = 0
-    certificates: int = 0
+    trainee_times: int = 0
     hours_issued: float = 0.0
     hours_recognized: float = 0.0
+
+
+@dataclass
+class FiguresPage:
+    rows: list[BaseFigures]
+    total: BaseFigures  # the whole scope's year, not only this page's
+    bases: int  # bases in scope
+    page: int
+    size: int = PAGE_SIZE
 
 
 @dataclass
@@ -53,67 +70,73 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return local_midnight(date(year, 1, 1)), local_midnight(date(year + 1, 1, 1))
 
 
-def figures_by_base(user, year: int) -> list[BaseFigures]:
-    """Per base in scope, for a calendar year: filed courses with a session that year, their distinct
-    trainees, valid certificates, hours issued (not void) and of those recognized (§8, §9)."""
-    query = db.select(Base.id, Base.name).where(in_base_scope(user, Base.id)).order_by(Base.name)
-    figures = {base_id: BaseFigures(base_id, name) for base_id, name in db.session.execute(query)}
-    if not figures:
-        return []
+def _courses_of_year(year: int, base_filter):
     start, end = year_bounds(year)
-    in_year = (
-        db.select(CourseSession.course_id)
-        .where(CourseSession.starts_at >= start, CourseSession.starts_at < end)
-        .distinct()
-        .scalar_subquery()
+    return (
+        (Course.filing_status == FilingStatus.APPROVED)
+        & (Course.first_starts_at >= start)
+        & (Course.first_starts_at < end)
+        & base_filter
     )
-    filed = (
-        (Course.filing_status == FilingStatus.APPROVED) & Course.id.in_(in_year) & in_base_scope(user, Course.base_id)
-    )
-    for base_id, courses in db.session.execute(
-        db.select(Course.base_id, func.count(Course.id)).where(filed).group_by(Course.base_id)
-    ):
-        figures[base_id].courses = int(courses)
-    for base_id, trainees in db.session.execute(
-        db.select(Course.base_id, func.count(func.distinct(Enrollment.trainee_id)))
-        .join(Enrollment, Enrollment.course_id == Course.id)
-        .where(filed)
-        .group_by(Course.base_id)
-    ):
-        figures[base_id].trainees = int(trainees)
-    for base_id, count in db.session.execute(
-        db.select(Certificate.base_id, func.count(Certificate.id))
-        .where(
-            Certificate.year == year,
-            Certificate.status == CertificateStatus.VALID,
-            in_base_scope(user, Certificate.base_id),
-        )
-        .group_by(Certificate.base_id)
-    ):
-        figures[base_id].certificates = int(count)
-    for base_id, issued, recognized in db.session.execute(
-        db.select(
-            Course.base_id,
-            func.coalesce(func.sum(case((LedgerEntry.status != LedgerStatus.VOID, LedgerEntry.hours), else_=0)), 0),
-            func.coalesce(
-                func.sum(case((LedgerEntry.status == LedgerStatus.RECOGNIZED, LedgerEntry.hours), else_=0)), 0
-            ),
-        )
-        .join(Course, Course.id == LedgerEntry.course_id)
-        .where(LedgerEntry.year == year, in_base_scope(user, Course.base_id))
-        .group_by(Course.base_id)
-    ):
-        figures[base_id].hours_issued = float(issued or 0)
-        figures[base_id].hours_recognized = float(recognized or 0)
-    return list(figures.values())
 
 
-def totals(rows: list[BaseFigures]) -> BaseFigures:
-    total = BaseFigures(0, "")
-    for row in rows:
-        total.courses += row.courses
-        total.trainees += row.trainees
-        total.certificates += row.certificates
-        total.hours_issued += row.hours_issued
-        total.hours_recognized += row.hours_recognized
-    return total
+def _month_sums():
+    return (
+        func.coalesce(func.sum(MonthFigures.trainee_times), 0),
+        func.coalesce(func.sum(MonthFigures.hours_issued), 0),
+        func.coalesce(func.sum(MonthFigures.hours_recognized), 0),
+    )
+
+
+def _fill(figures: BaseFigures, courses, trainee_times, issued, recognized) -> BaseFigures:
+    figures.courses = int(courses or 0)
+    figures.trainee_times = int(trainee_times or 0)
+    figures.hours_issued = float(issued or 0)
+    figures.hours_recognized = float(recognized or 0)
+    return figures
+
+
+def scope_total(user, year: int) -> BaseFigures:
+    """The year over every base in scope: two aggregates, on the month table and the course span."""
+    courses = db.session.scalar(
+        db.select(func.count(Course.id)).where(_courses_of_year(year, in_base_scope(user, Course.base_id)))
+    )
+    sums = db.session.execute(
+        db.select(*_month_sums()).where(MonthFigures.year == year, in_base_scope(user, MonthFigures.base_id))
+    ).one()
+    return _fill(BaseFigures(0, ""), courses, *sums)
+
+
+def figures_page(user, year: int, page: int = 1, size: int = PAGE_SIZE) -> FiguresPage:
+    """A page of the bases in scope, by name, with their year's figures (statements: a fixed few,
+    whatever the page size or the scope), and the whole scope's total."""
+    bases = db.session.scalar(db.select(func.count(Base.id)).where(in_base_scope(user, Base.id))) or 0
+    page = max(1, min(page, (bases + size - 1) // size or 1))
+    listed = db.session.execute(
+        db.select(Base.id, Base.name)
+        .where(in_base_scope(user, Base.id))
+        .order_by(Base.name, Base.id)
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    rows = {base_id: BaseFigures(base_id, name) for base_id, name in listed}
+    if rows:
+        ids = list(rows)
+        courses = dict(
+            db.session.execute(
+                db.select(Course.base_id, func.count(Course.id))
+                .where(_courses_of_year(year, Course.base_id.in_(ids)))
+                .group_by(Course.base_id)
+            ).all()
+        )
+        sums = {
+            base_id: values
+            for base_id, *values in db.session.execute(
+                db.select(MonthFigures.base_id, *_month_sums())
+                .where(MonthFigures.year == year, MonthFigures.base_id.in_(ids))
+                .group_by(MonthFigures.base_id)
+            )
+        }
+        for base_id, figures in rows.items():
+            _fill(figures, courses.get(base_id), *sums.get(base_id, (0, 0, 0)))
+    return FiguresPage(list(rows.values()), scope_total(user, year), bases, page, size)

@@ -28,18 +28,39 @@ def test_waiting_counts_of_the_scope(db, tenants, finished, make_course, make_tr
     assert stats.waiting_counts(tenants.officer_province, now) == stats.Waiting(filings=3, rosters=1, overdue=1)
 
 
+def rows_of(user, year):
+    return {r.name: r for r in stats.figures_page(user, year).rows}
+
+
 def test_figures_per_base_of_the_year(db, tenants, finished, now):
-    rows = {r.name: r for r in stats.figures_by_base(tenants.officer_a, 2025)}
+    rows = rows_of(tenants.officer_a, 2025)
     assert set(rows) == {"基地甲", "区属基地"}
     a = rows["基地甲"]
-    assert (a.courses, a.trainees, a.certificates, a.hours_issued, a.hours_recognized) == (1, 3, 2, 16.0, 0.0)
+    assert (a.courses, a.trainee_times, a.hours_issued, a.hours_recognized) == (1, 2, 16.0, 0.0)
     services.submit_roster(tenants.admin_a, finished, now=now)
     services.decide_roster(tenants.officer_a, finished, decision="accept", comment="", now=now)
     db.session.commit()
-    a = {r.name: r for r in stats.figures_by_base(tenants.officer_a, 2025)}["基地甲"]
+    a = rows_of(tenants.officer_a, 2025)["基地甲"]
     assert (a.hours_issued, a.hours_recognized) == (16.0, 16.0)
-    assert {r.name for r in stats.figures_by_base(tenants.officer_county, 2025)} == {"区属基地"}
-    assert stats.figures_by_base(tenants.officer_a, 2024)[0].courses == 0
+    assert set(rows_of(tenants.officer_county, 2025)) == {"区属基地"}
+    assert rows_of(tenants.officer_a, 2024)["基地甲"].courses == 0
+    total = stats.figures_page(tenants.officer_a, 2025).total
+    assert (total.courses, total.trainee_times, total.hours_issued) == (1, 2, 16.0)
+
+
+def test_the_home_figures_are_the_trends_figures_of_the_year(db, tenants, finished, now):
+    from basesys.bureau.trends import trends
+
+    services.submit_roster(tenants.admin_a, finished, now=now)
+    services.decide_roster(tenants.officer_a, finished, decision="accept", comment="", now=now)
+    db.session.commit()
+    total = stats.figures_page(tenants.officer_a, 2025).total
+    by_month = trends(tenants.officer_a, None, 2025).total
+    assert (total.trainee_times, total.hours_issued, total.hours_recognized) == (
+        by_month.trainee_times,
+        by_month.hours_issued,
+        by_month.hours_recognized,
+    )
 
 
 def test_a_course_counts_in_the_local_year_of_its_sessions(db, tenants, make_course):
@@ -47,9 +68,20 @@ def test_a_course_counts_in_the_local_year_of_its_sessions(db, tenants, make_cou
     make_course(base=tenants.base_a, sessions=[(at("2024-12-31", "22:00"), at("2024-12-31", "23:30"))])
     make_course(base=tenants.base_a, sessions=[(at("2025-01-01", "00:30"), at("2025-01-01", "02:00"))])
     for year in (2024, 2025):
-        figures = {r.name: r for r in stats.figures_by_base(tenants.officer_a, year)}
-        assert figures["基地甲"].courses == 1, year
+        assert rows_of(tenants.officer_a, year)["基地甲"].courses == 1, year
     assert stats.year_bounds(2025)[0].isoformat() == "2025-01-01T00:00:00+08:00"
+
+
+def test_bases_come_a_page_at_a_time_with_the_total_of_the_scope(db, tenants, make_base, make_course):
+    for number in range(5):
+        make_course(base=make_base(bureau=tenants.city_a, name=f"分页基地{number}"))
+    db.session.commit()
+    first = stats.figures_page(tenants.officer_a, 2025, page=1, size=3)
+    second = stats.figures_page(tenants.officer_a, 2025, page=3, size=3)
+    assert (first.bases, len(first.rows), len(second.rows)) == (7, 3, 1)
+    assert first.total.courses == second.total.courses == 5
+    beyond = stats.figures_page(tenants.officer_a, 2025, page=99, size=3)
+    assert beyond.page == 3  # past the end: the last page
 
 
 def test_figures_take_the_same_number_of_queries_for_many_bases(db, tenants, make_base, make_course):
@@ -61,7 +93,7 @@ def test_figures_take_the_same_number_of_queries_for_many_bases(db, tenants, mak
 
         event.listen(db.engine, "before_cursor_execute", record)
         try:
-            stats.figures_by_base(user, 2025)
+            stats.figures_page(user, 2025)
             stats.waiting_counts(user, at("2025-06-02", "09:00"))
         finally:
             event.remove(db.engine, "before_cursor_execute", record)

@@ -13,11 +13,13 @@ _numbers = itertools.count(1)
 
 @pytest.fixture
 def finalize(db):
-    """Mark a course finalised at `when` with results: {trainee: (credited_hours, completed)}."""
+    """Mark a course finalised at `when` with results: {trainee: (credited_hours, completed)};
+    `figures=False`: without adding to the month table (rows older than it)."""
     from basesys.certificates.models import Certificate, CourseResult, LedgerEntry
     from basesys.core.time import local_date
+    from basesys.courses import month_figures
 
-    def do(course, results: dict, when: datetime | None = None):
+    def do(course, results: dict, when: datetime | None = None, figures: bool = True):
         when = when or course.ends_at
         year = local_date(course.sessions[-1].starts_at).year
         for trainee, (hours, completed) in results.items():
@@ -66,6 +68,9 @@ def finalize(db):
                     created_at=when,
                 )
             )
+        completers = [hours for hours, completed in results.values() if completed]
+        if completers and figures:  # as finalisation keeps the month table (courses.month_figures)
+            month_figures.add(course.base_id, when, trainee_times=len(completers), hours_issued=sum(completers))
         course.finalized_at = when
         db.session.commit()
         return course
