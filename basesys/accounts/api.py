@@ -8,6 +8,8 @@ from basesys.accounts.schemas import (
     BaseCreate,
     BureauAnswer,
     BureauCreate,
+    LoginCodeAnswer,
+    LoginCodeCreate,
     PasswordChange,
     TokenAnswer,
     TokenRequest,
@@ -19,6 +21,7 @@ from basesys.accounts.schemas import (
 from basesys.accounts.tokens import issue_token
 from basesys.accounts.transactions import reads_first
 from basesys.core.api import api_blueprint, api_endpoint, error_body
+from basesys.core.errors import ValidationFailed
 from basesys.core.openapi import openapi_document
 from basesys.core.policy import get_policy
 from basesys.core.time import iso, now_utc
@@ -30,21 +33,45 @@ bp = api_blueprint("accounts_api", __name__)
     bp,
     "/auth/token",
     "POST",
-    summary="Exchange username and password for a bearer token",
+    summary="Exchange username and password (or a trainee's one-time login_code) for a bearer token",
     body=TokenRequest,
     public=True,
     answer=TokenAnswer,
     refuses=("invalid_credentials", "account_disabled", "too_many_attempts"),
 )
 def create_token(actor, body: TokenRequest):
-    now = now_utc()
-    address = request.remote_addr or ""
-    outcome = services.log_in(body.username, body.password, address=address, now=now, policy=get_policy())
+    if (body.password is None) == (body.login_code is None):
+        message = "必填项" if body.password is None else "password 与 login_code 只能提供一个"
+        raise ValidationFailed({"password": message})
+    now, address, policy = now_utc(), request.remote_addr or "", get_policy()
+    if body.login_code is not None:
+        outcome = services.log_in_with_code(body.username, body.login_code, address=address, now=now, policy=policy)
+    else:
+        outcome = services.log_in(body.username, body.password, address=address, now=now, policy=policy)
     if outcome.refusal is not None:
         # Answered, not raised: api_endpoint commits the recorded attempt first (it counts for the lockout).
         return error_body(outcome.refusal), outcome.refusal.status
     token, expires_at = issue_token(outcome.user, now)
-    return {"token": token, "role": outcome.user.role, "expires_at": iso(expires_at)}
+    answer = {"token": token, "role": outcome.user.role, "expires_at": iso(expires_at)}
+    if body.login_code is not None:
+        answer["must_change_password"] = outcome.user.must_change_password
+    return answer
+
+
+@api_endpoint(
+    bp,
+    "/login-codes",
+    "POST",
+    summary="Issue a one-time login code to a trainee in scope (a new code kills the one before)",
+    roles=["base_admin", "bureau_officer", "sysadmin"],
+    body=LoginCodeCreate,
+    answer=LoginCodeAnswer,
+    status=201,
+    refuses=("not_found",),
+)
+def create_login_code(actor, body: LoginCodeCreate):
+    issued = services.issue_login_code(actor, id_number=body.id_number, now=now_utc(), policy=get_policy())
+    return {"code": issued.code, "expires_at": iso(issued.expires_at)}, 201
 
 
 def bureau_json(bureau):

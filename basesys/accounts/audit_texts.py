@@ -28,6 +28,10 @@ ACTIONS = {
     "user.created": "创建了账号{subject}",
     "user.updated": "修改了账号{subject}",
     "account.password_changed": "修改了账号{subject}的密码",
+    # DOMAIN.md §2: the code itself is never in the record.
+    "account.login_code_issued": "为学员{subject}签发了一次性登录码（有效至 {after[login_code_expires_at]}）",
+    "account.login_code_used": "使用一次性登录码登录了学员账号{subject}",
+    "account.password_set_after_login_code": "使用一次性登录码登录后为账号{subject}设置了新密码",
     "base.created": "创建了基地{subject}",
     "base.updated": "修改了基地{subject}的信息",
     "bureau.created": "创建了人社局{subject}",
@@ -45,6 +49,7 @@ FIELDS = {
         "title": AuditField("职称"),
         "registered": AuditField("已注册账号"),
         "fraud_flag": AuditField("弄虚作假标记（一票否决）"),
+        "login_code_expires_at": AuditField("一次性登录码有效至"),
     },
     "user": {
         "username": AuditField("用户名"),

@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length, Optional
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
 
 from basesys.accounts.models import BASE_LEVELS, BUREAU_LEVELS, ROLES, Role
 from basesys.core.ids import id_number_if_shaped
-from basesys.core.inputs import optional_db_id
+from basesys.core.inputs import DB_INT_MAX, optional_db_id
 
 SERIES = [
     "工程",
@@ -43,6 +43,40 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
     remember = BooleanField(_l("Remember me on this device"), default=True)
+
+
+class LoginCodeForm(FlaskForm):
+    """The login page's other way in: the ID number and a one-time login code (DOMAIN.md §2)."""
+
+    id_number = StringField(
+        _l("ID number"), validators=[InputRequired(), Length(max=40)], filters=[id_number_if_shaped]
+    )
+    code = StringField(_l("One-time login code"), validators=[InputRequired(), Length(max=20)])
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password right after a login with a one-time login code: the current one is not asked."""
+
+    new_password = PasswordField(_l("New password"), validators=[InputRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(
+        _l("Repeat new password"), validators=[InputRequired(), EqualTo("new_password", message=_l("Passwords differ"))]
+    )
+
+
+class IssueLoginCodeForm(FlaskForm):
+    """Staff issue a code from a trainee's row (its id) or, on the sysadmin's page, by ID number."""
+
+    trainee_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=DB_INT_MAX)])
+    id_number = StringField(_l("ID number"), validators=[Optional(), Length(max=40)])
+    back = HiddenField(validators=[Optional(), Length(max=500)])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.trainee_id.data is None and not (self.id_number.data or "").strip():
+            self.id_number.errors = list(self.id_number.errors) + [_l("Enter the trainee's ID number.")]
+            return False
+        return True
 
 
 class RegisterForm(FlaskForm):

@@ -110,6 +110,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     # Bumped by a password change: invalidates every API token and every other login session.
     token_generation: Mapped[int] = mapped_column(default=0, nullable=False)
+    # Set by a login with a one-time login code (DOMAIN.md §2): every page asks for a new password
+    # first, and the password may be set without the current one; cleared by setting it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     bureau: Mapped[Bureau | None] = relationship()
@@ -189,3 +192,23 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     success: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class LoginCode(db.Model):
+    """A trainee's one-time login code (DOMAIN.md §2): one row per trainee, rewritten by each new
+    code (which kills the one before). Only an HMAC of the code is kept, never the code."""
+
+    __tablename__ = "login_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), nullable=False, unique=True)
+    salt: Mapped[str] = mapped_column(String(32), nullable=False)
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # Wrong tries so far; at policy `login_code_max_tries` the code is dead.
+    tries: Mapped[int] = mapped_column(default=0, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    trainee: Mapped[Trainee] = relationship()

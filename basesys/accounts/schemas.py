@@ -17,8 +17,15 @@ class _Body(BaseModel):
 
 
 class TokenRequest(_Body):
+    """`{username, password}`, or a trainee's `{username, login_code}` (a one-time login code)."""
+
     username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=200)
+    password: str | None = Field(default=None, min_length=1, max_length=200)
+    login_code: str | None = Field(default=None, min_length=1, max_length=20)
+
+
+class LoginCodeCreate(_Body):
+    id_number: str = Field(min_length=1, max_length=40)
 
 
 class BureauCreate(_Body):
@@ -57,7 +64,7 @@ class TraineeCreate(_Body):
 
 class PasswordChange(_Body):
     new_password: str = Field(min_length=1, max_length=200)
-    # API.md: not needed right after a login code; until login codes exist it is always checked.
+    # API.md: not needed right after a login with a one-time login code, checked otherwise.
     current_password: str = Field(default="", max_length=200)
 
 
@@ -69,6 +76,16 @@ class TokenAnswer(Answer):
 
     token: str
     role: str
+    expires_at: AwareDatetime
+    # Only in the answer to a login with a one-time login code, and then true: set a new password
+    # (POST /me/password) first. A password login answers the three fields above.
+    must_change_password: bool = False
+
+
+class LoginCodeAnswer(Answer):
+    """A one-time login code: show it to the trainee once; only its hash is kept"""
+
+    code: str
     expires_at: AwareDatetime
 
 

@@ -7,7 +7,13 @@ Feature packages build their own `can_*` from these.
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from basesys.accounts.models import Base, Bureau, BureauLevel, Role, Trainee, User
+from basesys.core.features import registry
 from basesys.extensions import db
+
+# Enrolment is the courses feature's, a layer above: it provides, at start-up, a function
+# `(trainee_id, base_condition) -> EXISTS clause`: the trainee is on a course of a base for which
+# `base_condition(Course.base_id)` holds (core.features.provide).
+ENROLLED_AT = "trainee_enrolled_at"
 
 # Scope in SQL: what a query filters by, never a set of ids loaded into Python and bound one
 # parameter per id (a province has a thousand bases; PostgreSQL binds at most 65,535 parameters).
@@ -108,6 +114,30 @@ def can_supervise_base(user: User, base: Base) -> bool:
 
 def is_self(user: User, trainee: Trainee) -> bool:
     return user.role == Role.TRAINEE and trainee.user_id == user.id
+
+
+def in_trainee_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on the trainee table: staff may act for this trainee. The sysadmin for
+    anyone; a base admin for those enrolled on a course of its base; an officer for those enrolled
+    at a base it supervises (its bureau or below) and those registered with one of those bureaus."""
+    if user.role == Role.SYSADMIN:
+        return true()
+    enrolled_at = registry().services.get(ENROLLED_AT)
+    if user.role == Role.BASE_ADMIN and user.base_id is not None and enrolled_at is not None:
+        return enrolled_at(Trainee.id, lambda column: column == user.base_id)
+    if user.role == Role.BUREAU_OFFICER and user.bureau_id is not None:
+        registered_here = in_bureau_scope(user, Trainee.bureau_id)
+        if enrolled_at is None:
+            return registered_here
+        return or_(registered_here, enrolled_at(Trainee.id, lambda column: in_base_scope(user, column)))
+    return false()
+
+
+def can_act_for_trainee(user: User, trainee: Trainee) -> bool:
+    """One query: see `in_trainee_scope`."""
+    return user.role == Role.SYSADMIN or bool(
+        db.session.scalar(select(Trainee.id).where(Trainee.id == trainee.id, in_trainee_scope(user)))
+    )
 
 
 def trainee_of(user: User) -> Trainee | None:

@@ -3,15 +3,27 @@
 Every page goes through `core.pages.page` (load, 404, form validation, one service, one commit).
 """
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from basesys.accounts import admin_lists, services
-from basesys.accounts.forms import BaseForm, BureauForm, LoginForm, PasswordForm, ProfileForm, RegisterForm, StaffForm
+from basesys.accounts.forms import (
+    BaseForm,
+    BureauForm,
+    IssueLoginCodeForm,
+    LoginCodeForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    SetPasswordForm,
+    StaffForm,
+)
 from basesys.accounts.models import Base, Bureau, BureauLevel, Role, User
 from basesys.accounts.scope import trainee_of
 from basesys.accounts.transactions import reads_first
+from basesys.core.api import API_PREFIX
 from basesys.core.errors import DomainError
 from basesys.core.forms import show_refusal
 from basesys.core.home import panels_for
@@ -25,7 +37,17 @@ from basesys.extensions import db
 bp = Blueprint("accounts", __name__)
 
 SYSADMIN = (Role.SYSADMIN.value,)
+STAFF = (Role.BASE_ADMIN.value, Role.BUREAU_OFFICER.value, Role.SYSADMIN.value)
 GET_POST = ("GET", "POST")
+# The session's note that it began with a one-time login code and owes a new password: read by
+# every request without a database read (which would open SQLite's write lock too early for the
+# endpoints that read first); the account's `must_change_password` is what the services trust.
+OWES_PASSWORD = "basesys_owes_password"
+# What a user who logged in with a one-time login code may open before setting a new password.
+BEFORE_NEW_PASSWORD = frozenset(
+    {"static", "accounts.set_password", "accounts.logout", "accounts.login", "accounts.login_with_code"}
+    | {"core.set_language", "health.healthz"}
+)
 
 
 def _next_or_home() -> str:
@@ -47,14 +69,20 @@ def _with_choices(form, **choices):
 # --- login, registration, own account -----------------------------------------------------------
 
 
-def _render_login(ctx):
-    return render_template("accounts/login.html", form=ctx.form)
+def _render_login(ctx, *, code_form=None):
+    """The login page: the password form, and the one-time login code form (open when it is the one shown)."""
+    return render_template(
+        "accounts/login.html",
+        form=ctx.form if code_form is None else LoginForm(formdata=None),
+        code_form=code_form or LoginCodeForm(formdata=None),
+        code_open=code_form is not None,
+    )
 
 
-def _login_refused(ctx, refusal: DomainError):
+def _login_refused(ctx, refusal: DomainError, **forms):
     """The refused attempt is already in the transaction; the lifecycle commits it (lockout counts it)."""
     show_refusal(ctx.form, refusal)
-    return _render_login(ctx), (422 if refusal.status == 401 else refusal.status)
+    return _render_login(ctx, **forms), (422 if refusal.status == 401 else refusal.status)
 
 
 @page(bp, "/login", GET_POST, public=True, form=LoginForm, invalid=_render_login)
@@ -67,12 +95,48 @@ def login(ctx):
     if outcome.refusal is not None:
         return _login_refused(ctx, outcome.refusal)
     login_user(outcome.user, remember=bool(form.remember.data))
+    session.pop(OWES_PASSWORD, None)
     return Done(_next_or_home())
+
+
+def _render_login_code(ctx):
+    return _render_login(ctx, code_form=ctx.form)
+
+
+@page(bp, "/login/code", GET_POST, public=True, form=LoginCodeForm, invalid=_render_login_code)
+def login_with_code(ctx):
+    """The login page's "使用一次性登录码" form; then a new password before anything else."""
+    if not ctx.form.is_submitted():
+        return redirect(_next_or_home()) if ctx.user is not None else _render_login_code(ctx)
+    form, address = ctx.form, request.remote_addr or ""
+    outcome = services.log_in_with_code(
+        form.id_number.data, form.code.data, address=address, now=ctx.now, policy=get_policy()
+    )
+    if outcome.refusal is not None:
+        return _login_refused(ctx, outcome.refusal, code_form=ctx.form)
+    # Not remembered beyond this browser session: the note below lives in it. The new password's
+    # login is remembered (set_password).
+    login_user(outcome.user, remember=False)
+    session[OWES_PASSWORD] = True
+    return Done(url_for("accounts.set_password", next=local_target(request.args.get("next"))))
+
+
+@bp.before_app_request
+def _new_password_first():
+    """After a login with a one-time login code every page waits until a new password is set
+    (the JSON API answers as usual: its token says `must_change_password`)."""
+    if not session.get(OWES_PASSWORD) or request.endpoint in BEFORE_NEW_PASSWORD:
+        return None
+    if request.path.startswith(API_PREFIX + "/"):
+        return None
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("accounts.set_password", next=local_target(back)))
 
 
 @page(bp, "/logout", ("POST",), public=True)
 def logout(ctx):
     logout_user()
+    session.pop(OWES_PASSWORD, None)
     return Done(url_for("accounts.login"), _("You have logged out."), "info")
 
 
@@ -117,6 +181,43 @@ def change_password(ctx):
     services.change_password(user, ctx.form.current_password.data, ctx.form.new_password.data, now=ctx.now)
     login_user(user, remember=user.role == Role.TRAINEE)  # a new session for the new generation
     return Done(url_for("accounts.home"), _("Your password has been changed. Other devices have been logged out."))
+
+
+def _render_set_password(ctx):
+    return render_template("accounts/set_password.html", form=ctx.form)
+
+
+@page(bp, "/account/set-password", GET_POST, form=SetPasswordForm, invalid=_render_set_password)
+def set_password(ctx):
+    """The new password owed after a login with a one-time login code; then where the trainee was going."""
+    if not ctx.user.must_change_password:  # set meanwhile (another device, the API), or never owed
+        session.pop(OWES_PASSWORD, None)
+        return redirect(_next_or_home() if not ctx.form.is_submitted() else url_for("accounts.change_password"))
+    if not ctx.form.is_submitted():
+        return _render_set_password(ctx)
+    user = current_user._get_current_object()
+    services.change_password(user, "", ctx.form.new_password.data, now=ctx.now)
+    login_user(user, remember=True)  # a new session for the new generation
+    session.pop(OWES_PASSWORD, None)
+    return Done(_next_or_home(), _("Your new password is set. Use it from now on."))
+
+
+def _render_issued(ctx, issued=None):
+    """The code, big, with its expiry: shown once, never stored, never cached."""
+    back = local_target(ctx.form.back.data) or url_for("accounts.home")
+    html = render_template("accounts/login_code.html", issued=issued, back=back, form=ctx.form)
+    response = make_response(html)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@page(bp, "/login-codes", ("POST",), roles=STAFF, form=IssueLoginCodeForm, invalid=_render_issued)
+def issue_login_code(ctx):
+    form = ctx.form
+    issued = services.issue_login_code(
+        ctx.user, trainee_id=form.trainee_id.data, id_number=form.id_number.data, now=ctx.now, policy=get_policy()
+    )
+    return _render_issued(ctx, issued)
 
 
 def _own_trainee(user):
@@ -265,4 +366,4 @@ def edit_user(ctx, user):
 _also_at("/admin/users/new", edit_user, user_id=None)
 
 # They hash passwords: outside SQLite's write lock (accounts/transactions.py).
-reads_first(bp, "login", "register", "change_password", "edit_user")
+reads_first(bp, "login", "register", "change_password", "edit_user", "set_password", "login_with_code")

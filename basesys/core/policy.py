@@ -37,6 +37,8 @@ class Policy:
     # and their typos must not lock the others out; it still stops a spray across many accounts.
     login_max_failures_per_address: int = 200
     login_lockout_minutes: int = 15
+    login_code_minutes: int = 15  # §2: a one-time login code is valid this long
+    login_code_max_tries: int = 5  # §2: wrong tries of one login code, then it is dead
 
     @property
     def required_total_hours(self) -> float:

@@ -1,5 +1,7 @@
 """Who may see or run a course (DOMAIN.md §1): out of scope is 404, wrong role 403."""
 
+from sqlalchemy import ColumnElement, exists
+
 from basesys.accounts.models import User
 from basesys.accounts.scope import can_manage_base, can_supervise_base, trainee_of
 from basesys.core.errors import DomainError, NotFound
@@ -31,6 +33,14 @@ def is_enrolled(course_id: int, trainee_id: int) -> bool:
             db.select(Enrollment.id).where(Enrollment.course_id == course_id, Enrollment.trainee_id == trainee_id)
         )
         is not None
+    )
+
+
+def trainee_enrolled_at(trainee_id, base_condition) -> ColumnElement[bool]:
+    """EXISTS: the trainee is on a course of a base for which `base_condition(Course.base_id)` holds
+    (provided to accounts.scope, which may not import courses)."""
+    return exists().where(
+        Enrollment.trainee_id == trainee_id, Course.id == Enrollment.course_id, base_condition(Course.base_id)
     )
 
 

@@ -1,11 +1,19 @@
 """Courses: the base admin's courses, sessions and enrollment; the trainee's catalogue (DOMAIN.md §3, §5)."""
 
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from basesys.core.features import Feature, NavEntry, Panel
+from basesys.accounts.scope import ENROLLED_AT
+from basesys.core.features import Feature, NavEntry, Panel, provide
 from basesys.courses import api, audit_texts, cli, demo, views
+from basesys.courses.access import trainee_enrolled_at
 from basesys.courses.panels import admin_panel, trainee_panel
 from basesys.courses.refusals import REFUSALS
+
+
+def _init(app: Flask) -> None:
+    provide(app, ENROLLED_AT, trainee_enrolled_at)  # who a base admin may issue login codes to (accounts.scope)
+
 
 FEATURE = Feature(
     name="courses",
@@ -22,6 +30,7 @@ FEATURE = Feature(
     commands=cli.COMMANDS,
     demo=demo.load,
     refusals=REFUSALS,
+    init=_init,
     audit_subjects=audit_texts.SUBJECTS,
     audit_actions=audit_texts.ACTIONS,
     audit_fields=audit_texts.FIELDS,

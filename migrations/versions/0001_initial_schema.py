@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:47:44.879888
+Create Date: 2026-12-02 06:38:08.602232
 
 """
 from alembic import op
@@ -160,6 +160,7 @@ def upgrade():
     sa.Column('base_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('token_generation', sa.Integer(), nullable=False),
+    sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_user_account_base_id_base')),
     sa.ForeignKeyConstraint(['bureau_id'], ['bureau.id'], name=op.f('fk_user_account_bureau_id_bureau')),
@@ -423,6 +424,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_enrollment_enrolled_by_id'), ['enrolled_by_id'], unique=False)
         batch_op.create_index('ix_enrollment_trainee', ['trainee_id'], unique=False)
 
+    op.create_table('login_code',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('salt', sa.String(length=32), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('issued_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('expires_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('tries', sa.Integer(), nullable=False),
+    sa.Column('used_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['user_account.id'], name=op.f('fk_login_code_issued_by_id_user_account')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_login_code_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_code')),
+    sa.UniqueConstraint('trainee_id', name=op.f('uq_login_code_trainee_id'))
+    )
+    with op.batch_alter_table('login_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_code_issued_by_id'), ['issued_by_id'], unique=False)
+
     op.create_table('scan_refusal',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -507,6 +526,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_scan_refusal_other_trainee_id'))
 
     op.drop_table('scan_refusal')
+    with op.batch_alter_table('login_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_code_issued_by_id'))
+
+    op.drop_table('login_code')
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.drop_index('ix_enrollment_trainee')
         batch_op.drop_index(batch_op.f('ix_enrollment_enrolled_by_id'))

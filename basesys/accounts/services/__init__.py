@@ -7,6 +7,7 @@ from basesys.accounts.services.bases import base_state, create_base, update_base
 from basesys.accounts.services.bureaus import bureau_state, bureau_tree, create_bureau, list_bureaus, update_bureau
 from basesys.accounts.services.inputs import MIN_PASSWORD, check_password_strength, require
 from basesys.accounts.services.login import LoginOutcome, log_in, normalise_username
+from basesys.accounts.services.login_codes import IssuedCode, issue_login_code, log_in_with_code
 from basesys.accounts.services.passwords import change_password, hash_password, password_matches
 from basesys.accounts.services.staff import STAFF_ROLES, create_staff_user, update_staff_user, user_state
 from basesys.accounts.services.trainees import (
@@ -18,6 +19,7 @@ from basesys.accounts.services.trainees import (
 )
 
 __all__ = [
+    "IssuedCode",
     "MIN_PASSWORD",
     "STAFF_ROLES",
     "LoginOutcome",
@@ -32,8 +34,10 @@ __all__ = [
     "create_trainee_record",
     "get_trainee_by_id_number",
     "hash_password",
+    "issue_login_code",
     "list_bureaus",
     "log_in",
+    "log_in_with_code",
     "normalise_username",
     "password_matches",
     "register_trainee",

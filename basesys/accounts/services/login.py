@@ -48,14 +48,23 @@ def _recent_failures(column, value: str, since: datetime) -> int:
     )
 
 
+def _paused(policy: Policy) -> DomainError:
+    return DomainError("too_many_attempts", f"登录失败次数过多，请 {policy.login_lockout_minutes} 分钟后再试。")
+
+
+def address_lockout(address: str, *, now: datetime, policy: Policy) -> DomainError | None:
+    """The refusal when this address failed too often lately (any accounts), else None."""
+    since = now - timedelta(minutes=policy.login_lockout_minutes)
+    if _recent_failures(LoginAttempt.address, address, since) >= policy.login_max_failures_per_address:
+        return _paused(policy)
+    return None
+
+
 def _lockout(username: str, address: str, *, now: datetime, policy: Policy) -> DomainError | None:
     since = now - timedelta(minutes=policy.login_lockout_minutes)
-    if (
-        _recent_failures(LoginAttempt.username, username, since) >= policy.login_max_failures
-        or _recent_failures(LoginAttempt.address, address, since) >= policy.login_max_failures_per_address
-    ):
-        return DomainError("too_many_attempts", f"登录失败次数过多，请 {policy.login_lockout_minutes} 分钟后再试。")
-    return None
+    if _recent_failures(LoginAttempt.username, username, since) >= policy.login_max_failures:
+        return _paused(policy)
+    return address_lockout(address, now=now, policy=policy)
 
 
 def log_in(username: str, password: str, *, address: str, now: datetime, policy: Policy) -> LoginOutcome:
@@ -78,4 +87,6 @@ def log_in(username: str, password: str, *, address: str, now: datetime, policy:
         return LoginOutcome(refusal=DomainError("invalid_credentials"))
     if not user.active:
         return LoginOutcome(refusal=DomainError("account_disabled"))
+    # The password is known after all: a new one is no longer owed for an unfinished login-code login.
+    user.must_change_password = False
     return LoginOutcome(user=user)
