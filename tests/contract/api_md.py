@@ -52,8 +52,10 @@ class Row:
 
     @property
     def owned(self) -> bool:
-        """The row acts on an object someone owns, or on a scope: outsiders get 404."""
-        return "{" in self.key or any(word in self.who for word in ("its ", "scope", "own", "owner"))
+        """The row acts on an object someone owns (a path parameter), or on a scope: outsiders get
+        404. A body written into the key (`... with {username, login_code}`) is no path parameter."""
+        in_path = any("{" in endpoint.path for endpoint in self.endpoints)
+        return in_path or any(word in self.who for word in ("its ", "scope", "own", "owner"))
 
 
 def api_md_text() -> str:

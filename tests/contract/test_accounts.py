@@ -1,11 +1,14 @@
 """API.md "Accounts", row by row: every documented field, status and error code."""
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from basesys.core.ids import make_credit_code
+from basesys.core.policy import DEFAULT_POLICY
 from tests.conftest import PASSWORD, valid_id_number
-from tests.contract.cases import Case, no_token, run, wrong_role
-from tests.contract.shapes import DATETIME, INT, MASKED_ID, STR, Equals, Nullable, one_of, with_values
+from tests.contract.cases import Case, no_token, outside_scope, run, wrong_role
+from tests.contract.shapes import DATETIME, INT, MASKED_ID, STR, Equals, Matches, Nullable, one_of, with_values
 
 ROLES = one_of("sysadmin", "bureau_officer", "base_admin", "employer_reviewer", "trainee")
 TOKEN = {"token": STR, "role": ROLES, "expires_at": DATETIME}
@@ -290,6 +293,196 @@ CASES["POST /api/v1/me/password"] = [
         422,
     ),
     no_token("POST", lambda w: "/api/v1/me/password"),
+]
+
+
+# --- one-time login codes (DOMAIN.md §2) ------------------------------------------------------------
+
+CODE = {"code": Matches(r"\d{6}", "six digits"), "expires_at": DATETIME}
+CODE_TOKEN = {**TOKEN, "must_change_password": Equals(True)}
+
+
+def enrolled_trainee(w):
+    """The trainee, on a course of base A (cached by the world: the same course each time)."""
+    return w.running and w.t.trainee
+
+
+def issue_code(who="admin_a", trainee=enrolled_trainee):
+    def send(w):
+        return w.call("POST", "/api/v1/login-codes", getattr(w.t, who), json={"id_number": trainee(w).id_number})
+
+    return send
+
+
+def trainee_number(w) -> dict:
+    return {"id_number": enrolled_trainee(w).id_number}
+
+
+def code_of(w, who="admin_a") -> str:
+    return w.ok("POST", "/api/v1/login-codes", getattr(w.t, who), json={"id_number": enrolled_trainee(w).id_number})[
+        "code"
+    ]
+
+
+def code_login(w, code: str, **extra):
+    body = {"username": w.t.trainee.id_number, "login_code": code, **extra}
+    return w.call("POST", "/api/v1/auth/token", json=body)
+
+
+def code_logs_in(body, w):
+    login = code_login(w, body["code"])
+    assert login.status_code == 200, f"the issued code does not log in: {login.get_json()}"
+
+
+def expires_in_policy_minutes(body, w):
+    expected = w.clock() + timedelta(minutes=DEFAULT_POLICY.login_code_minutes)
+    assert datetime.fromisoformat(body["expires_at"]) == expected, body["expires_at"]
+
+
+def wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 10**6:06d}"
+
+
+def used_twice(w):
+    code = code_of(w)
+    assert code_login(w, code).status_code == 200
+    return code_login(w, code)
+
+
+def after_expiry(w):
+    code = code_of(w)
+    w.clock.advance(minutes=DEFAULT_POLICY.login_code_minutes)
+    return code_login(w, code)
+
+
+def after_max_wrong_tries(w):
+    code = code_of(w)
+    for _ in range(DEFAULT_POLICY.login_code_max_tries):
+        assert code_login(w, wrong(code)).status_code == 401
+    return code_login(w, code)
+
+
+def old_code_after_a_new_one(w):
+    old = code_of(w)
+    while code_of(w, "officer_a") == old:  # one in a million: the new random code is the old one
+        pass
+    return code_login(w, old)
+
+
+def code_token(w) -> str:
+    response = code_login(w, code_of(w))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["token"]
+
+
+def set_password_after_code(w):
+    token = code_token(w)
+    headers = {"Authorization": f"Bearer {token}"}
+    return w.call("POST", "/api/v1/me/password", json={"new_password": "new-pass-after-code"}, headers=headers)
+
+
+def new_password_logs_in(response, w):
+    login = w.call(
+        "POST", "/api/v1/auth/token", json={"username": w.t.trainee.id_number, "password": "new-pass-after-code"}
+    )
+    assert login.status_code == 200, f"the new password does not log in: {login.get_json()}"
+    assert "must_change_password" not in login.get_json(), "a password login owes no new password"
+
+
+CASES["POST /api/v1/login-codes"] = [
+    Case(
+        "201 a base admin for a trainee enrolled at its base",
+        issue_code(),
+        201,
+        shape=CODE,
+        then=lambda body, w: (expires_in_policy_minutes(body, w), code_logs_in(body, w)),
+    ),
+    Case("201 an officer of the base's bureau", issue_code("officer_a"), 201, shape=CODE),
+    Case("201 an officer of a bureau above", issue_code("officer_province"), 201, shape=CODE),
+    Case("201 the sysadmin, for any trainee", issue_code("sysadmin", lambda w: w.t.other_trainee), 201, shape=CODE),
+    outside_scope("POST", "/api/v1/login-codes", "admin_b", " (another base)", json=lambda w: trainee_number(w)),
+    outside_scope("POST", "/api/v1/login-codes", "officer_b", " (another city)", json=lambda w: trainee_number(w)),
+    outside_scope(
+        "POST",
+        "/api/v1/login-codes",
+        "admin_a",
+        " (registered, enrolled elsewhere or nowhere)",
+        json=lambda w: {"id_number": w.t.other_trainee.id_number},
+    ),
+    Case(
+        "404 an unknown ID number: the same answer",
+        lambda w: w.call("POST", "/api/v1/login-codes", w.t.admin_a, json={"id_number": valid_id_number()}),
+        404,
+        "not_found",
+    ),
+    Case(
+        "422 without id_number",
+        lambda w: w.call("POST", "/api/v1/login-codes", w.t.admin_a, json={}),
+        422,
+        "validation_failed",
+    ),
+    no_token("POST", lambda w: "/api/v1/login-codes"),
+    wrong_role("POST", lambda w: "/api/v1/login-codes", "trainee", json={"id_number": "370402198001010011"}),
+]
+
+CASES["POST /api/v1/auth/token with {username, login_code}"] = [
+    Case(
+        "200 a trainee logs in with a code, must_change_password: true",
+        lambda w: code_login(w, code_of(w)),
+        200,
+        shape=with_values(CODE_TOKEN, role="trainee"),
+        then=token_works,
+    ),
+    Case(
+        "401 invalid_credentials for a wrong code",
+        lambda w: code_login(w, wrong(code_of(w))),
+        401,
+        "invalid_credentials",
+    ),
+    Case("401 invalid_credentials for a used code", used_twice, 401, "invalid_credentials"),
+    Case("401 invalid_credentials for an expired code", after_expiry, 401, "invalid_credentials"),
+    Case("401 invalid_credentials after the wrong tries allowed", after_max_wrong_tries, 401, "invalid_credentials"),
+    Case("401 invalid_credentials for a code a new one killed", old_code_after_a_new_one, 401, "invalid_credentials"),
+    Case(
+        "401 invalid_credentials for an ID number without a code",
+        lambda w: w.call(
+            "POST", "/api/v1/auth/token", json={"username": w.t.other_trainee.id_number, "login_code": "123456"}
+        ),
+        401,
+        "invalid_credentials",
+    ),
+    Case(
+        "401 unauthorized with a bad bearer token (Conventions)",
+        lambda w: w.call(
+            "POST",
+            "/api/v1/auth/token",
+            json={"username": w.t.trainee.id_number, "login_code": "123456"},
+            headers={"Authorization": "Bearer not-a-token"},
+        ),
+        401,
+        "unauthorized",
+    ),
+    Case(
+        "422 a password and a login code at once",
+        lambda w: code_login(w, "123456", password=PASSWORD),
+        422,
+        "validation_failed",
+    ),
+]
+
+CASES["POST /api/v1/me/password"] += [
+    Case(
+        "204 without current_password right after a login code",
+        set_password_after_code,
+        204,
+        then=new_password_logs_in,
+    ),
+    Case(
+        "422 wrong_password without current_password when no login code came first",
+        lambda w: w.call("POST", "/api/v1/me/password", w.t.trainee, json={"new_password": "another-long-pass"}),
+        422,
+        "wrong_password",
+    ),
 ]
 
 
