@@ -237,6 +237,9 @@ def test_a_disabled_account_is_refused_and_keeps_its_code(tenants, enrolled, now
     db.session.get(User, enrolled.user_id).active = False
     db.session.commit()
     assert log_in(enrolled, issued.code, now).refusal.code == "account_disabled"
+    db.session.get(User, enrolled.user_id).active = True
+    db.session.commit()
+    assert log_in(enrolled, issued.code, now).refusal is None
 
 
 def test_an_unregistered_trainee_gets_an_account_without_a_password(tenants, make_trainee, make_course, enroll, now):
