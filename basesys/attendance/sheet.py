@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from basesys.accounts.models import Trainee
-from basesys.core.pdf import cjk_font, font_for, missing_glyphs
+from basesys.core.pdf import cjk_font, font_for, missing_glyphs, registered_fonts
 from basesys.core.time import hhmm, local_date
 from basesys.courses.models import CourseSession
 
@@ -85,6 +85,7 @@ def _when(course_session: CourseSession) -> str:
 
 def sign_in_sheet_pdf(course_session: CourseSession, trainees: list[Trainee], *, now: datetime) -> bytes:
     """The 签到表 of one session as PDF bytes (A4), one row per trainee in the given order."""
+    registered_fonts()  # the fonts `font_for` picks are drawn with: registered before any paragraph
     course = course_session.course
     in_out = course.attendance_mode == "in_out"
     widths = (
