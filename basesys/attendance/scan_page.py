@@ -12,8 +12,9 @@ from flask_babel import get_locale
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from basesys.accounts.scope import trainee_of
-from basesys.attendance import services
+from basesys.attendance import codes, services
 from basesys.attendance.models import Attendance, Purpose, ScanAnswer, ScanVia
+from basesys.attendance.services.issue import secret
 from basesys.attendance.transactions import ScanOutcome
 from basesys.core.errors import DomainError, message_for
 from basesys.courses.models import CourseSession
@@ -110,12 +111,22 @@ def answer(outcome: ScanOutcome, device: str):
     )
 
 
+def token_is_checkout(token: str) -> bool:
+    try:
+        return codes.parse_token(secret(), token).purpose == Purpose.OUT
+    except codes.BadToken:
+        return False
+
+
 def early_checkout(who, *, device: str, moment: datetime, token=None, session_id=None, code=None):
     """The session of a check-out that would be recorded before the session's end, else None.
 
     Such a check-out is confirmed on the page first (§6); the API records it at once (API.md).
-    Reads only: a scan that would be refused, or anything else, goes on as usual.
+    Reads only: a scan that would be refused, or anything else, goes on as usual. A check-in token
+    (the hot path: a hall scanning at once) is told apart by its letter, without reading anything.
     """
+    if token is not None and not token_is_checkout(token):
+        return None
     try:
         plan = services.plan_scan(
             who, token=token, session_id=session_id, code=code, device_id=device, now=moment, via=ScanVia.WEB
