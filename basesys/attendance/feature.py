@@ -1,8 +1,8 @@
 """Attendance: rotating QR codes, scans, manual entries and the credited-hours engine (DOMAIN.md §6–7)."""
 
-from basesys.attendance import api, audit_texts, demo, panels, views
+from basesys.attendance import api, audit_texts, demo, panels, reminders, views
 from basesys.attendance.refusals import REFUSALS
-from basesys.core.features import Feature, Panel
+from basesys.core.features import Feature, Job, Panel
 
 FEATURE = Feature(
     name="attendance",
@@ -11,6 +11,8 @@ FEATURE = Feature(
         Panel(panels.todays_sessions_panel, ("base_admin",), order=5),
         Panel(panels.trainee_today_panel, ("trainee",), order=5),
     ),
+    jobs=(Job("checkout_reminders", 2, reminders.checkout_reminders),),
+    notification_kinds=(reminders.CHECKOUT_REMINDER,),
     demo=demo.load,
     refusals=REFUSALS,
     audit_subjects=audit_texts.SUBJECTS,

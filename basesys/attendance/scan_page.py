@@ -11,8 +11,10 @@ from flask import current_app, render_template, request
 from flask_babel import get_locale
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from basesys.attendance import services
-from basesys.attendance.models import Attendance, ScanAnswer
+from basesys.accounts.scope import trainee_of
+from basesys.attendance import codes, services
+from basesys.attendance.models import Attendance, Purpose, ScanAnswer, ScanVia
+from basesys.attendance.services.issue import secret
 from basesys.attendance.transactions import ScanOutcome
 from basesys.core.errors import DomainError, message_for
 from basesys.courses.models import CourseSession
@@ -75,17 +77,83 @@ def with_device(response, device: str):
 
 def result_page(status: int, device: str, **context):
     """The scan's result page (success, staff account or refusal) with its status."""
-    if context.get("error") is not None:
-        context["message"] = message_for(context["error"], str(get_locale()))
+    error = context.get("error")
+    if error is not None:
+        context["message"] = message_for(error, str(get_locale()))
+        opens, closes = error.details.get("opens_at"), error.details.get("closes_at")
+        context["window"] = (
+            (datetime.fromisoformat(opens), datetime.fromisoformat(closes)) if opens and closes else None
+        )
     html = render_template("attendance/scan_result.html", **context)
     return with_device(current_app.make_response((html, status)), device)
 
 
 def answer(outcome: ScanOutcome, device: str):
-    """The result page of a committed scan, from the stored row: never a success without it."""
+    """The result page of a committed scan, from the stored row: never a success without it.
+
+    It says what comes next (§6 "Guidance on the phone"): after a check-in, when check-out opens
+    and closes (or, in `in_only`, that nothing more is needed); after a check-out, the hours credited.
+    """
     if outcome.refusal is not None:
         return result_page(outcome.refusal.status, device, error=outcome.refusal)
     result = outcome.result
     stored = db.session.get(Attendance, result.attendance_id)
-    at = stored.check_out_at if result.result == ScanAnswer.CHECKED_OUT else stored.check_in_at
-    return result_page(200, device, result=result.result, at=at, course_session=stored.course_session)
+    course_session = stored.course_session
+    policy = services.course_policy(course_session.course)
+    if result.result == ScanAnswer.CHECKED_OUT:
+        hours = services.credited_hours(course_session, stored.trainee, policy)
+        return result_page(
+            200, device, result=result.result, at=stored.check_out_at, course_session=course_session, hours=hours
+        )
+    guidance = services.checkin_guidance(course_session, policy)
+    return result_page(
+        200, device, result=result.result, at=stored.check_in_at, course_session=course_session, guidance=guidance
+    )
+
+
+def token_is_checkout(token: str) -> bool:
+    try:
+        return codes.parse_token(secret(), token).purpose == Purpose.OUT
+    except codes.BadToken:
+        return False
+
+
+def early_checkout(who, *, device: str, moment: datetime, token=None, session_id=None, code=None):
+    """The session of a check-out that would be recorded before the session's end, else None.
+
+    Such a check-out is confirmed on the page first (§6); the API records it at once (API.md).
+    Reads only: a scan that would be refused, or anything else, goes on as usual. A check-in token
+    (the hot path: a hall scanning at once) is told apart by its letter, without reading anything.
+    """
+    if token is not None and not token_is_checkout(token):
+        return None
+    try:
+        plan = services.plan_scan(
+            who, token=token, session_id=session_id, code=code, device_id=device, now=moment, via=ScanVia.WEB
+        )
+    except DomainError:
+        return None
+    if plan.refusal is not None or plan.answer is not None or plan.purpose != Purpose.OUT:
+        return None
+    course_session = db.session.get(CourseSession, plan.situation.session_id)
+    return course_session if services.is_early_checkout(course_session, moment) else None
+
+
+def confirm_page(user, course_session: CourseSession, *, device: str, moment: datetime, action: str, hidden: dict):
+    """The early check-out's question: the hours it will earn (the credit engine, the course's policy)."""
+    trainee = trainee_of(user)
+    policy = services.course_policy(course_session.course)
+    preview = services.checkout_preview(course_session, trainee, moment, policy)
+    stored = services.presences_for(course_session.course, trainee.id).get(course_session.id)
+    full_from = services.full_credit_from(course_session, stored.check_in if stored else None, policy)
+    html = render_template(
+        "attendance/scan_confirm.html",
+        course_session=course_session,
+        preview=preview,
+        moment=moment,
+        full_from=full_from,
+        checked_in=stored is not None and stored.check_in is not None,
+        action=action,
+        hidden=hidden,
+    )
+    return with_device(current_app.make_response(html), device)

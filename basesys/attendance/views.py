@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 
 from basesys.accounts.models import Trainee
 from basesys.accounts.scope import trainee_of
-from basesys.attendance import exports, scan_page, services
-from basesys.attendance.forms import CodeForm, ManualEntryForm
+from basesys.attendance import exports, scan_page, services, sheet
+from basesys.attendance.forms import BulkManualForm, CodeForm, ManualEntryForm
 from basesys.attendance.models import Purpose, ScanVia
 from basesys.attendance.projector import projector_state as state_of
 from basesys.attendance.transactions import perform_scan, reads_first
@@ -42,6 +42,8 @@ def scan_landing(ctx, token: str):
         return scan_page.with_device(redirect(url_for("accounts.login", next=target)), device)
     if ctx.user.role != "trainee":
         return scan_page.result_page(403, device, staff=True, course_session=course_session)
+    if scan_page.early_checkout(_person(ctx), token=token, device=device, moment=moment) is not None:
+        return _confirm_scan(ctx, course_session, token, proof, device, moment)
     html = render_template(
         "attendance/scan.html", token=token, proof=proof, purpose=purpose, course_session=course_session
     )
@@ -54,8 +56,19 @@ def scan_submit(ctx, token: str):
     if ctx.user.role != "trainee":
         return scan_page.result_page(403, device, staff=True)
     moment = scan_page.pending_moment(request.form.get("p"), token, device) or ctx.now
+    if request.form.get("confirm") != "1":
+        early = scan_page.early_checkout(_person(ctx), token=token, device=device, moment=moment)
+        if early is not None:  # only the page's confirmation records an early check-out
+            return _confirm_scan(ctx, early, token, scan_page.pending_proof(token, device, moment), device, moment)
     outcome = perform_scan(_person(ctx), token=token, device_id=device, now=moment, via=ScanVia.WEB)
     return scan_page.answer(outcome, device)
+
+
+def _confirm_scan(ctx, course_session, token, proof, device, moment):
+    action = url_for("attendance.scan_submit", token=token)
+    return scan_page.confirm_page(
+        ctx.user, course_session, device=device, moment=moment, action=action, hidden={"p": proof}
+    )
 
 
 def _person(ctx):
@@ -85,13 +98,18 @@ def enter_code(ctx):
         return _code_page(ctx)
     device = scan_page.device_id()
     form = ctx.form
+    session_id, code = form.session_id.data, form.code.data.strip()
+    # A confirmed early check-out counts at the moment its code was typed (the code may expire meanwhile).
+    pending = f"code:{session_id}:{code}"
+    moment = scan_page.pending_moment(request.form.get("p"), pending, device) or ctx.now
+    if request.form.get("confirm") != "1":
+        early = scan_page.early_checkout(_person(ctx), session_id=session_id, code=code, device=device, moment=moment)
+        if early is not None:
+            hidden = {"session_id": session_id, "code": code, "p": scan_page.pending_proof(pending, device, moment)}
+            action = url_for("attendance.enter_code")
+            return scan_page.confirm_page(ctx.user, early, device=device, moment=moment, action=action, hidden=hidden)
     outcome = perform_scan(
-        _person(ctx),
-        session_id=form.session_id.data,
-        code=form.code.data,
-        device_id=device,
-        now=ctx.now,
-        via=ScanVia.CODE,
+        _person(ctx), session_id=session_id, code=code, device_id=device, now=moment, via=ScanVia.CODE
     )
     return scan_page.answer(outcome, device)
 
@@ -148,10 +166,12 @@ def _enrolled(course) -> list[Trainee]:
     )
 
 
+def _session_choices(course) -> list[tuple[int, str]]:
+    return [(s.id, f"{s.starts_at.astimezone(LOCAL_TZ):%m-%d %H:%M} {s.title}") for s in course.sessions]
+
+
 def _with_choices(form: ManualEntryForm, course) -> ManualEntryForm:
-    form.session_id.choices = [
-        (s.id, f"{s.starts_at.astimezone(LOCAL_TZ):%m-%d %H:%M} {s.title}") for s in course.sessions
-    ]
+    form.session_id.choices = _session_choices(course)
     form.trainee_id.choices = [(t.id, f"{t.name} {t.id_number_masked}") for t in _enrolled(course)]
     return form
 
@@ -184,7 +204,15 @@ def refusal_label(code: str) -> str:
     return labels.get(code, code)
 
 
-def _attendance_page(course, form):
+def _bulk_form(ctx=None, course=None) -> BulkManualForm:
+    return BulkManualForm(prefix="bulk")
+
+
+def _attendance_page(course, form, bulk_form=None):
+    enrolled = _enrolled(course)
+    if bulk_form is not None:
+        bulk_form.session_id.choices = _session_choices(course)
+        bulk_form.trainee_ids.choices = [(t.id, f"{t.name} {t.id_number_masked}") for t in enrolled]
     return render_template(
         "attendance/course.html",
         course=course,
@@ -192,17 +220,77 @@ def _attendance_page(course, form):
         refusals=services.refusals_for(course),
         counts={s.id: services.session_counts(s) for s in course.sessions},
         form=None if form is None else _with_choices(form, course),
+        bulk_form=bulk_form,
         refusal_label=refusal_label,
     )
 
 
 @page(bp, "/attendance/courses/<int:course_id>", roles=VIEW_ROLES, load=_viewable_course)
 def course_attendance(ctx, course):
-    return _attendance_page(course, ManualEntryForm() if ctx.user.role == "base_admin" else None)
+    if ctx.user.role != "base_admin":
+        return _attendance_page(course, None)
+    return _attendance_page(course, ManualEntryForm(), _bulk_form())
 
 
 def _manual_invalid(ctx, course):
-    return _attendance_page(course, ctx.form)
+    return _attendance_page(course, ctx.form, _bulk_form())
+
+
+def _bulk_invalid(ctx, course):
+    return _attendance_page(course, ManualEntryForm(formdata=None), ctx.form)
+
+
+def _chosen_many(form: BulkManualForm, course) -> tuple[CourseSession, list[Trainee]]:
+    """The session and the ticked trainees of the bulk 补签 form, which must all be the course's."""
+    course_session = next((s for s in course.sessions if s.id == form.session_id.data), None)
+    enrolled = {t.id: t for t in _enrolled(course)}
+    ticked = list(dict.fromkeys(form.trainee_ids.data or []))
+    wrong = {}
+    if course_session is None:
+        wrong["session_id"] = _("Not a valid choice.")
+    if not ticked:
+        wrong["trainee_ids"] = _("Tick at least one trainee.")
+    elif any(trainee_id not in enrolled for trainee_id in ticked):
+        wrong["trainee_ids"] = _("Not a valid choice.")
+    if wrong:
+        raise ValidationFailed(wrong)
+    return course_session, [enrolled[trainee_id] for trainee_id in ticked]
+
+
+@page(
+    bp,
+    "/attendance/courses/<int:course_id>/manual-bulk",
+    methods=("POST",),
+    roles=("base_admin",),
+    load=_managed_course,
+    form=lambda ctx, course: _bulk_form(),
+    invalid=_bulk_invalid,
+)
+def manual_bulk(ctx, course):
+    """Bulk 补签 (§6): every ticked trainee recorded and audited on their own, or none of them."""
+    form = ctx.form
+    course_session, trainees = _chosen_many(form, course)
+    rows = services.record_manual_bulk(
+        ctx.user,
+        course_session,
+        trainees,
+        purpose=form.purpose.data,
+        at=form.at.data.replace(tzinfo=LOCAL_TZ),
+        reason=form.reason.data,
+        now=ctx.now,
+        policy=services.course_policy(course),
+    )
+    message = _("Manual entries saved for %(count)s trainees.", count=len(rows))
+    return Done(url_for("attendance.course_attendance", course_id=course.id), message)
+
+
+@page(bp, "/attendance/sessions/<int:session_id>/sign-in-sheet.pdf", roles=("base_admin",), load=_managed_session)
+def sign_in_sheet(ctx, course_session: CourseSession):
+    """The printable 签到表 of the session (§6): names, masked IDs, boxes to sign."""
+    data = sheet.sign_in_sheet_pdf(course_session, _enrolled(course_session.course), now=ctx.now)
+    filename = f"sign-in-sheet-{course_session.id}.pdf"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"}
+    return current_app.response_class(data, mimetype="application/pdf", headers=headers)
 
 
 @page(

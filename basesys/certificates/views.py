@@ -23,6 +23,7 @@ from basesys.core.ids import mask_name
 from basesys.core.inputs import bounded_int
 from basesys.core.pages import Done, page
 from basesys.core.time import local_date
+from basesys.core.wechat import in_wechat, pdf_headers
 from basesys.courses.access import get_course_for
 
 bp = Blueprint("certificates", __name__)
@@ -46,7 +47,9 @@ def my_hours(ctx):
     year = _year_arg(now)
     years = sorted({*ledger_years(trainee), local_date(now).year, year}, reverse=True)
     summary = services.hours_summary(trainee, year)
-    return render_template("certificates/my_hours.html", summary=summary, years=years, trainee=trainee)
+    return render_template(
+        "certificates/my_hours.html", summary=summary, years=years, trainee=trainee, in_wechat=in_wechat()
+    )
 
 
 @page(bp, "/me/hours.pdf", roles=("trainee",))
@@ -64,9 +67,8 @@ def my_hours_pdf(ctx):
         lines=hours_statement_lines(summary),
         printed_on=local_date(now),
     )
-    name = f"hours-{summary.year}.pdf"
     return current_app.response_class(
-        data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        data, mimetype="application/pdf", headers=pdf_headers(f"hours-{summary.year}.pdf")
     )
 
 
@@ -95,6 +97,7 @@ def my_certificates(ctx):
         year=year,
         years=sorted({*held, local_date(ctx.now).year, year}, reverse=True),
         held=held,
+        in_wechat=in_wechat(),
     )
 
 
@@ -102,9 +105,11 @@ def my_certificates(ctx):
 def download(ctx, number):
     certificate = services.get_certificate_for(ctx.user, number)
     try:
-        return pdf_response(certificate)
+        response = pdf_response(certificate, inline=in_wechat())  # WeChat's browser opens only inline PDFs
     except NotPrintable as error:
         return render_template("errors/error.html", status=409, message=str(error)), 409
+    response.headers["Vary"] = "User-Agent"
+    return response
 
 
 # --- public verification ------------------------------------------------------------------------

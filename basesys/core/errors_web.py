@@ -46,8 +46,10 @@ def _api_error(code: str, status: int):
     return jsonify({"error": body}), status
 
 
-def _page(status: int, message: str):
-    return render_template("errors/error.html", status=status, message=message, request_id=request_id()), status
+def _page(status: int, message: str, code: str | None = None):
+    """The error page: the plain message and, from `code` or the status, what to do next."""
+    page = render_template("errors/error.html", status=status, message=message, code=code, request_id=request_id())
+    return page, status
 
 
 def init_app(app) -> None:
@@ -60,12 +62,12 @@ def init_app(app) -> None:
         if request.method == "POST" and request.referrer and error.status < 500:
             flash(message, "error")
             return redirect(request.referrer)
-        return _page(error.status, message)
+        return _page(error.status, message, error.code)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
         db.session.rollback()
-        return _page(400, "页面已过期或来源不明，请刷新后重试。")
+        return _page(400, "页面已过期或来源不明，请刷新后重试。", "csrf")
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

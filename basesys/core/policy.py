@@ -20,6 +20,8 @@ class Policy:
     checkin_opens_minutes_before: int = 30  # §6
     in_only_closes_minutes_after_start: int = 15  # §6
     checkout_closes_minutes_after_end: int = 30  # §6
+    # §6 guidance: trainees checked in but not out are reminded this long before the session ends.
+    checkout_reminder_minutes_before_end: int = 10
     full_credit_grace_minutes: int = 10  # §7
     pass_ratio: float = 0.8  # §7
     finalize_delay_hours: int = 2  # §8

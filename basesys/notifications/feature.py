@@ -13,7 +13,8 @@ STAFF = ("base_admin", "bureau_officer", "sysadmin")
 FEATURE = Feature(
     name="notifications",
     blueprints=(views.bp,),
-    panels=(Panel(panels.unread_panel, STAFF, order=5),),
+    # Trainees too: the check-out reminder (attendance) reaches them here (DOMAIN.md §6).
+    panels=(Panel(panels.unread_panel, (*STAFF, "trainee"), order=5),),
     jobs=(Job("notification_emails", 5, jobs.email_summary),),
     template_filters={"notification_text": notification_text, "notification_link": notification_link},
 )

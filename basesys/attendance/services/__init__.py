@@ -15,28 +15,45 @@ from basesys.attendance.services.credit import (
     presences_for,
     trainee_credits,
 )
+from basesys.attendance.services.guidance import (
+    CheckInGuidance,
+    SessionHours,
+    checkin_guidance,
+    checkout_preview,
+    credited_hours,
+    full_credit_from,
+    is_early_checkout,
+)
 from basesys.attendance.services.issue import IssuedCode, issue_code, resolve_token, scan_policy
 from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day, trainee_sessions_of_day
-from basesys.attendance.services.manual import record_manual, session_window
+from basesys.attendance.services.manual import record_manual, record_manual_bulk, session_window
 from basesys.attendance.services.scan import ScanPlan, ScanResult, carry_out, normalize_device_id, plan_scan, scan
 
 __all__ = [
     "REFUSALS",
+    "CheckInGuidance",
     "IssuedCode",
     "ScanPlan",
     "ScanResult",
+    "SessionHours",
     "TraineeAttendance",
     "carry_out",
+    "checkin_guidance",
+    "checkout_preview",
     "course_attendance",
     "course_policy",
     "course_spec",
     "credit_for",
+    "credited_hours",
     "finalized_hours_by_date",
+    "full_credit_from",
+    "is_early_checkout",
     "issue_code",
     "normalize_device_id",
     "plan_scan",
     "presences_for",
     "record_manual",
+    "record_manual_bulk",
     "refusals_for",
     "resolve_token",
     "scan",

@@ -33,12 +33,17 @@ def session_window(course_session: CourseSession, purpose: str, policy: Policy) 
     return checkout_window(spec, policy)
 
 
-def _check_course(course_session: CourseSession, trainee: Trainee | None) -> None:
+def _check_course_state(course_session: CourseSession) -> None:
     course = course_session.course
     if not course.is_approved:
         raise DomainError("course_not_approved")
     if course.finalized_at is not None:
         raise DomainError("course_finalized")
+
+
+def _check_course(course_session: CourseSession, trainee: Trainee | None) -> None:
+    _check_course_state(course_session)
+    course = course_session.course
     enrolled = trainee is not None and db.session.scalar(
         db.select(Enrollment.id).where(Enrollment.course_id == course.id, Enrollment.trainee_id == trainee.id)
     )
@@ -125,3 +130,46 @@ def record_manual(
     )
     db.session.flush()
     return row
+
+
+def record_manual_bulk(
+    actor,
+    course_session: CourseSession,
+    trainees: list[Trainee],
+    *,
+    purpose: str,
+    at: datetime,
+    reason: str,
+    now: datetime,
+    policy: Policy,
+) -> list[Attendance]:
+    """补签 of several trainees at once (from a paper 签到表): `record_manual` per trainee, each audited.
+
+    All or nothing: every trainee's refusal is collected and raised together as one validation_failed
+    (field `trainee_ids`, each line naming the trainee), so the caller's rollback saves none of them.
+    Refuses what `record_manual` refuses, and an empty choice.
+    """
+    if not trainees:
+        raise ValidationFailed({"trainee_ids": "请至少勾选一名学员"})
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": "补签必须填写原因"}, code="reason_required")
+    if purpose not in PURPOSES:
+        raise ValidationFailed({"purpose": "取值无效，可选：in, out"})
+    # What holds for every row is checked once: one message, not one per trainee.
+    _check_course_state(course_session)
+    _check_time(course_session, purpose, at, now, policy)
+    rows, wrong = [], []
+    for trainee in trainees:
+        try:
+            rows.append(
+                record_manual(
+                    actor, course_session, trainee, purpose=purpose, at=at, reason=reason, now=now, policy=policy
+                )
+            )
+        except ValidationFailed as refusal:  # this trainee's check-out before their check-in, or the reverse
+            wrong.append(f"{trainee.name}：{'；'.join(refusal.fields.values())}")
+        except DomainError as refusal:  # not_enrolled
+            wrong.append(f"{trainee.name}：{refusal.message}")
+    if wrong:
+        raise ValidationFailed({"trainee_ids": "；".join(wrong) + "。未保存任何补签。"})
+    return rows
