@@ -36,8 +36,6 @@ PENDING = {
     "POST /api/v1/employers": 14,
     "POST /api/v1/login-codes": 12,
     "POST /api/v1/auth/token with {username, login_code}": 12,
-    "GET /api/v1/me/checkin-code": 12,
-    "POST /api/v1/sessions/{id}/staff-scans": 12,
     "POST /api/v1/courses/{id}/evaluation": 13,
     "GET /api/v1/courses/{id}/evaluation": 13,
     "GET /api/v1/declaration-rules?year=2025": 14,
