@@ -216,6 +216,10 @@ def trainee_line_json(line, course) -> dict:
                 "manual": bool(row and row.manual),
                 "check_in_manual": bool(row and row.check_in_manual),
                 "check_out_manual": bool(row and row.check_out_manual),
+                # How each was recorded (self / staff / offline / manual); null: nothing recorded.
+                "via": row.via if row else None,
+                "check_in_via": row.via_in if row else None,
+                "check_out_via": row.via_out if row else None,
                 "explanation": credit.explanation,
             }
         )

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from basesys.attendance.models import ScanAnswer, StaffScanResult
+from basesys.attendance.models import ScanAnswer, StaffScanResult, Via
 from basesys.attendance.personal_codes import MAX_LENGTH as CODE_MAX_LENGTH
 from basesys.attendance.services.staff import MAX_SCANS
 from basesys.core.api import Answer, ApiDateTime, DbId
@@ -106,6 +106,9 @@ class AttendanceAnswer(Answer):
     manual: bool
 
 
+ViaValue = Literal[tuple(via.value for via in Via)]
+
+
 class SessionLine(Answer):
     session_id: int
     check_in: AwareDatetime | None
@@ -115,6 +118,9 @@ class SessionLine(Answer):
     manual: bool
     check_in_manual: bool
     check_out_manual: bool
+    via: ViaValue | None
+    check_in_via: ViaValue | None
+    check_out_via: ViaValue | None
     explanation: str
 
 

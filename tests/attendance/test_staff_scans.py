@@ -377,3 +377,29 @@ def test_checkin_code_is_the_trainees_own_and_for_trainees_only(client, api_head
     assert len(first["code"]) <= 40 and first["code"] == first["code"].upper()
     assert client.get("/api/v1/me/checkin-code", headers=api_headers(tenants.admin_a)).status_code == 403
     assert client.get("/api/v1/me/checkin-code").status_code == 401
+
+
+# --- via in every report ------------------------------------------------------------------------------
+
+
+def test_staff_and_offline_are_marked_in_the_export_and_on_the_course_page(
+    hall, tenants, enroll, clock, client, login, db
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    enroll(hall.session.course, tenants.other_trainee)
+    clock.set(at("2025-06-02", "09:20"))
+    scans = [
+        one(code=hall.code, scanned_at="2025-06-02T09:20:00+08:00"),
+        one(id_number=tenants.other_trainee.id_number, scanned_at="2025-06-02T09:01:00+08:00"),
+    ]
+    results(hall.send(scans, sent_at="2025-06-02T09:20:00+08:00"))
+    login(tenants.admin_a)
+    course_id = hall.session.course_id
+    sheet = load_workbook(BytesIO(client.get(f"/attendance/courses/{course_id}/attendance.xlsx").data)).active
+    cells = {row[1]: row[3] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert cells == {"李四": "09:20（工作人员扫码）", "王五": "09:01（离线扫码）"}
+    page = client.get(f"/attendance/courses/{course_id}").get_data(as_text=True)
+    assert "via-offline" in page and "via-staff" in page

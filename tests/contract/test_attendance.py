@@ -28,7 +28,8 @@ ATTENDANCE_SESSION = {
     "check_out": Nullable(DATETIME),
     "credited_hours": HOURS,
     "manual": BOOL,
-    # `via` (self/staff/offline/manual) is built by issue 12: PENDING_FIELDS in test_rows.py.
+    # null when nothing was recorded for the session (no check-in, no check-out)
+    "via": Nullable(one_of("self", "staff", "offline", "manual")),
 }
 ATTENDANCE = {
     "trainees": [
@@ -237,6 +238,39 @@ def attendance_lines(body, w):
     assert (full["credited_hours"], full["completed"]) == (16.0, True), f"the full attendee: {full}"
     assert full["sessions"][0]["check_in"] == "2025-05-26T08:30:00+08:00", f"check_in {full['sessions'][0]}"
     assert lines[w.t.other_trainee.id]["sessions"][3]["check_in"] is None, "an absent session has a check_in"
+    assert full["sessions"][0]["via"] == "self", f"a trainee's own scan: {full['sessions'][0]}"
+    assert lines[w.t.other_trainee.id]["sessions"][3]["via"] is None, "nothing recorded, yet a via"
+
+
+def marked_attendance(w):
+    """A session scanned by staff online (trainee), offline (other_trainee), and a 补签 (a third)."""
+    first, second, third = w.t.trainee, w.t.other_trainee, fresh_trainee(w)
+    course_session = live(w, first, second, third)
+    w.clock.set(at("2025-06-02", "09:30"))
+    scans = [
+        staff_scan(code=personal_code(w, first), scanned_at="2025-06-02T09:30:00+08:00"),
+        staff_scan(id_number=second.id_number, scanned_at="2025-06-02T09:05:00+08:00"),
+    ]
+    w.ok(
+        "POST",
+        f"/api/v1/sessions/{course_session.id}/staff-scans",
+        w.t.admin_a,
+        json={"sent_at": "2025-06-02T09:30:00+08:00", "scans": scans},
+    )
+    manual_body = {
+        "id_number": third.id_number,
+        "purpose": "in",
+        "at": "2025-06-02T09:05:00+08:00",
+        "reason": "纸质签到表",
+    }
+    w.ok("POST", f"/api/v1/sessions/{course_session.id}/attendance", w.t.admin_a, json=manual_body)
+    w.marked = (first.id, second.id, third.id)
+    return w.call("GET", f"/api/v1/courses/{course_session.course_id}/attendance", w.t.admin_a)
+
+
+def vias_marked(body, w):
+    vias = {line["trainee_id"]: line["sessions"][0]["via"] for line in body["trainees"]}
+    assert [vias[t] for t in w.marked] == ["staff", "offline", "manual"], vias
 
 
 CASES = {
@@ -361,6 +395,7 @@ CASES = {
             then=attendance_lines,
         ),
         Case("200 for its bureau", request("GET", attendance_path, "officer_a"), 200, shape=ATTENDANCE),
+        Case("200 via staff, offline and manual", marked_attendance, 200, shape=ATTENDANCE, then=vias_marked),
         outside_scope("GET", attendance_path, "admin_b", " (another base)"),
         outside_scope("GET", attendance_path, "officer_b", " (another city)"),
         no_token("GET", attendance_path),
