@@ -14,7 +14,8 @@ from basesys.attendance.projector import projector_state as state_of
 from basesys.attendance.transactions import perform_scan, reads_first
 from basesys.core.errors import NotFound, ValidationFailed
 from basesys.core.pages import Done, page
-from basesys.core.time import LOCAL_TZ
+from basesys.core.policy import get_policy
+from basesys.core.time import LOCAL_TZ, local_today
 from basesys.courses.access import get_course_for
 from basesys.courses.models import CourseSession, Enrollment
 from basesys.extensions import db
@@ -97,6 +98,18 @@ def enter_code(ctx):
 
 
 reads_first(bp, "scan_submit", "enter_code")
+
+
+@page(bp, "/attendance/checkin-code/renew", methods=("POST",), roles=("trainee",))
+def renew_checkin_code(ctx):
+    """更新签到码: a new personal code; the earlier codes and printed cards stop working (audited)."""
+    trainee = trainee_of(ctx.user)
+    if trainee is None:
+        raise NotFound()
+    policy = get_policy(trainee.bureau_id, local_today(ctx.now).year)
+    services.renew_checkin_code(ctx.user, trainee, now=ctx.now, policy=policy)
+    message = _("Your check-in code was renewed: earlier codes and printed cards no longer work.")
+    return Done(url_for("accounts.home") + "#checkin-code", message)
 
 
 # --- projector ---------------------------------------------------------------------------------

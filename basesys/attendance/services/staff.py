@@ -114,7 +114,7 @@ def record_staff_scans(
     return answers
 
 
-def corrected_time(scanned_at: datetime, offset: timedelta, now: datetime) -> datetime:
+def corrected_time(scanned_at: datetime, offset: timedelta, *, now: datetime) -> datetime:
     """The scan's time on the server's clock: the device's time plus the offset at sending, at most now."""
     return min(scanned_at + offset, now)
 
@@ -137,7 +137,7 @@ def _claim(actor, course_session, scans, firsts, *, sent_at, offset, now) -> set
     rows = []
     for client_id in sorted(firsts):
         item = scans[firsts[client_id]]
-        at = corrected_time(item.scanned_at, offset, now)
+        at = corrected_time(item.scanned_at, offset, now=now)
         rows.append(
             {
                 "client_id": client_id,
@@ -205,7 +205,7 @@ def _trainees(scans: list[StaffScanInput]) -> list[Trainee | DomainError]:
 
 
 def _carry_out(course_session, item: StaffScanInput, trainee, offset, now, policy) -> StaffScanAnswer:
-    at = corrected_time(item.scanned_at, offset, now)
+    at = corrected_time(item.scanned_at, offset, now=now)
     via = Via.OFFLINE if now - at > timedelta(minutes=policy.offline_scan_after_minutes) else Via.STAFF
     trainee_id = trainee.id if isinstance(trainee, Trainee) else None
     try:
