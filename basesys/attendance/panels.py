@@ -32,3 +32,10 @@ def trainee_today_panel(user, now):
         "checkin_code": issued,
         "checkin_qr": qr_svg(issued.code),
     }
+
+
+def course_cards_panel(user, now, course):
+    """The course page's 签到卡 link (slot "course"), for its base admin while check-in can still happen."""
+    if course.finalized_at is not None:
+        return None
+    return {"template": "attendance/cards_panel.html", "course": course}

@@ -2,12 +2,12 @@
 attendance with its 补签 form and export. Each is a `core.pages.page`; scans go through `perform_scan`.
 """
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from basesys.accounts.models import Trainee
 from basesys.accounts.scope import trainee_of
-from basesys.attendance import exports, scan_page, services
+from basesys.attendance import cards, exports, scan_page, services
 from basesys.attendance.forms import CodeForm, ManualEntryForm
 from basesys.attendance.models import Purpose, ScanVia
 from basesys.attendance.projector import projector_state as state_of
@@ -246,3 +246,25 @@ def manual_entry(ctx, course):
 @page(bp, "/attendance/courses/<int:course_id>/attendance.xlsx", roles=VIEW_ROLES, load=_viewable_course)
 def export_xlsx(ctx, course):
     return exports.xlsx_response(course, services.course_attendance(course, services.course_policy(course)))
+
+
+@page(bp, "/attendance/courses/<int:course_id>/cards.pdf", roles=("base_admin",), load=_managed_course)
+def checkin_cards(ctx, course):
+    """签到卡: an A4 sheet of the enrolled trainees' personal check-in codes, to print and cut."""
+    trainees = _enrolled(course)
+    year = local_today(ctx.now).year
+    issued = services.checkin_codes(trainees, now=ctx.now, policies=lambda t: get_policy(t.bureau_id, year))
+    sheet = [cards.Card(t.name, t.id_number_masked, issued[t.id].code, issued[t.id].valid_through) for t in trainees]
+    try:
+        data = cards.checkin_cards_pdf(sheet, course_title=course.title, base_name=course.base.name)
+    except cards.CardsNotPrintable as error:
+        flash(str(error), "error")
+        return redirect(url_for("courses.course_detail", course_id=course.id))
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="checkin-cards-{course.id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -8,6 +8,7 @@ from basesys.attendance.refusals import REFUSALS
 from basesys.attendance.services.checkin_code import (
     IssuedCheckinCode,
     checkin_code,
+    checkin_codes,
     renew_checkin_code,
     trainee_of_code,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "TraineeAttendance",
     "carry_out",
     "checkin_code",
+    "checkin_codes",
     "course_attendance",
     "course_policy",
     "course_spec",

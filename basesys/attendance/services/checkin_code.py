@@ -7,7 +7,7 @@ generation, which voids every code shown or printed before (a lost card, a share
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -16,17 +16,23 @@ from basesys.attendance import personal_codes
 from basesys.attendance.models import CheckinCodeGeneration
 from basesys.attendance.services.issue import secret
 from basesys.core.audit import audit
+from basesys.core.bulk import one_of
 from basesys.core.errors import DomainError
 from basesys.core.policy import Policy
-from basesys.core.time import local_midnight, local_today
+from basesys.core.time import local_date, local_midnight, local_today
 from basesys.extensions import db
 
 
 @dataclass(frozen=True)
 class IssuedCheckinCode:
     code: str
-    expires_at: datetime
+    expires_at: datetime  # the first instant it is refused: a local midnight
     generation: int
+
+    @property
+    def valid_through(self) -> date:
+        """The last local day the code is accepted (what the page and the card print)."""
+        return local_date(self.expires_at) - timedelta(days=1)
 
 
 def current_generation(trainee_id: int) -> int:
@@ -47,6 +53,24 @@ def checkin_code(
     expires_on = local_today(now) + timedelta(days=policy.checkin_code_days)
     code = personal_codes.make_code(secret(), trainee.id, generation, expires_on)
     return IssuedCheckinCode(code, local_midnight(expires_on), generation)
+
+
+def checkin_codes(trainees: list[Trainee], *, now: datetime, policies) -> dict[int, IssuedCheckinCode]:
+    """Each trainee's code as issued now (a course's 签到卡): their generations read in one query;
+    `policies(trainee)` gives the policy in force for the trainee (its `checkin_code_days`)."""
+    ids = [t.id for t in trainees]
+    generations = (
+        dict(
+            db.session.execute(
+                db.select(CheckinCodeGeneration.trainee_id, CheckinCodeGeneration.generation).where(
+                    one_of(CheckinCodeGeneration.trainee_id, ids)
+                )
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return {t.id: checkin_code(t, now=now, policy=policies(t), generation=generations.get(t.id, 0)) for t in trainees}
 
 
 def renew_checkin_code(actor, trainee: Trainee, *, now: datetime, policy: Policy) -> IssuedCheckinCode:
