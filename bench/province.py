@@ -311,8 +311,10 @@ def upgrade(app) -> None:
                         continue
                     sql = f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.type.compile(dialect)}"
                     if column.default is not None and column.default.is_scalar:
-                        value = literal(column.default.arg, column.type)
-                        sql += f" NOT NULL DEFAULT {value.compile(dialect=dialect, compile_kwargs={'literal_binds': True})}"
+                        value = literal(column.default.arg, column.type).compile(
+                            dialect=dialect, compile_kwargs={"literal_binds": True}
+                        )
+                        sql += f" NOT NULL DEFAULT {value}"
                     connection.execute(text(sql))
                     print(f"  added {table.name}.{column.name}")
             for table in db.metadata.sorted_tables:

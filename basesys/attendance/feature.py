@@ -10,6 +10,7 @@ FEATURE = Feature(
     panels=(
         Panel(panels.todays_sessions_panel, ("base_admin",), order=5),
         Panel(panels.trainee_today_panel, ("trainee",), order=5),
+        Panel(panels.course_cards_panel, ("base_admin",), order=40, slot="course"),
     ),
     jobs=(Job("checkout_reminders", 2, reminders.checkout_reminders),),
     notification_kinds=(reminders.CHECKOUT_REMINDER,),

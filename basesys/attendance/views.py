@@ -2,19 +2,20 @@
 attendance with its 补签 form and export. Each is a `core.pages.page`; scans go through `perform_scan`.
 """
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from basesys.accounts.models import Trainee
 from basesys.accounts.scope import trainee_of
-from basesys.attendance import exports, scan_page, services, sheet
+from basesys.attendance import cards, exports, scan_page, services, sheet
 from basesys.attendance.forms import BulkManualForm, CodeForm, ManualEntryForm
 from basesys.attendance.models import Purpose, ScanVia
 from basesys.attendance.projector import projector_state as state_of
 from basesys.attendance.transactions import perform_scan, reads_first
 from basesys.core.errors import NotFound, ValidationFailed
 from basesys.core.pages import Done, page
-from basesys.core.time import LOCAL_TZ
+from basesys.core.policy import get_policy
+from basesys.core.time import LOCAL_TZ, local_today
 from basesys.courses.access import get_course_for
 from basesys.courses.models import CourseSession, Enrollment
 from basesys.extensions import db
@@ -115,6 +116,18 @@ def enter_code(ctx):
 
 
 reads_first(bp, "scan_submit", "enter_code")
+
+
+@page(bp, "/attendance/checkin-code/renew", methods=("POST",), roles=("trainee",))
+def renew_checkin_code(ctx):
+    """更新签到码: a new personal code; the earlier codes and printed cards stop working (audited)."""
+    trainee = trainee_of(ctx.user)
+    if trainee is None:
+        raise NotFound()
+    policy = get_policy(trainee.bureau_id, local_today(ctx.now).year)
+    services.renew_checkin_code(ctx.user, trainee, now=ctx.now, policy=policy)
+    message = _("Your check-in code was renewed: earlier codes and printed cards no longer work.")
+    return Done(url_for("accounts.home") + "#checkin-code", message)
 
 
 # --- projector ---------------------------------------------------------------------------------
@@ -321,3 +334,25 @@ def manual_entry(ctx, course):
 @page(bp, "/attendance/courses/<int:course_id>/attendance.xlsx", roles=VIEW_ROLES, load=_viewable_course)
 def export_xlsx(ctx, course):
     return exports.xlsx_response(course, services.course_attendance(course, services.course_policy(course)))
+
+
+@page(bp, "/attendance/courses/<int:course_id>/cards.pdf", roles=("base_admin",), load=_managed_course)
+def checkin_cards(ctx, course):
+    """签到卡: an A4 sheet of the enrolled trainees' personal check-in codes, to print and cut."""
+    trainees = _enrolled(course)
+    year = local_today(ctx.now).year
+    issued = services.checkin_codes(trainees, now=ctx.now, policies=lambda t: get_policy(t.bureau_id, year))
+    sheet = [cards.Card(t.name, t.id_number_masked, issued[t.id].code, issued[t.id].valid_through) for t in trainees]
+    try:
+        data = cards.checkin_cards_pdf(sheet, course_title=course.title, base_name=course.base.name)
+    except cards.CardsNotPrintable as error:
+        flash(str(error), "error")
+        return redirect(url_for("courses.course_detail", course_id=course.id))
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="checkin-cards-{course.id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )

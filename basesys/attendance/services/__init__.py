@@ -5,6 +5,13 @@ scan hot path), `manual` (补签), `lists` (what the pages show). The refusal co
 """
 
 from basesys.attendance.refusals import REFUSALS
+from basesys.attendance.services.checkin_code import (
+    IssuedCheckinCode,
+    checkin_code,
+    checkin_codes,
+    renew_checkin_code,
+    trainee_of_code,
+)
 from basesys.attendance.services.credit import (
     TraineeAttendance,
     course_attendance,
@@ -28,16 +35,22 @@ from basesys.attendance.services.issue import IssuedCode, issue_code, resolve_to
 from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day, trainee_sessions_of_day
 from basesys.attendance.services.manual import record_manual, record_manual_bulk, session_window
 from basesys.attendance.services.scan import ScanPlan, ScanResult, carry_out, normalize_device_id, plan_scan, scan
+from basesys.attendance.services.staff import StaffScanAnswer, StaffScanInput, record_staff_scans
 
 __all__ = [
     "REFUSALS",
     "CheckInGuidance",
+    "IssuedCheckinCode",
     "IssuedCode",
     "ScanPlan",
     "ScanResult",
     "SessionHours",
+    "StaffScanAnswer",
+    "StaffScanInput",
     "TraineeAttendance",
     "carry_out",
+    "checkin_code",
+    "checkin_codes",
     "checkin_guidance",
     "checkout_preview",
     "course_attendance",
@@ -54,7 +67,9 @@ __all__ = [
     "presences_for",
     "record_manual",
     "record_manual_bulk",
+    "record_staff_scans",
     "refusals_for",
+    "renew_checkin_code",
     "resolve_token",
     "scan",
     "scan_policy",
@@ -62,5 +77,6 @@ __all__ = [
     "session_window",
     "sessions_of_day",
     "trainee_credits",
+    "trainee_of_code",
     "trainee_sessions_of_day",
 ]
