@@ -21,9 +21,17 @@
   function fmt(text, values) {
     return text.replace(/\{(\w+)\}/g, function (_m, key) { return values[key] === undefined ? "" : values[key]; });
   }
+  // Times as the business timezone reads them (Asia/Shanghai), whatever the device's zone.
+  var clockFormat = null;
+  try {
+    clockFormat = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  } catch (e) { clockFormat = null; }
   function hhmm(iso) {
     var d = new Date(iso);
-    return isNaN(d) ? "" : ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
+    if (isNaN(d)) return "";
+    if (clockFormat) return clockFormat.format(d);
+    var local = new Date(d.getTime() + 8 * 3600 * 1000);
+    return ("0" + local.getUTCHours()).slice(-2) + ":" + ("0" + local.getUTCMinutes()).slice(-2);
   }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -140,8 +148,7 @@
     }
     if (record.refusal) return { kind: "refused", title: T.refused, detail: record.refusal };
     var online = navigator.onLine !== false;
-    var label = record.purpose === "out" ? T.out : T.in;
-    return { kind: online ? "confirming" : "queued", title: label + " · " + (online ? T.confirming : T.queued), detail: "" };
+    return { kind: online ? "confirming" : "queued", title: online ? T.confirming : T.queued, detail: "" };
   }
 
   var shown = null;  // client_id of the record on the big result, or null
@@ -151,6 +158,7 @@
     box.dataset.kind = v.kind;
     box.dataset.purpose = record.purpose;
     box.dataset.clientId = record.client_id || "";
+    $("result-purpose").textContent = record.purpose === "out" ? T.out : T.in;
     $("result-title").textContent = v.title;
     $("result-who").textContent = who(record);
     $("result-detail").textContent = v.detail;
@@ -653,10 +661,14 @@
         return caches.open(PAGES).then(function (cache) {
           return fetch(location.pathname, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
             if (response.ok && !response.redirected) return cache.put(location.pathname, response);
-          });
+          }, function () { return null; }).then(function () { return cache.match(location.pathname); });
         });
       })
-      .then(function () { offlineReady = true; $("offline-ready").hidden = false; return true; })
+      .then(function (cached) {
+        offlineReady = !!cached;
+        $("offline-ready").hidden = !offlineReady;
+        return offlineReady;
+      })
       .catch(function () { return false; });
   }
 
