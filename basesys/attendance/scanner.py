@@ -88,6 +88,8 @@ def scanner_setup(course_session: CourseSession) -> dict:
         "worker_url": url_for("attendance_scanner.service_worker"),
         "worker_scope": SCOPE,
         "batch": SYNC_BATCH,
+        "code_max_length": 500,
+        "code_pattern": None,
         "roster": _roster(course_session),
     }
 

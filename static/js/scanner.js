@@ -134,6 +134,8 @@
     var trainee = record.result && record.result.trainee_id && S.roster[String(record.result.trainee_id)];
     if (trainee) return trainee[0] + " " + trainee[1];
     if (record.id_number) return maskId(record.id_number);
+    trainee = codeTrainee(record.code);  // offline too: the code names its trainee
+    if (trainee) return trainee[0] + " " + trainee[1];
     return T.personal_code;
   }
   // kind: checked_in / checked_out / already_checked_in / refused (the server's answer),
@@ -225,10 +227,17 @@
     return [number, null];
   }
 
+  // The server's pattern of a personal code (attendance/personal_codes.py); group 1 is the trainee.
+  var CODE = S.code_pattern ? new RegExp(S.code_pattern) : null;
   function codeProblem(text) {
     if (/\/q\/[^/]+$/.test(text)) return T.projector_code;  // the projector's check-in URL
-    if (text.length > 500 || /[\u0000-\u001f\u007f]/.test(text)) return T.not_code;
+    if (text.length > S.code_max_length || /[\u0000-\u001f\u007f]/.test(text)) return T.not_code;
+    if (CODE && !CODE.test(text.toUpperCase())) return T.not_code;
     return null;
+  }
+  function codeTrainee(code) {
+    var m = CODE && code ? CODE.exec(code.toUpperCase()) : null;
+    return m ? S.roster[m[1]] : null;
   }
 
   // A refusal the device can tell for sure (not a code at all, a mistyped ID number): shown, not queued.
@@ -480,7 +489,10 @@
       return null;
     }).then(function (tally) {
       syncing = null;
-      return refresh().then(function () { return tally; });
+      return refresh().then(function () {
+        if (pendingCount && !nextTry) soon();  // scanned while this upload ran
+        return tally;
+      });
     });
     return syncing;
   }
@@ -654,7 +666,9 @@
   var PAGES = "basesys-scanner-pages";
   function prepareOffline() {
     if (!("serviceWorker" in navigator) || !window.caches) return Promise.resolve(false);
+    // Offline, registering again fails (the worker's script cannot be fetched); the one installed still serves.
     return navigator.serviceWorker.register(S.worker_url, { scope: S.worker_scope })
+      .catch(function () { return null; })
       .then(function () { return navigator.serviceWorker.ready; })
       .then(function () {
         // The first visit was not served by the worker: put this page in its cache now.
