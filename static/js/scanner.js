@@ -490,7 +490,7 @@
     }).then(function (tally) {
       syncing = null;
       return refresh().then(function () {
-        if (pendingCount && !nextTry) soon();  // scanned while this upload ran
+        if (tally && tally.n && pendingCount && !nextTry) soon();  // scanned while this upload ran
         return tally;
       });
     });
