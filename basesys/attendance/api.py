@@ -3,22 +3,28 @@
 from flask import request
 
 from basesys.accounts.models import Trainee
+from basesys.accounts.scope import trainee_of
 from basesys.attendance import services
 from basesys.attendance.models import ScanVia
 from basesys.attendance.schemas import (
     AttendanceAnswer,
+    CheckinCodeAnswer,
     CourseAttendance,
     ManualEntry,
     QrAnswer,
     QrQuery,
     ScanRequest,
     ScanResult,
+    StaffScans,
+    StaffScansAnswer,
 )
+from basesys.attendance.services.staff import StaffScanInput
 from basesys.attendance.transactions import perform_scan, reads_first
 from basesys.core.api import api_blueprint, api_endpoint
 from basesys.core.errors import NotFound
 from basesys.core.ids import normalize_code
-from basesys.core.time import iso, now_utc
+from basesys.core.policy import get_policy
+from basesys.core.time import iso, local_today, now_utc
 from basesys.courses.access import get_course_for
 from basesys.courses.models import CourseSession
 from basesys.extensions import db
@@ -98,6 +104,64 @@ def scan(actor, body: ScanRequest):
 reads_first(bp, "scan")
 
 
+@api_endpoint(
+    bp,
+    "/me/checkin-code",
+    summary="The trainee's personal check-in code (个人签到码), to show as a QR code for staff to scan",
+    roles=["trainee"],
+    answer=CheckinCodeAnswer,
+)
+def my_checkin_code(actor):
+    trainee = trainee_of(actor)
+    if trainee is None:
+        raise NotFound()
+    now = now_utc()
+    issued = services.checkin_code(trainee, now=now, policy=get_policy(trainee.bureau_id, local_today(now).year))
+    return {"code": issued.code, "expires_at": iso(issued.expires_at)}
+
+
+@api_endpoint(
+    bp,
+    "/sessions/<int:session_id>/staff-scans",
+    "POST",
+    summary="The scanner's queued scans of trainees' personal codes or ID numbers (each client_id once)",
+    roles=["base_admin"],
+    body=StaffScans,
+    answer=StaffScansAnswer,
+)
+def staff_scans(actor, session_id: int, body: StaffScans):
+    course_session = get_session_for(actor, session_id, ("base_admin",))
+    scans = [
+        StaffScanInput(
+            client_id=str(item.client_id),
+            purpose=item.purpose,
+            scanned_at=item.scanned_at,
+            code=item.code or None,
+            id_number=None if item.code else item.id_number,
+        )
+        for item in body.scans
+    ]
+    answers = services.record_staff_scans(
+        actor,
+        course_session,
+        sent_at=body.sent_at,
+        scans=scans,
+        now=now_utc(),
+        policy=services.course_policy(course_session.course),
+    )
+    return {"results": [staff_scan_json(answer) for answer in answers]}
+
+
+def staff_scan_json(answer) -> dict:
+    line = {"client_id": answer.client_id, "result": str(answer.result), "at": iso(answer.at)}
+    if answer.error_code:
+        line["error"] = {"code": answer.error_code, "message": answer.error_message}
+    if answer.trainee_id is not None:
+        line["trainee_id"] = answer.trainee_id
+    line["replayed"] = answer.replayed
+    return line
+
+
 def attendance_json(row) -> dict:
     return {
         "session_id": row.session_id,
@@ -152,6 +216,10 @@ def trainee_line_json(line, course) -> dict:
                 "manual": bool(row and row.manual),
                 "check_in_manual": bool(row and row.check_in_manual),
                 "check_out_manual": bool(row and row.check_out_manual),
+                # How each was recorded (self / staff / offline / manual); null: nothing recorded.
+                "via": row.via if row else None,
+                "check_in_via": row.via_in if row else None,
+                "check_out_via": row.via_out if row else None,
                 "explanation": credit.explanation,
             }
         )

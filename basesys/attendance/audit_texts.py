@@ -3,6 +3,7 @@
 from flask import url_for
 
 from basesys.accounts.audit_texts import trainee_keys
+from basesys.attendance.models import VIA_LABELS
 from basesys.core.audit_text import AuditField, AuditSubject
 from basesys.core.time import LOCAL_TZ
 from basesys.courses.audit_texts import course_keys
@@ -23,6 +24,10 @@ SUBJECTS = {"attendance": AuditSubject("考勤", _attendance_keys, "「{course_t
 ACTIONS = {
     "attendance.manual_check_in": "为学员{trainee_name}（{id_number}）补录了{subject}（{session} 课次）的签到",
     "attendance.manual_check_out": "为学员{trainee_name}（{id_number}）补录了{subject}（{session} 课次）的签退",
+    # Staff scan (§6): one sentence per scan that changed a row; the changes say staff or offline.
+    "attendance.staff_check_in": "扫学员码为学员{trainee_name}（{id_number}）记录了{subject}（{session} 课次）的签到",
+    "attendance.staff_check_out": "扫学员码为学员{trainee_name}（{id_number}）记录了{subject}（{session} 课次）的签退",
+    "attendance.checkin_code_renewed": "更新了{subject}的个人签到码（此前的签到码和签到卡作废）",
 }
 
 FIELDS = {
@@ -31,5 +36,8 @@ FIELDS = {
         "check_out": AuditField("签退时间"),
         "check_in_manual": AuditField("签到为补录"),
         "check_out_manual": AuditField("签退为补录"),
-    }
+        "via": AuditField("记录方式", values={str(k): v for k, v in VIA_LABELS.items()}),
+        "device_time": AuditField("扫码设备上的时间"),
+    },
+    "trainee": {"generation": AuditField("签到码版本")},
 }

@@ -6,12 +6,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from basesys.attendance.models import VIA_LABELS, Via
 from basesys.core.spreadsheet import XLSX_MIMETYPE, append_row, new_workbook, xlsx_bytes
 from basesys.core.time import LOCAL_TZ, hhmm
 
 
-def _time(moment, manual: bool) -> str:
-    return "" if moment is None else hhmm(moment) + ("（补签）" if manual else "")
+def _time(moment, via) -> str:
+    """The time, marked with how it was recorded unless the trainee scanned it (§6: manual, staff
+    and offline are marked in every report)."""
+    if moment is None:
+        return ""
+    return hhmm(moment) + (f"（{VIA_LABELS[via]}）" if via not in (None, Via.SELF) else "")
 
 
 def attendance_workbook(course, lines) -> Workbook:
@@ -30,8 +35,8 @@ def attendance_workbook(course, lines) -> Workbook:
         for s in course.sessions:
             row = line.rows.get(s.id)
             credit = line.credit.session(s.id)
-            check_in = _time(row.check_in_at, row.check_in_manual) if row else ""
-            check_out = _time(row.check_out_at, row.check_out_manual) if row else ""
+            check_in = _time(row.check_in_at, row.via_in) if row else ""
+            check_out = _time(row.check_out_at, row.via_out) if row else ""
             if row and row.check_in_at and not row.check_out_at and course.attendance_mode == "in_out":
                 check_out = "未签退"
             values += [check_in, check_out, credit.credited_hours]

@@ -25,5 +25,26 @@ REFUSALS = {
         429, "数字签到码输错次数过多，请稍后再试或扫描二维码。", "Too many wrong codes; wait or scan the QR code."
     ),
     "reason_required": Refusal(422, "补签必须填写原因。", "A manual entry needs a reason."),
+    # Staff scan and offline check-in (§6): answered per scan inside a staff-scans batch.
+    "checkin_code_invalid": Refusal(
+        422,
+        "学员签到码无效。请学员打开手机首页上的个人签到码，或改为输入身份证号。",
+        "Not a trainee's personal check-in code.",
+    ),
+    "checkin_code_expired": Refusal(
+        410,
+        "学员签到码已过期或已更新。请学员刷新手机首页上的签到码，或重新打印签到卡。",
+        "This personal check-in code has expired or was renewed.",
+    ),
+    "scan_too_old": Refusal(
+        409,
+        "该扫码记录时间过早（超过离线上传时限），不能再上传。请核实后补签。",
+        "This scan is too old to be uploaded; enter it by hand after checking.",
+    ),
+    "client_id_reused": Refusal(
+        409,
+        "该扫码记录编号已用于其他课次，本条未记录。",
+        "This scan's client id was already used for another session.",
+    ),
 }
 register_refusals("attendance", REFUSALS)

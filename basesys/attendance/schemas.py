@@ -1,11 +1,15 @@
 """Request bodies and queries of the Attendance API (API.md); they also describe it in OpenAPI."""
 
-from typing import Literal
+from typing import Annotated, Literal
+from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from basesys.attendance.models import ScanAnswer
+from basesys.attendance.models import ScanAnswer, StaffScanResult, Via
+from basesys.attendance.personal_codes import MAX_LENGTH as CODE_MAX_LENGTH
+from basesys.attendance.services.staff import MAX_SCANS
 from basesys.core.api import Answer, ApiDateTime, DbId
+from basesys.core.inputs import in_sane_years
 
 
 class _Body(BaseModel):
@@ -37,6 +41,33 @@ class ManualEntry(_Body):
     purpose: Literal["in", "out"]
     at: ApiDateTime
     reason: str = Field(default="", max_length=500)
+
+
+# A device's time: within core.inputs' years, so correcting it by the offset never overflows.
+DeviceTime = Annotated[ApiDateTime, AfterValidator(in_sane_years)]
+
+
+class StaffScanItem(_Body):
+    """One queued scan: the trainee's personal code (`code`) or a typed ID number, by the device's clock."""
+
+    client_id: UUID
+    code: str | None = Field(default=None, max_length=CODE_MAX_LENGTH)
+    id_number: str | None = Field(default=None, max_length=40)
+    purpose: Literal["in", "out"]
+    scanned_at: DeviceTime
+
+    @model_validator(mode="after")
+    def _code_or_id_number(self):
+        if not self.code and not self.id_number:
+            raise ValueError("请提供 code（学员签到码）或 id_number（身份证号）")
+        return self
+
+
+class StaffScans(_Body):
+    """A batch of the scanner's queue: at most 500 scans, `sent_at` by the device's clock."""
+
+    sent_at: DeviceTime
+    scans: list[StaffScanItem] = Field(max_length=MAX_SCANS)
 
 
 # Answers (core.api.Answer): what the endpoints return, as the OpenAPI document describes it.
@@ -75,6 +106,9 @@ class AttendanceAnswer(Answer):
     manual: bool
 
 
+ViaValue = Literal[tuple(via.value for via in Via)]
+
+
 class SessionLine(Answer):
     session_id: int
     check_in: AwareDatetime | None
@@ -84,6 +118,9 @@ class SessionLine(Answer):
     manual: bool
     check_in_manual: bool
     check_out_manual: bool
+    via: ViaValue | None
+    check_in_via: ViaValue | None
+    check_out_via: ViaValue | None
     explanation: str
 
 
@@ -103,3 +140,30 @@ class CourseAttendance(Answer):
 
     course_id: int
     trainees: list[TraineeLine]
+
+
+class CheckinCodeAnswer(Answer):
+    """The trainee's personal check-in code (a string to show as a QR code) and when it expires"""
+
+    code: str
+    expires_at: AwareDatetime
+
+
+class StaffScanError(Answer):
+    code: str
+    message: str
+
+
+class StaffScanLine(Answer):
+    client_id: str
+    result: Literal[tuple(result.value for result in StaffScanResult)]
+    error: StaffScanError | None = None
+    at: AwareDatetime
+    trainee_id: int | None = None
+    replayed: bool
+
+
+class StaffScansAnswer(Answer):
+    """One result per scan, in the order sent"""
+
+    results: list[StaffScanLine]

@@ -21,6 +21,11 @@ class Policy:
     in_only_closes_minutes_after_start: int = 15  # §6
     checkout_closes_minutes_after_end: int = 30  # §6
     full_credit_grace_minutes: int = 10  # §7
+    checkin_code_days: int = 365  # §6 a personal check-in code expires after this many days
+    offline_scan_max_hours: int = 24  # §6 a staff scan older than this on arrival is refused
+    # §6: a staff scan that reaches the server more than this many minutes after it was made (on
+    # the server's clock) waited on the device: it is recorded `offline`, not `staff`.
+    offline_scan_after_minutes: int = 2
     pass_ratio: float = 0.8  # §7
     finalize_delay_hours: int = 2  # §8
     roster_due_days: int = 30  # §9

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:47:44.879888
+Create Date: 2026-12-02 06:36:53.643979
 
 """
 from alembic import op
@@ -334,6 +334,8 @@ def upgrade():
     sa.Column('check_out_manual', sa.Boolean(), nullable=False),
     sa.Column('check_in_device', sa.String(length=64), nullable=True),
     sa.Column('check_out_device', sa.String(length=64), nullable=True),
+    sa.Column('check_in_via', sa.String(length=8), nullable=True),
+    sa.Column('check_out_via', sa.String(length=8), nullable=True),
     sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['session_id'], ['course_session.id'], name=op.f('fk_attendance_session_id_course_session'), ondelete='CASCADE'),
@@ -392,6 +394,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_certificate_revoked_by_id'), ['revoked_by_id'], unique=False)
         batch_op.create_index('ix_certificate_trainee', ['trainee_id'], unique=False)
 
+    op.create_table('checkin_code_generation',
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('renewed_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_checkin_code_generation_trainee_id_trainee'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('trainee_id', name=op.f('pk_checkin_code_generation'))
+    )
     op.create_table('credited_day',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('trainee_id', sa.Integer(), nullable=False),
@@ -442,6 +451,33 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_scan_refusal_other_trainee_id'), ['other_trainee_id'], unique=False)
         batch_op.create_index('ix_scan_refusal_session_at', ['session_id', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_scan_refusal_trainee_id'), ['trainee_id'], unique=False)
+
+    op.create_table('staff_scan',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=36), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('trainee_id', sa.Integer(), nullable=True),
+    sa.Column('purpose', sa.String(length=3), nullable=False),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('scanned_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('corrected_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('offline', sa.Boolean(), nullable=False),
+    sa.Column('result', sa.String(length=20), nullable=False),
+    sa.Column('error_code', sa.String(length=40), nullable=True),
+    sa.Column('error_message', sa.Text(), nullable=True),
+    sa.Column('at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_staff_scan_actor_id_user_account')),
+    sa.ForeignKeyConstraint(['session_id'], ['course_session.id'], name=op.f('fk_staff_scan_session_id_course_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_staff_scan_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_scan')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_staff_scan_client_id'))
+    )
+    with op.batch_alter_table('staff_scan', schema=None) as batch_op:
+        batch_op.create_index('ix_staff_scan_session', ['session_id', 'received_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_scan_trainee_id'), ['trainee_id'], unique=False)
 
     op.create_table('course_result',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -501,6 +537,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_course_result_certificate_id'))
 
     op.drop_table('course_result')
+    with op.batch_alter_table('staff_scan', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_staff_scan_trainee_id'))
+        batch_op.drop_index('ix_staff_scan_session')
+
+    op.drop_table('staff_scan')
     with op.batch_alter_table('scan_refusal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_scan_refusal_trainee_id'))
         batch_op.drop_index('ix_scan_refusal_session_at')
@@ -516,6 +557,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_credited_day_course_id'))
 
     op.drop_table('credited_day')
+    op.drop_table('checkin_code_generation')
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.drop_index('ix_certificate_trainee')
         batch_op.drop_index(batch_op.f('ix_certificate_revoked_by_id'))

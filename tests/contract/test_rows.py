@@ -36,8 +36,6 @@ PENDING = {
     "POST /api/v1/employers": 14,
     "POST /api/v1/login-codes": 12,
     "POST /api/v1/auth/token with {username, login_code}": 12,
-    "GET /api/v1/me/checkin-code": 12,
-    "POST /api/v1/sessions/{id}/staff-scans": 12,
     "POST /api/v1/courses/{id}/evaluation": 13,
     "GET /api/v1/courses/{id}/evaluation": 13,
     "GET /api/v1/declaration-rules?year=2025": 14,
@@ -56,7 +54,6 @@ OPEN_ISSUES = {11, 12, 13, 14, 15}
 PENDING_FIELDS = {
     ("POST /api/v1/users", "role employer_reviewer with employer_id"): 14,
     ("POST /api/v1/trainees", "employer_credit_code"): 14,
-    ("GET /api/v1/courses/{id}/attendance", "trainees[].sessions[].via"): 12,
     ("GET /api/v1/me/hours?year=2025", "entries[].source"): 14,
     ("POST /api/v1/me/password", "no current_password right after a login code"): 12,
 }
@@ -175,11 +172,6 @@ def _probe_trainees(w):
     return any("employer_credit_code" in schema.get("properties", {}) for schema in schemas.values())
 
 
-def _probe_via(w):
-    body = w.ok("GET", f"/api/v1/courses/{w.ended.id}/attendance", w.t.admin_a)
-    return any("via" in s for line in body["trainees"] for s in line["sessions"])
-
-
 def _probe_source(w):
     w.ok("POST", f"/api/v1/courses/{w.ended.id}/finalize", w.t.admin_a)
     body = w.ok("GET", "/api/v1/me/hours?year=2025", w.t.trainee)
@@ -198,7 +190,6 @@ PROBES = {
     "POST /api/v1/me/password": _probe_login_code_password,
     "POST /api/v1/users": _probe_users,
     "POST /api/v1/trainees": _probe_trainees,
-    "GET /api/v1/courses/{id}/attendance": _probe_via,
     "GET /api/v1/me/hours?year=2025": _probe_source,
 }
 

@@ -5,6 +5,12 @@ scan hot path), `manual` (补签), `lists` (what the pages show). The refusal co
 """
 
 from basesys.attendance.refusals import REFUSALS
+from basesys.attendance.services.checkin_code import (
+    IssuedCheckinCode,
+    checkin_code,
+    renew_checkin_code,
+    trainee_of_code,
+)
 from basesys.attendance.services.credit import (
     TraineeAttendance,
     course_attendance,
@@ -19,14 +25,19 @@ from basesys.attendance.services.issue import IssuedCode, issue_code, resolve_to
 from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day, trainee_sessions_of_day
 from basesys.attendance.services.manual import record_manual, session_window
 from basesys.attendance.services.scan import ScanPlan, ScanResult, carry_out, normalize_device_id, plan_scan, scan
+from basesys.attendance.services.staff import StaffScanAnswer, StaffScanInput, record_staff_scans
 
 __all__ = [
     "REFUSALS",
+    "IssuedCheckinCode",
     "IssuedCode",
     "ScanPlan",
     "ScanResult",
+    "StaffScanAnswer",
+    "StaffScanInput",
     "TraineeAttendance",
     "carry_out",
+    "checkin_code",
     "course_attendance",
     "course_policy",
     "course_spec",
@@ -37,7 +48,9 @@ __all__ = [
     "plan_scan",
     "presences_for",
     "record_manual",
+    "record_staff_scans",
     "refusals_for",
+    "renew_checkin_code",
     "resolve_token",
     "scan",
     "scan_policy",
@@ -45,5 +58,6 @@ __all__ = [
     "session_window",
     "sessions_of_day",
     "trainee_credits",
+    "trainee_of_code",
     "trainee_sessions_of_day",
 ]

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from basesys.accounts.models import Trainee, User
 from basesys.attendance import codes
 from basesys.attendance.engine import checkin_window, checkout_window
-from basesys.attendance.models import PURPOSES, Attendance, Purpose, ScanAnswer, ScanRefusal, ScanVia
+from basesys.attendance.models import PURPOSES, Attendance, Purpose, ScanAnswer, ScanRefusal, ScanVia, Via
 from basesys.attendance.services.credit import course_policy
 from basesys.attendance.services.issue import check_step, secret
 from basesys.attendance.services.situation import Situation, check_scanner, read_situation
@@ -126,6 +126,42 @@ def carry_out(plan: ScanPlan) -> ScanResult:
     except _Refused as refused:
         _log_refusal(refused, plan.device_id, plan.now, plan.via)
         raise refused.error from None
+
+
+def scan_for_staff(situation: Situation, purpose: str, *, at: datetime, via: Via, now: datetime) -> ScanResult:
+    """A trainee's scan carried out by staff (§6 "Staff scan"): the same rules as `scan` at `at` (the
+    scan's time on the server's clock), without the device binding — the device is staff's.
+
+    The first check-in counts: an offline scan earlier than the stored check-in (not a 补签) moves
+    it earlier. Refusals are logged (ScanRefusal, via staff) and raised as DomainError.
+    """
+    try:
+        answer = _decide(situation, purpose, at)
+        if answer is None:
+            if purpose == Purpose.IN:
+                return _check_in(situation, None, at, via, now)
+            return _check_out(situation, None, at, via, now)
+        if at < answer.at and _move_check_in_earlier(situation, at, via, now):
+            return ScanResult(ScanAnswer.CHECKED_IN, at, situation.session_id, Purpose.IN, situation.row_id)
+        return answer
+    except _Refused as refused:
+        _log_refusal(refused, None, at, ScanVia.STAFF)
+        raise refused.error from None
+
+
+def _move_check_in_earlier(situation: Situation, at: datetime, via: Via, now: datetime) -> bool:
+    opens, closes = checkin_window(situation.spec, situation.attendance_mode, _policy(situation))
+    if not opens <= at <= closes:
+        return False  # the later check-in stands; this scan only repeats it
+    return bool(
+        db.session.execute(
+            db.update(Attendance)
+            .where(
+                Attendance.id == situation.row_id, Attendance.check_in_at > at, Attendance.check_in_manual.is_(False)
+            )
+            .values(check_in_at=at, check_in_via=via, updated_at=now)
+        ).rowcount
+    )
 
 
 def scan(
@@ -262,28 +298,35 @@ def _insert_or_nothing(values: dict) -> int | None:
         return None
 
 
-def _row_values(situation: Situation, now: datetime, **values) -> dict:
+def _row_values(situation: Situation, now: datetime, written_at: datetime | None = None, **values) -> dict:
     return dict(
         session_id=situation.session_id,
         trainee_id=situation.trainee_id,
         check_in_manual=False,
         check_out_manual=False,
-        created_at=now,
-        updated_at=now,
+        created_at=written_at or now,
+        updated_at=written_at or now,
         **values,
     )
 
 
-def _check_in(situation: Situation, device_id, now) -> ScanResult:
+def _check_in(situation: Situation, device_id, now, via: Via = Via.SELF, written_at=None) -> ScanResult:
+    """`now` is the check-in's time; `written_at` the server's (a staff scan's time may be earlier)."""
     if situation.row_id is None:
-        row_id = _insert_or_nothing(_row_values(situation, now, check_in_at=now, check_in_device=device_id))
+        values = _row_values(situation, now, written_at, check_in_at=now, check_in_device=device_id, check_in_via=via)
+        row_id = _insert_or_nothing(values)
     else:  # the trainee only checked out so far
-        row_id = _set_check_in(situation.row_id, device_id, now)
+        row_id = _set_check_in(situation.row_id, device_id, now, via, written_at)
     if row_id is not None:
         return ScanResult(ScanAnswer.CHECKED_IN, now, situation.session_id, Purpose.IN, row_id)
     # A simultaneous scan won: this trainee's own check-in, or this phone's for someone else.
     mine = _stored(situation.session_id, situation.trainee_id)
     if mine is not None and mine.check_in_at is not None:
+        return ScanResult(ScanAnswer.ALREADY_CHECKED_IN, mine.check_in_at, situation.session_id, Purpose.IN, mine.id)
+    if device_id is None and mine is not None:  # a staff scan binds no device: only a check-out was stored
+        if _set_check_in(mine.id, None, now, via, written_at) is not None:
+            return ScanResult(ScanAnswer.CHECKED_IN, now, situation.session_id, Purpose.IN, mine.id)
+        mine = _stored(situation.session_id, situation.trainee_id)
         return ScanResult(ScanAnswer.ALREADY_CHECKED_IN, mine.check_in_at, situation.session_id, Purpose.IN, mine.id)
     holder = db.session.scalar(
         db.select(Attendance.trainee_id).where(
@@ -295,24 +338,33 @@ def _check_in(situation: Situation, device_id, now) -> ScanResult:
     raise _refuse("device_already_used", situation, Purpose.IN, other_trainee_id=holder)
 
 
-def _set_check_in(row_id: int, device_id, now) -> int | None:
+def _set_check_in(row_id: int, device_id, now, via: Via = Via.SELF, written_at=None) -> int | None:
     try:
         with db.session.begin_nested():
             changed = db.session.execute(
                 db.update(Attendance)
                 .where(Attendance.id == row_id, Attendance.check_in_at.is_(None))
-                .values(check_in_at=now, check_in_device=device_id, check_in_manual=False, updated_at=now)
+                .values(
+                    check_in_at=now,
+                    check_in_device=device_id,
+                    check_in_manual=False,
+                    check_in_via=via,
+                    updated_at=written_at or now,
+                )
             ).rowcount
     except IntegrityError:  # the phone checked in someone else meanwhile
         return None
     return row_id if changed else None
 
 
-def _check_out(situation: Situation, device_id, now) -> ScanResult:
+def _check_out(situation: Situation, device_id, now, via: Via = Via.SELF, written_at=None) -> ScanResult:
     """The last check-out counts (§6): a later scan moves it, an earlier one never does."""
     row_id = situation.row_id
     if row_id is None:
-        row_id = _insert_or_nothing(_row_values(situation, now, check_out_at=now, check_out_device=device_id))
+        values = _row_values(
+            situation, now, written_at, check_out_at=now, check_out_device=device_id, check_out_via=via
+        )
+        row_id = _insert_or_nothing(values)
         if row_id is not None:
             return ScanResult(ScanAnswer.CHECKED_OUT, now, situation.session_id, Purpose.OUT, row_id)
         row_id = _stored(situation.session_id, situation.trainee_id).id  # a simultaneous scan created it
@@ -320,7 +372,13 @@ def _check_out(situation: Situation, device_id, now) -> ScanResult:
         db.update(Attendance)
         .where(Attendance.id == row_id)
         .where(Attendance.check_out_at.is_(None) | (Attendance.check_out_at <= now))
-        .values(check_out_at=now, check_out_device=device_id, check_out_manual=False, updated_at=now)
+        .values(
+            check_out_at=now,
+            check_out_device=device_id,
+            check_out_manual=False,
+            check_out_via=via,
+            updated_at=written_at or now,
+        )
     )
     at = db.session.scalar(db.select(Attendance.check_out_at).where(Attendance.id == row_id))
     return ScanResult(ScanAnswer.CHECKED_OUT, at, situation.session_id, Purpose.OUT, row_id)
