@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 
 from basesys.accounts.models import Trainee
 from basesys.accounts.tokens import issue_token
-from basesys.attendance import services
+from basesys.attendance import personal_codes, services
 from basesys.attendance.models import Purpose
 from basesys.core.errors import NotFound
 from basesys.core.ids import mask_id_number
@@ -88,8 +88,9 @@ def scanner_setup(course_session: CourseSession) -> dict:
         "worker_url": url_for("attendance_scanner.service_worker"),
         "worker_scope": SCOPE,
         "batch": SYNC_BATCH,
-        "code_max_length": 500,
-        "code_pattern": None,
+        # The shape of a personal code: the page refuses what is none at once, and names its trainee offline.
+        "code_max_length": personal_codes.MAX_LENGTH,
+        "code_pattern": personal_codes.CODE_RE.pattern,
         "roster": _roster(course_session),
     }
 
