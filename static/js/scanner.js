@@ -372,7 +372,7 @@
     var fields = (answer && answer.error && answer.error.fields) || {};
     var bad = {};
     Object.keys(fields).forEach(function (key) {
-      var m = /^scans\.(\d+)\./.exec(key);
+      var m = /^scans\.(\d+)(\.|$)/.exec(key);
       if (m && batch[Number(m[1])]) bad[m[1]] = (bad[m[1]] ? bad[m[1]] + "；" : "") + fields[key];
     });
     return bad;
