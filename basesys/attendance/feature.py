@@ -1,12 +1,12 @@
 """Attendance: rotating QR codes, scans, manual entries and the credited-hours engine (DOMAIN.md §6–7)."""
 
-from basesys.attendance import api, audit_texts, demo, panels, reminders, views
+from basesys.attendance import api, audit_texts, demo, panels, reminders, scanner, views
 from basesys.attendance.refusals import REFUSALS
 from basesys.core.features import Feature, Job, Panel
 
 FEATURE = Feature(
     name="attendance",
-    blueprints=(views.bp, api.bp),
+    blueprints=(views.bp, scanner.bp, api.bp),
     panels=(
         Panel(panels.todays_sessions_panel, ("base_admin",), order=5),
         Panel(panels.trainee_today_panel, ("trainee",), order=5),

@@ -13,7 +13,19 @@ from basesys.core.api import ENDPOINTS
 # Pages anyone may open (login, registration, language, health, public certificate verification,
 # the QR landing page which itself sends a logged-out phone to the login), and /metrics, which
 # answers only the addresses of METRICS_ALLOW_FROM (test_observability: any other address gets 404).
-PUBLIC_PAGE_PREFIXES = ("/login", "/register", "/lang/", "/healthz", "/static/", "/v/", "/q/", "/verify", "/metrics")
+# The scanner's service worker is a static script served inside its scope (attendance/scanner.py).
+PUBLIC_PAGE_PREFIXES = (
+    "/login",
+    "/register",
+    "/lang/",
+    "/healthz",
+    "/static/",
+    "/v/",
+    "/q/",
+    "/verify",
+    "/metrics",
+    "/attendance/scanner/sw.js",
+)
 
 
 def _concrete(rule: str) -> str:
