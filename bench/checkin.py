@@ -260,6 +260,7 @@ def measure(kind: str, target: str, url: str, concurrency: int, args, workdir: P
             path, body = "/checkin", "{}"
         warm = wrk(port, creds_file, 0, path, body, concurrency, args.warmup)
         run = wrk(port, creds_file, warm["sent"] + concurrency, path, body, concurrency, args.duration)
+        load = os.getloadavg()[0]  # the machine is shared: the 1-minute load average as the run ends
     finally:
         server.stop()
     rows = count_app_rows(url, seeded["session_id"]) if target == "app" else count_floor_rows(url)
@@ -282,6 +283,7 @@ def measure(kind: str, target: str, url: str, concurrency: int, args, workdir: P
         "answered": server_answered,
         "answered_seen_by_wrk": warm["checked"] + run["checked"],
         "overflow": warm["overflow"] + run["overflow"],
+        "load": load,
     }
 
 
@@ -343,6 +345,7 @@ def progress_line(r: dict) -> str:
     return (
         f"{r['db']:8} c={r['concurrency']:<3} {r['target']:5} {r['rps']:7.0f} req/s  p50 {r['p50_ms']:6.1f} ms"
         f"  p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}  lost {r['lost']}  ({r['stored']} rows)"
+        f"  load {r['load']:.2f}"
         + (f"  OVERFLOW {r['overflow']}: trainees scanned twice, raise --trainees" if r["overflow"] else "")
     )
 
@@ -380,7 +383,8 @@ def run(args, pg=None, progress=print) -> list[dict]:
 def report(results: list[dict], args) -> str:
     return (
         f"{os.cpu_count()} CPUs, gunicorn -w {WORKERS} (sync), wrk -t1, {args.duration:g} s measured per run, "
-        f"medians of {args.repeat} alternating runs\n" + table(results)
+        f"medians of {args.repeat} alternating runs; 1-minute load average at the end of the runs "
+        f"{min(r['load'] for r in results):.2f}–{max(r['load'] for r in results):.2f}\n" + table(results)
     )
 
 
