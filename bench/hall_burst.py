@@ -464,6 +464,8 @@ def main() -> int:
     if sum(count for _s, count in phases) != args.trainees:
         parser.error(f"--phases add up to {sum(c for _s, c in phases)} scans, --trainees is {args.trainees}")
     floor_args = checkin.build_parser().parse_args(shlex.split(args.floor_args))
+    if "--databases" not in shlex.split(args.floor_args):
+        floor_args.databases = args.databases  # the floor comparison measures the bursts' databases
     if not args.no_floor and shutil.which("wrk") is None:
         print("the floor comparison needs Debian's wrk: scripts/sysdeps.sh wrk", file=sys.stderr)
         return 2
