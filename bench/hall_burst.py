@@ -130,6 +130,11 @@ def seed_hall(url: str, trainees: int, warmup: int, base_url: str) -> dict:
         if ids:
             db.session.execute(db.update(Enrollment).where(Enrollment.trainee_id.in_(ids)).values(course_id=other.id))
         warm_session_id = other.sessions[0].id
+        enrolled = db.session.scalar(
+            db.select(db.func.count()).select_from(Enrollment).where(Enrollment.course_id == hall.course_id)
+        )
+        if enrolled != trainees:
+            raise RuntimeError(f"the hall's course has {enrolled} enrolments, not {trainees}: seed_app changed")
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
