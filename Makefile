@@ -60,7 +60,7 @@ migration: $(VENV)/.app-deps
 
 bench: install-test
 	@scripts/sysdeps.sh wrk
-	$(BIN)/python bench/checkin.py
+	$(BIN)/python bench/hall_burst.py
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/finalize_under_load.py
 	$(BIN)/python bench/province.py --scale 0.05

@@ -169,11 +169,13 @@ def count_floor_rows(url: str) -> int:
 
 
 class Gunicorn:
-    def __init__(self, target: str, env: dict, port: int, log: Path):
+    def __init__(self, target: str, env: dict, port: int, log: Path, options: list[str] | None = None):
+        """`options`: gunicorn's other options (default `-w WORKERS`); bind, access log and target are ours."""
         self.port, self.log = port, log
         self.access_log = log.with_suffix(".access")
+        options = ["-w", str(WORKERS)] if options is None else options
         command = [
-            str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT),
+            str(BIN / "gunicorn"), *options, "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT),
             "--access-logfile", str(self.access_log), "--access-logformat", "%(s)s %(m)s %(U)s", target,
         ]  # fmt: skip
         self.process = subprocess.Popen(
@@ -258,6 +260,7 @@ def measure(kind: str, target: str, url: str, concurrency: int, args, workdir: P
             path, body = "/checkin", "{}"
         warm = wrk(port, creds_file, 0, path, body, concurrency, args.warmup)
         run = wrk(port, creds_file, warm["sent"] + concurrency, path, body, concurrency, args.duration)
+        load = os.getloadavg()[0]  # the machine is shared: the 1-minute load average as the run ends
     finally:
         server.stop()
     rows = count_app_rows(url, seeded["session_id"]) if target == "app" else count_floor_rows(url)
@@ -280,6 +283,7 @@ def measure(kind: str, target: str, url: str, concurrency: int, args, workdir: P
         "answered": server_answered,
         "answered_seen_by_wrk": warm["checked"] + run["checked"],
         "overflow": warm["overflow"] + run["overflow"],
+        "load": load,
     }
 
 
@@ -341,11 +345,12 @@ def progress_line(r: dict) -> str:
     return (
         f"{r['db']:8} c={r['concurrency']:<3} {r['target']:5} {r['rps']:7.0f} req/s  p50 {r['p50_ms']:6.1f} ms"
         f"  p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}  lost {r['lost']}  ({r['stored']} rows)"
+        f"  load {r['load']:.2f}"
         + (f"  OVERFLOW {r['overflow']}: trainees scanned twice, raise --trainees" if r["overflow"] else "")
     )
 
 
-def main() -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
     parser.add_argument("--concurrency", nargs="+", type=int, default=[16, 64])
@@ -354,42 +359,59 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per run (not measured)")
     parser.add_argument("--repeat", type=int, default=3, help="alternating floor/app runs; the table shows medians")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
-    args = parser.parse_args()
+    return parser
+
+
+def run(args, pg=None, progress=print) -> list[dict]:
+    """Every measurement of `args`; `pg` a started tests/pg.py server when PostgreSQL is measured."""
+    workdir = Path(tempfile.mkdtemp(prefix="basesys-bench-"))
+    results = []
+    for kind in args.databases:
+        for concurrency in args.concurrency:
+            # floor and app alternate, so a noisy neighbour on the machine hits both alike
+            for repeat in range(args.repeat):
+                for target in ("floor", "app"):
+                    label = f"{kind}_{target}_{concurrency}_{repeat}"
+                    url = database_url(kind, f"bench_{target}_{concurrency}_{repeat}", workdir, pg)
+                    result = measure(kind, target, url, concurrency, args, workdir, label)
+                    progress(progress_line(result))
+                    results.append(result)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return results
+
+
+def report(results: list[dict], args) -> str:
+    return (
+        f"{os.cpu_count()} CPUs, gunicorn -w {WORKERS} (sync), wrk -t1, {args.duration:g} s measured per run, "
+        f"medians of {args.repeat} alternating runs; 1-minute load average at the end of the runs "
+        f"{min(r['load'] for r in results):.2f}–{max(r['load'] for r in results):.2f}\n" + table(results)
+    )
+
+
+def failed(results: list[dict]) -> list[dict]:
+    return [r for r in results if r["errors"] or r["lost"] or r["overflow"]]
+
+
+def main() -> int:
+    args = build_parser().parse_args()
     if shutil.which("wrk") is None:
         print("bench needs Debian's wrk: scripts/sysdeps.sh wrk", file=sys.stderr)
         return 2
-    workdir = Path(tempfile.mkdtemp(prefix="basesys-bench-"))
     pg = None
-    results = []
     try:
         if "postgres" in args.databases:
             from tests.pg import PostgresServer
 
             pg = PostgresServer().start()
-        for kind in args.databases:
-            for concurrency in args.concurrency:
-                # floor and app alternate, so a noisy neighbour on the machine hits both alike
-                for repeat in range(args.repeat):
-                    for target in ("floor", "app"):
-                        label = f"{kind}_{target}_{concurrency}_{repeat}"
-                        url = database_url(kind, f"bench_{target}_{concurrency}_{repeat}", workdir, pg)
-                        result = measure(kind, target, url, concurrency, args, workdir, label)
-                        print(progress_line(result), flush=True)
-                        results.append(result)
+        results = run(args, pg, progress=lambda line: print(line, flush=True))
     finally:
         if pg is not None:
             pg.stop()
     print()
-    print(
-        f"{os.cpu_count()} CPUs, gunicorn -w {WORKERS} (sync), wrk -t1, {args.duration:g} s measured per run, "
-        f"medians of {args.repeat} alternating runs"
-    )
-    print(table(results))
+    print(report(results, args))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
-    shutil.rmtree(workdir, ignore_errors=True)
-    failed = [r for r in results if r["errors"] or r["lost"] or r["overflow"]]
-    return 1 if failed else 0
+    return 1 if failed(results) else 0
 
 
 if __name__ == "__main__":
