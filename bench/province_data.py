@@ -26,6 +26,8 @@ NOW = datetime(2026, 1, 15, 2, 0, tzinfo=UTC)  # the clock of every measured req
 CITIES, COUNTIES = 16, 140
 PROVINCE_ID, CITY_ID, COUNTY_ID = 1, 3, 19  # the officers' bureaus: county 19 is in city 3 (below)
 BIG = 5000  # trainees of the export course and of the course finalised by the bench
+# courses.models.course_search_text in SQL (the generated titles and numbers fold as lower() does)
+SEARCH_TEXT = "lower(title) || coalesce(E'\\n' || lower(filing_number), '')"
 HISTORY_NAME = "欧阳明远"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 
@@ -163,10 +165,10 @@ def _statements(s: Sizes) -> list[tuple[str, str]]:
         (
             "course schedule",
             """
-            UPDATE course SET first_starts_at = s.first, last_ends_at = s.last
+            UPDATE course SET first_starts_at = s.first, last_ends_at = s.last, search_text = SEARCH_TEXT
             FROM (SELECT course_id, min(starts_at) AS first, max(ends_at) AS last
                   FROM course_session GROUP BY course_id) s
-            WHERE s.course_id = course.id""",
+            WHERE s.course_id = course.id""".replace("SEARCH_TEXT", SEARCH_TEXT),
         ),
         # enrolment (c, k): id 63(c-1)+k, trainee (63(c-1)+k-1) % trainees + 1; then the big courses'
         # (trainees 1..big), then the history trainee's in every history_step-th finalised course

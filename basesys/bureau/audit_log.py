@@ -30,6 +30,7 @@ from basesys.core.audit import (
 from basesys.core.audit_text import Entry, entry
 from basesys.core.features import registry
 from basesys.core.ids import normalize_code
+from basesys.core.paging import few_keys, first_rows_per_key
 from basesys.core.time import local_midnight
 from basesys.extensions import db
 
@@ -147,14 +148,42 @@ def conditions(filters: AuditFilters) -> list:
 NEWEST_FIRST = (AuditRecord.at.desc(), AuditRecord.id.desc())
 
 
+def _officer_keys(user) -> list[tuple] | None:
+    """An officer's scope clauses as (column, SELECT of its keys): the records of the bureaus of
+    the subtree, and those of their bases."""
+    if user.role != Role.BUREAU_OFFICER or user.bureau_id is None:
+        return None
+    tree = bureau_subtree(user.bureau_id)
+    return [(AuditRecord.bureau_id, tree), (AuditRecord.base_id, db.select(Base.id).where(Base.bureau_id.in_(tree)))]
+
+
 def matching(user, filters: AuditFilters, limit: int):
     """Subquery (id, at) of the newest `limit` records in scope that pass the filters: per scope
-    clause its newest `limit`, united (a record in scope twice counts once)."""
+    clause its newest `limit`, united (a record in scope twice counts once). A clause of a few keys
+    (a county's bases, its one bureau) is read key by key (`core.paging.first_rows_per_key`)."""
     where = conditions(filters)
-    branches = [
-        db.select(AuditRecord.id, AuditRecord.at).where(clause, *where).order_by(*NEWEST_FIRST).limit(limit)
-        for clause in scope_clauses(user)
-    ]
+    keyed = _officer_keys(user)
+    if keyed is None:
+        branches = [
+            db.select(AuditRecord.id, AuditRecord.at).where(clause, *where).order_by(*NEWEST_FIRST).limit(limit)
+            for clause in scope_clauses(user)
+        ]
+    else:
+        branches = []
+        for column, keys_query in keyed:
+            keys = few_keys(keys_query)
+            if keys is None:
+                branches.append(
+                    db.select(AuditRecord.id, AuditRecord.at)
+                    .where(column.in_(keys_query), *where)
+                    .order_by(*NEWEST_FIRST)
+                    .limit(limit)
+                )
+            else:
+                per_key = first_rows_per_key(
+                    (AuditRecord.id, AuditRecord.at), column, keys, tuple(where), NEWEST_FIRST, limit
+                )
+                branches.append(db.select(per_key.c.id, per_key.c.at))
     if len(branches) == 1:
         return branches[0].subquery()
     wrapped = [db.select(b.c.id, b.c.at).select_from(b) for b in (branch.subquery() for branch in branches)]

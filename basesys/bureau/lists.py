@@ -4,13 +4,14 @@ bureau.audit_log."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 
 from basesys.accounts.models import Base, Trainee
-from basesys.accounts.scope import in_base_scope
+from basesys.accounts.scope import base_scope, in_base_scope
 from basesys.certificates.models import Certificate, CertificateStatus
 from basesys.core.audit import prefix_end
 from basesys.core.ids import normalize_code
+from basesys.core.paging import few_keys, first_rows_per_key
 from basesys.core.time import local_date, local_midnight
 from basesys.courses.models import Course, Enrollment, FilingStatus
 from basesys.extensions import db
@@ -86,7 +87,7 @@ def courses(user, now: datetime, filters: Filters, page: int = 1, size: int = 50
     if filters.end:
         conditions.append(Course.first_starts_at < _day_after(filters.end))
     if filters.q:
-        conditions.append(or_(Course.title.ilike(f"%{filters.q}%"), Course.filing_number.ilike(f"%{filters.q}%")))
+        conditions.append(Course.search_text.contains(filters.q.strip().casefold(), autoescape=True))
     order = (Course.first_starts_at.desc(), Course.id.desc())
 
     def fetch(limit: int, offset: int) -> list:
@@ -137,10 +138,9 @@ def _certificate_search(q: str):
 
 
 def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
-    """Certificates of the bases in scope; `q` finds a number, a name, or a full ID number."""
-    conditions = [_bases(user, Certificate.base_id)]
-    if filters.base_id:
-        conditions.append(Certificate.base_id == filters.base_id)
+    """Certificates of the bases in scope; `q` finds a number, a name, or a full ID number. Newest
+    first; a scope of a few bases (a county) is read base by base (`core.paging.first_rows_per_key`)."""
+    conditions = []
     if filters.status in CERTIFICATE_STATUSES:
         conditions.append(Certificate.status == filters.status)
     if filters.start:
@@ -150,13 +150,38 @@ def certificates(user, filters: Filters, page: int = 1, size: int = 50) -> Page:
     q = filters.q.strip()
     if q:
         conditions.append(_certificate_search(q))
-    query = (
-        db.select(Certificate, Trainee, Course.title, Base.name)
-        .join(Trainee, Trainee.id == Certificate.trainee_id)
-        .join(Course, Course.id == Certificate.course_id)
-        .join(Base, Base.id == Certificate.base_id)
-        .where(*conditions)
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-    )
-    matches = db.select(Certificate.id).where(*conditions)
-    return _paged(query, matches, page, size)
+    scoped = [_bases(user, Certificate.base_id)]
+    if filters.base_id:
+        scoped.append(Certificate.base_id == filters.base_id)
+    order = (Certificate.issued_at.desc(), Certificate.id.desc())
+    matches = db.select(Certificate.id).where(*scoped, *conditions)
+    bases = None
+    if not q and not filters.base_id and (scope := base_scope(user)) is not None:
+        bases = few_keys(scope)
+
+    def fetch(limit: int, offset: int) -> list:
+        if bases is None:
+            listed = matches.order_by(*order).limit(limit).offset(offset).subquery()
+        else:
+            newest = first_rows_per_key(
+                (Certificate.id, Certificate.issued_at), Certificate.base_id, bases, tuple(conditions), order,
+                limit + offset,
+            )  # fmt: skip
+            listed = (
+                db.select(newest.c.id)
+                .order_by(newest.c.issued_at.desc(), newest.c.id.desc())
+                .limit(limit)
+                .offset(offset)
+                .subquery()
+            )
+        query = (
+            db.select(Certificate, Trainee, Course.title, Base.name)
+            .join(listed, listed.c.id == Certificate.id)
+            .join(Trainee, Trainee.id == Certificate.trainee_id)
+            .join(Course, Course.id == Certificate.course_id)
+            .join(Base, Base.id == Certificate.base_id)
+            .order_by(*order)
+        )
+        return db.session.execute(query).all()
+
+    return _paged_by(fetch, matches, page, size)

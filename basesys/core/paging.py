@@ -9,7 +9,7 @@ the last item of the previous page, the answer's `next` — and answers `next: n
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
-from sqlalchemy import tuple_
+from sqlalchemy import false, tuple_, union_all
 
 from basesys.core.errors import ValidationFailed
 from basesys.core.inputs import DB_INT_MAX
@@ -54,3 +54,29 @@ def keyset_page(
     more = len(rows) > limit
     rows = rows[:limit]
     return Keyset(rows, rows[-1].id if more and rows else None)
+
+
+# A scope of at most this many keys (a county's bases, a city's bureaus) is read key by key.
+FEW_KEYS = 50
+
+
+def few_keys(keys_query) -> list | None:
+    """The values `keys_query` (a one-column SELECT) gives, if there are at most FEW_KEYS; else None."""
+    keys = db.session.scalars(keys_query.limit(FEW_KEYS + 1)).all()
+    return list(keys) if len(keys) <= FEW_KEYS else None
+
+
+def first_rows_per_key(columns: tuple, key_column, keys: list, where: tuple, order: tuple, limit: int):
+    """Subquery of `columns`: for each key, its first `limit` rows in `order` (that pass `where`),
+    all together (UNION ALL: the keys' rows are disjoint). A list sorted across a few keys
+    (a county's bases) then costs `limit` index entries per key on an index (key, order…): one
+    ordered scan of a key IN (…) list reads every row of every key and sorts them (a county's
+    50,000 certificates for page 20)."""
+    if not keys:
+        return db.select(*columns).where(false()).subquery()
+    branches = [
+        db.select(*columns).where(key_column == key, *where).order_by(*order).limit(limit).subquery() for key in keys
+    ]
+    if len(branches) == 1:
+        return branches[0]
+    return union_all(*(db.select(*branch.c).select_from(branch) for branch in branches)).subquery()

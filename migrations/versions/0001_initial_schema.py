@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 07:25:40.717447
+Create Date: 2026-12-02 07:38:37.991141
 
 """
 from alembic import op
@@ -112,6 +112,7 @@ def upgrade():
     sa.Column('last_ends_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
     sa.Column('filing_status', sa.String(length=12), nullable=False),
     sa.Column('filing_number', sa.String(length=40), nullable=True),
+    sa.Column('search_text', sa.String(length=260), nullable=False),
     sa.Column('filing_late', sa.Boolean(), nullable=False),
     sa.Column('submitted_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
     sa.Column('approved_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),

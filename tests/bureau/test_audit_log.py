@@ -337,3 +337,20 @@ def test_statements_per_page_do_not_grow_with_page_size(app, history):
     assert db.session.scalar(db.select(db.func.count(AuditRecord.id))) > 20
     small, large = _statements(app, history.sysadmin, 2), _statements(app, history.sysadmin, 50)
     assert small == large <= 2
+
+
+def test_a_few_keys_read_key_by_key_give_the_pages_of_the_in_list(app, history, monkeypatch):
+    """An officer's scope of a few bureaus and bases is read key by key (core.paging); beyond
+    FEW_KEYS it is one IN list: the same records in the same order, page after page."""
+    from basesys.core import paging
+
+    def pages(user):
+        return [
+            [e.text for e in audit_page(user, AuditFilters(), page=n, size=3, links=False).entries]
+            for n in (1, 2, 3, 4)
+        ]
+
+    key_by_key = pages(history.officer_a), pages(history.officer_county)
+    monkeypatch.setattr(paging, "FEW_KEYS", 0)
+    assert (pages(history.officer_a), pages(history.officer_county)) == key_by_key
+    assert sum(len(p) for p in key_by_key[0]) > 6

@@ -47,6 +47,22 @@ def test_courses_list_filters_and_scope(clock, client, login, tenants, finished,
     assert "济宁项目" not in client.get(f"/bureau/courses?base={tenants.base_b.id}").text
 
 
+def test_course_search_finds_a_title_part_or_a_filing_number_whatever_its_case(
+    clock, client, login, tenants, make_course, db
+):
+    course = make_course(base=tenants.base_a, title="BIM 建模进阶班", status="submitted")
+    login(tenants.officer_a)
+    assert "BIM 建模进阶班" in client.get("/bureau/courses?q=建模进").text  # the middle of a title
+    assert "BIM 建模进阶班" in client.get("/bureau/courses?q=bim").text
+    assert "BIM 建模进阶班" not in client.get("/bureau/courses?q=建模%25阶").text  # % is a character
+    course.title = "装配式建筑研修"
+    course.filing_number = "备2025-0001-000777"
+    db.session.commit()
+    assert course.search_text == "装配式建筑研修\n备2025-0001-000777"
+    assert "装配式建筑研修" in client.get("/bureau/courses?q=000777").text
+    assert "装配式建筑研修" not in client.get("/bureau/courses?q=建模").text
+
+
 def test_courses_list_date_filter_uses_local_dates(clock, client, login, tenants, make_course):
     # 00:30 on 06-16 in Shanghai is 16:30 UTC on 06-15.
     make_course(
@@ -120,3 +136,30 @@ def test_the_course_list_shows_plan_against_actual(login, finished, tenants):
     row = next(line for line in page.split("<tr>") if "安全生产专题培训" in line)
     assert "3 / 40" in row  # enrolled / planned
     assert ">2<" in row.replace(" ", "")  # completed
+
+
+@pytest.mark.parametrize("few", [True, False])
+def test_certificate_pages_are_the_same_read_base_by_base_or_along_the_index(
+    tenants, make_course, make_trainee, enroll, finalize, monkeypatch, few
+):
+    """A scope of a few bases is read base by base (core.paging.first_rows_per_key), a larger one
+    along the issued_at index: the same certificates, in the same order, page after page."""
+    from basesys.core import paging
+
+    if not few:
+        monkeypatch.setattr(paging, "FEW_KEYS", 1)
+    for n, base in enumerate([tenants.base_a, tenants.base_county, tenants.base_a]):
+        course = make_course(base=base, sessions=[(at(f"2025-05-0{n + 1}", "09:00"), at(f"2025-05-0{n + 1}", "12:00"))])
+        trainees = [make_trainee(name=f"页{n}{k}") for k in range(3)]
+        enroll(course, *trainees)
+        finalize(course, {t: (3.0, True) for t in trainees}, when=at(f"2025-05-0{n + 1}", "14:00"))
+    expected = db.session.scalars(
+        db.select(Certificate.number)
+        .where(Certificate.base_id.in_([tenants.base_a.id, tenants.base_county.id]))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ).all()
+    pages = [lists.certificates(tenants.officer_a, lists.Filters(), page, 4) for page in (1, 2, 3)]
+    assert [row[0].number for p in pages for row in p.items] == expected and len(expected) == 9
+    assert pages[0].total == 9
+    county = lists.certificates(tenants.officer_county, lists.Filters(), 1, 50)
+    assert {row[0].base_id for row in county.items} == {tenants.base_county.id} and len(county.items) == 3
