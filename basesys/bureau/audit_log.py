@@ -159,10 +159,13 @@ def _officer_keys(user) -> list[tuple] | None:
 
 def matching(user, filters: AuditFilters, limit: int):
     """Subquery (id, at) of the newest `limit` records in scope that pass the filters: per scope
-    clause its newest `limit`, united (a record in scope twice counts once). A clause of a few keys
-    (a county's bases, its one bureau) is read key by key (`core.paging.first_rows_per_key`)."""
+    clause its newest `limit`, united (a record in scope twice counts once). Unsearched, a clause of
+    a few keys (a county's bases, its one bureau) is read key by key (`core.paging.first_rows_per_key`)."""
     where = conditions(filters)
-    keyed = _officer_keys(user)
+    # A search or an actor is a selective condition of its own: then one IN list per clause, not
+    # the search repeated for every key.
+    searched = bool(filters.q.strip() or filters.actor.strip())
+    keyed = None if searched else _officer_keys(user)
     if keyed is None:
         branches = [
             db.select(AuditRecord.id, AuditRecord.at).where(clause, *where).order_by(*NEWEST_FIRST).limit(limit)
@@ -225,7 +228,16 @@ def audit_page(user, filters: AuditFilters, page: int = 1, size: int = 50, *, li
     total, capped = count(user, filters)
     page = max(1, min(page, (COUNT_CAP + size - 1) // size))
     found = matching(user, filters, page * size)
-    rows = db.session.execute(_rows(found).limit(size).offset((page - 1) * size)).all()
+    # The page's ids first, on the narrow (id, at) rows: joining every found record to its actor
+    # before the OFFSET read page × size records whole (a county's page 20: 8,000 for 50).
+    listed = (
+        db.select(found.c.id, found.c.at)
+        .order_by(found.c.at.desc(), found.c.id.desc())
+        .limit(size)
+        .offset((page - 1) * size)
+        .subquery()
+    )
+    rows = db.session.execute(_rows(listed)).all()
     entries = [entry(record, actor, org, links=links) for record, actor, org in rows]
     return AuditPage(entries, total, capped, page, size)
 

