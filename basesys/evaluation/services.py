@@ -16,6 +16,7 @@ from basesys.attendance.services import course_policy, credit_for, trainee_credi
 from basesys.certificates.models import CourseResult
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError
+from basesys.core.time import LOCAL_TZ
 from basesys.courses.models import Course, Enrollment
 from basesys.evaluation.models import ITEMS, SCORES, EvaluationClaim, EvaluationResponse
 from basesys.extensions import db
@@ -149,3 +150,57 @@ def course_summary(course: Course) -> CourseEvaluation:
         items[name] = ItemSummary(mean, counts)
     comments = [row[-1] for row in rows if row[-1]]
     return CourseEvaluation(course.id, len(rows), eligible_count(course), items, comments)
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One course of a base's trend: its answers and the mean of each item (None without answers)."""
+
+    course: Course
+    responses: int
+    response_rate: float
+    means: dict[str, float | None]
+
+
+def base_trend(base_id: int, year: int) -> list[TrendRow]:
+    """The base's courses of the year (local date of their first session) that have ended, oldest
+    first, with their answers and means: one grouped query for the answers, then each rate."""
+    start = datetime(year, 1, 1, tzinfo=LOCAL_TZ)
+    end = datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ)
+    courses = list(
+        db.session.scalars(
+            db.select(Course)
+            .where(Course.base_id == base_id, Course.first_starts_at >= start, Course.first_starts_at < end)
+            .where(Course.last_ends_at.is_not(None))
+            .order_by(Course.first_starts_at, Course.id)
+        )
+    )
+    if not courses:
+        return []
+    averages = [db.func.avg(getattr(EvaluationResponse, name)) for name in ITEMS]
+    grouped = db.session.execute(
+        db.select(EvaluationResponse.course_id, db.func.count(), *averages)
+        .where(EvaluationResponse.course_id.in_([c.id for c in courses]))
+        .group_by(EvaluationResponse.course_id)
+    )
+    answers = {row[0]: row[1:] for row in grouped}
+    rows = []
+    for course in courses:
+        count, *means = answers.get(course.id, (0,) + (None,) * len(ITEMS))
+        eligible = eligible_count(course)
+        rate = round(count / eligible, 4) if eligible else 0.0
+        shown = {name: (round(float(m), 2) if m is not None else None) for name, m in zip(ITEMS, means, strict=True)}
+        rows.append(TrendRow(course, count, rate, shown))
+    return rows
+
+
+def offered_courses(trainee: Trainee, now: datetime) -> list[Course]:
+    """The trainee's ended courses whose evaluation waits for them (credited hours, not answered)."""
+    answered = db.select(EvaluationClaim.course_id).where(EvaluationClaim.trainee_id == trainee.id)
+    candidates = db.session.scalars(
+        db.select(Course)
+        .join(Enrollment, Enrollment.course_id == Course.id)
+        .where(Enrollment.trainee_id == trainee.id, Course.last_ends_at <= now, Course.id.not_in(answered))
+        .order_by(Course.last_ends_at.desc(), Course.id)
+    )
+    return [course for course in candidates if credited_hours(course, trainee) > 0]
