@@ -4,10 +4,10 @@ Every bar carries its figure as a <title>, and each page prints the same figures
 
 from markupsafe import Markup, escape
 
-WIDTH = 420
-ROW = 26
-LABEL = 28
-VALUE = 48
+WIDTH = 240
+ROW = 24
+LABEL = 20
+VALUE = 30
 
 TREND_WIDTH = 760
 TREND_HEIGHT = 200
@@ -37,7 +37,7 @@ def count_bars(counts: list[int], *, title: str) -> Markup:
         parts.append(
             f'<g class="bar"><title>{score}: {count}</title>'
             f'<text x="{LABEL - 8}" y="{y + 17}" text-anchor="end">{score}</text>'
-            f'<rect class="bar-score score-{score}" x="{LABEL}" y="{y + 4}" width="{width}" height="18" rx="2"/>'
+            f'<rect class="bar-score score-{score}" x="{LABEL}" y="{y + 4}" width="{width}" height="16" rx="2"/>'
             f'<text class="value" x="{LABEL + width + 6}" y="{y + 17}">{count}</text></g>'
         )
     parts.append("</svg>")
