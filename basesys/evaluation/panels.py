@@ -9,7 +9,7 @@ def waiting_evaluations(user, now):
     trainee = trainee_of(user)
     if trainee is None:
         return None
-    courses = services.offered_courses(trainee, now)
+    courses = services.offered_courses(trainee, now=now)
     if not courses:
         return None
     return {"template": "evaluation/panel_waiting.html", "courses": courses}
