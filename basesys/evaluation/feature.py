@@ -17,6 +17,7 @@ FEATURE = Feature(
         Panel(panels.course_results, READERS, order=40, slot="course"),
     ),
     refusals=REFUSALS,
+    init=panels.init,
     audit_subjects=audit_texts.SUBJECTS,
     audit_actions=audit_texts.ACTIONS,
 )

@@ -107,3 +107,9 @@ def test_trend_page_of_a_bureau_picks_bases_in_scope(finished, login, now):
 
 def test_trend_page_ignores_a_nonsense_year(finished, login):
     assert login(finished.admin_a).get("/evaluations?year=99999999999").status_code == 200
+
+
+def test_my_courses_links_the_waiting_evaluation(finished, absent, login, now):
+    page = login(finished.trainee).get("/me/courses")
+    assert page.status_code == 200 and f"/courses/{finished.course.id}/evaluate" in page.text
+    assert f"/courses/{finished.course.id}/evaluate" not in login(absent).get("/me/courses").text
