@@ -138,5 +138,5 @@ def test_ids_beyond_the_database_are_404(finished, login, api_headers, client):
 def test_a_nul_in_the_comment_is_a_form_error(finished, login):
     url = f"/courses/{finished.course.id}/evaluate"
     refused = login(finished.trainee).post(url, data={**FORM, "comment": "a\x00b"})
-    assert refused.status_code in (400, 422)
+    assert refused.status_code == 422
     assert not services.has_answered(finished.course, finished.trainee)
