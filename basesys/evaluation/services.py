@@ -203,4 +203,19 @@ def offered_courses(trainee: Trainee, *, now: datetime) -> list[Course]:
         .where(Enrollment.trainee_id == trainee.id, Course.last_ends_at <= now, Course.id.not_in(answered))
         .order_by(Course.last_ends_at.desc(), Course.id)
     )
-    return [course for course in candidates if credited_hours(course, trainee) > 0]
+    candidates = list(candidates)
+    if not candidates:
+        return []
+    finalised = dict(  # one read for the finalised ones; the live engine only for the others
+        db.session.execute(
+            db.select(CourseResult.course_id, CourseResult.credited_hours).where(
+                CourseResult.trainee_id == trainee.id, CourseResult.course_id.in_([c.id for c in candidates])
+            )
+        ).all()
+    )
+    offered = []
+    for course in candidates:
+        hours = finalised[course.id] if course.id in finalised else credited_hours(course, trainee)
+        if float(hours) > 0:
+            offered.append(course)
+    return offered
