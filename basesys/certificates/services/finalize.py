@@ -40,7 +40,7 @@ from basesys.certificates.services.issue import (
 from basesys.certificates.services.pending import trainees_without_result
 from basesys.certificates.signing import current_signer, record_signing_key
 from basesys.core.audit import audit, audit_many
-from basesys.core.bulk import insert_rows
+from basesys.core.bulk import insert_rows, plan_each_execution
 from basesys.core.errors import DomainError
 from basesys.courses import month_figures
 from basesys.courses.models import Course, FilingStatus
@@ -121,12 +121,13 @@ def finalize_chunk(actor, course: Course, *, now: datetime, size: int | None = N
     """
     size = size or CHUNK_SIZE
     course = _lock_course(course)
+    plan_each_execution()
     if course.finalized_at is None:
         check_finalizable(course, now=now)
         trainees = trainees_without_result(course, size)
         if trainees:
-            _finalize_trainees(course, actor, now, trainees)
-            trend_figures.count_chunk(course, [t.id for t in trainees], now=now)  # the trends' month figures
+            ledger = _finalize_trainees(course, actor, now, trainees)
+            trend_figures.count_chunk(course, ledger, now=now)  # the trends' month figures
             return False
     _write_ledger_entries(course, now)
     if _issue_certificates(course, actor, now, limit=size):
@@ -154,10 +155,11 @@ def _lock_course(course: Course) -> Course:
     ).scalar_one()
 
 
-def _finalize_trainees(course: Course, actor, now: datetime, trainees: list) -> None:
+def _finalize_trainees(course: Course, actor, now: datetime, trainees: list) -> list[dict]:
     """Results, finalized days, certificates and ledger entries of trainees without a result yet,
     each row written with its links in place (the certificates first, for their ids), as plain rows
-    (`core.bulk.insert_rows`): no model object per row, no one-row UPDATE linking them afterwards."""
+    (`core.bulk.insert_rows`): no model object per row, no one-row UPDATE linking them afterwards.
+    Returns the ledger entries written (the trends count them)."""
     credits, days_done = trainee_credits(course, course_policy(course), [t.id for t in trainees])
     completers = [t for t in trainees if is_completer(credits[t.id])]
     problems = {t.id: printing_problem(t.name, course) or "" for t in completers}
@@ -177,6 +179,7 @@ def _finalize_trainees(course: Course, actor, now: datetime, trainees: list) -> 
     insert_rows(CourseResult.__table__, results)
     insert_rows(LedgerEntry.__table__, ledger)
     _audit_issued(course, actor, now, certificates)
+    return ledger
 
 
 def _add_rows(results, ledger, course: Course, now, year: int, trainee_id: int, credit, certificate, problems) -> None:

@@ -2,23 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
-
-from basesys.certificates.models import LedgerEntry
 from basesys.courses import month_figures
 from basesys.courses.models import Course
-from basesys.extensions import db
 
 
-def count_chunk(course: Course, trainee_ids: list[int], *, now: datetime) -> None:
-    """The certificates (培训人次) and ledger hours one chunk of finalisation wrote for these
-    trainees, counted in the month of `now`: one SELECT of the chunk's entries (each completer's
-    entry links its certificate, if one could be printed) and one upsert for the whole chunk, never
-    a statement per trainee. A trainee of a chunk had no result before it, so every entry of theirs
-    in the course is the chunk's."""
-    certificates, hours = db.session.execute(
-        select(func.count(LedgerEntry.certificate_id), func.coalesce(func.sum(LedgerEntry.hours), 0)).where(
-            LedgerEntry.course_id == course.id, LedgerEntry.trainee_id.in_(trainee_ids)
-        )
-    ).one()
-    month_figures.add(course.base_id, now, trainee_times=certificates, hours_issued=float(hours))
+def count_chunk(course: Course, ledger: list[dict], *, now: datetime) -> None:
+    """The certificates (培训人次) and ledger hours one chunk of finalisation wrote — `ledger`, the
+    chunk's new ledger entries as written (each completer's links its certificate, if one could be
+    printed) — counted in the month of `now`: one upsert for the whole chunk, no statement reading
+    back what the chunk has just written (a province's ledger: 20 ms a chunk)."""
+    certificates = sum(1 for entry in ledger if entry["certificate_id"] is not None)
+    hours = sum(float(entry["hours"]) for entry in ledger)
+    month_figures.add(course.base_id, now, trainee_times=certificates, hours_issued=hours)
