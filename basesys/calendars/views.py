@@ -79,11 +79,12 @@ def _trainee(user):
 @page(bp, "/me/calendar-feed", ("POST",), roles=("trainee",))
 def reset_feed(ctx):
     """Create the trainee's private feed link, or replace it (the old link stops working)."""
-    trainee = _trainee(ctx.user)
-    had_one = services.get_feed(trainee) is not None
-    services.reset_feed(trainee, actor=ctx.user, now=ctx.now)
-    message = _("Your calendar link was reset: the old link no longer works.") if had_one else None
-    return Done(url_for("accounts.home") + "#calendar-feed", message or _("Your calendar link is ready."))
+    feed = services.reset_feed(_trainee(ctx.user), actor=ctx.user, now=ctx.now)
+    if feed.reset_at is None:
+        message = _("Your calendar link is ready.")
+    else:
+        message = _("Your calendar link was reset: the old link no longer works.")
+    return Done(url_for("accounts.home") + "#calendar-feed", message)
 
 
 # --- iCalendar feeds (public URLs: phone calendars send no cookies) ----------------------------

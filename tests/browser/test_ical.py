@@ -73,3 +73,22 @@ def test_admin_month_calendar_fits_a_phone(phone_page, tenants, make_course, scr
     page.click("#cal-next")
     page.wait_for_load_state()
     assert "d=2025-07-01" in page.url and page.locator(".cal-slot").count() == 0
+
+
+def test_admin_prints_the_enrolment_poster(page, tenants, make_course, screenshot, live_server):
+    course = make_course(base=tenants.base_a, title="扫码报名的课")
+    browser_login(page, tenants.admin_a.username, PASSWORD)
+    page.goto("/calendar?d=2025-06-01")
+    assert page.locator(".cal-slot.approved", has_text="扫码报名的课").is_visible()
+    assert page.locator(".cal-day").count() == 42  # 26 May – 6 July, whole weeks
+    screenshot(page, "calendar-month-desktop")
+    page.goto(f"/courses/{course.id}")
+    link = page.input_value("#enrol-url")
+    assert link == f"{live_server.url}/catalog/{course.id}"
+    screenshot(page, "course-enrol-link")
+    page.click("text=打印海报")
+    page.wait_for_load_state()
+    assert page.locator("#poster svg.qr").is_visible() and link in page.inner_text("#poster")
+    page.emulate_media(media="print")
+    assert not page.locator("header").first.is_visible()
+    screenshot(page, "enrol-poster-print")
