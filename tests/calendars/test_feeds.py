@@ -153,3 +153,16 @@ def test_subscribe_link_on_the_trainees_catalogue_page(client, login, tenants, m
     page = client.get(f"/catalog/{course.id}")
     assert page.status_code == 200
     assert f"/courses/{course.id}/calendar.ics" in page.text and "webcal://" in page.text
+
+
+def test_the_reset_reads_as_a_sentence_in_the_log(app, db, tenants, now):
+    from basesys.core.audit_text import entry
+
+    services.reset_feed(tenants.trainee, actor=tenants.trainee.user, now=now)
+    services.reset_feed(tenants.trainee, actor=tenants.trainee.user, now=now)
+    db.session.commit()
+    records = db.session.scalars(db.select(AuditRecord).order_by(AuditRecord.id)).all()
+    with app.test_request_context():
+        texts = [entry(r, links=False).text for r in records if r.object_type == "calendarfeed"]
+    assert "生成了李四" in texts[0] and "日历订阅链接" in texts[0]
+    assert "重置了李四" in texts[1] and "旧链接已失效" in texts[1]
