@@ -5,7 +5,7 @@ from flask import url_for
 
 from basesys.accounts.scope import trainee_of
 from basesys.calendars import enrol_link, services
-from basesys.calendars.views import absolute, enrol_url, webcal
+from basesys.calendars.links import absolute, enrol_url, webcal
 
 
 def trainee_feed_panel(user, now):

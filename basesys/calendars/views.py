@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from basesys.accounts.scope import trainee_of
 from basesys.calendars import enrol_link, services
+from basesys.calendars.links import course_page_url, enrol_url
 from basesys.core.errors import NotFound
 from basesys.core.inputs import in_sane_years
 from basesys.core.pages import Done, page
@@ -20,16 +21,6 @@ from basesys.extensions import db
 bp = Blueprint("calendars", __name__)
 
 ADMIN = ("base_admin",)
-
-
-def absolute(path: str) -> str:
-    """A URL for phones and posters: BASE_URL and the path (the request's host may be a proxy's)."""
-    return current_app.config["BASE_URL"] + path
-
-
-def webcal(url: str) -> str:
-    """The same feed for "subscribe" in phone calendars: webcal:// opens the calendar app."""
-    return "webcal://" + url.split("://", 1)[-1]
 
 
 def _span(default_day: date) -> calendar.Span:
@@ -90,11 +81,6 @@ def reset_feed(ctx):
 # --- iCalendar feeds (public URLs: phone calendars send no cookies) ----------------------------
 
 
-def course_page_url(course_id: int) -> str:
-    """A feed event's URL: the course's catalogue page (trainees; staff are sent on from the login)."""
-    return absolute(url_for("courses.catalog_course", course_id=course_id))
-
-
 def _ics(name: str, sessions, now, filename: str) -> Response:
     body = ical.sessions_calendar(
         name, sessions, base_url=current_app.config["BASE_URL"], course_url=course_page_url, now=now
@@ -136,10 +122,6 @@ def _enrolment_course(user, course_id: int, **_format) -> Course:
     if not course.is_approved:
         raise NotFound()
     return course
-
-
-def enrol_url(course: Course) -> str:
-    return absolute(url_for("courses.catalog_course", course_id=course.id))
 
 
 @page(bp, "/courses/<int:course_id>/enrol-qr.<any(png, svg):fmt>", roles=ADMIN, load=_enrolment_course)

@@ -126,8 +126,3 @@ def enrolled_sessions(trainee_id: int) -> list[CourseSession]:
         .order_by(CourseSession.starts_at, CourseSession.id)
     )
     return list(db.session.scalars(query))
-
-
-def approved_course_sessions(course: Course) -> list[CourseSession] | None:
-    """A course's sessions for its public feed; None unless it is approved (the feed is then 404)."""
-    return list(course.sessions) if course.is_approved else None

@@ -151,11 +151,6 @@ def test_enrolled_sessions_are_the_trainees_own(tenants, make_course, enroll):
     assert [s.course_id for s in found] == [mine.id]
 
 
-def test_approved_course_sessions_only_for_approved(make_course):
-    assert calendar.approved_course_sessions(make_course(status="submitted")) is None
-    assert len(calendar.approved_course_sessions(make_course(status="approved"))) == 1
-
-
 def test_utc_instants_are_kept_aware(make_course):
     course = make_course(
         sessions=[(datetime(2025, 6, 10, 1, 0, tzinfo=timezone.utc), datetime(2025, 6, 10, 4, 0, tzinfo=timezone.utc))]
