@@ -1,7 +1,7 @@
 """The application factory: settings, extensions, then every feature's declaration, bottom-up.
 
 FEATURES is the layer order of the import-linter contract (pyproject.toml): each feature may import
-only those listed before it (attendance and filing are siblings and never import each other).
+only those listed before it (attendance, filing and calendars are siblings and never import each other).
 """
 
 import logging
@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from basesys.accounts.feature import FEATURE as ACCOUNTS
 from basesys.attendance.feature import FEATURE as ATTENDANCE
 from basesys.bureau.feature import FEATURE as BUREAU
+from basesys.calendars.feature import FEATURE as CALENDARS
 from basesys.certificates.feature import FEATURE as CERTIFICATES
 from basesys.config import ROOT, load_config
 from basesys.core.database import configure_engine
@@ -34,6 +35,7 @@ FEATURES = (
     COURSES,
     FILING,
     ATTENDANCE,
+    CALENDARS,
     CERTIFICATES,
     EVALUATION,
     ROSTERS,

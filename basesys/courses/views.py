@@ -303,7 +303,13 @@ def catalog_course(ctx, course):
     open_ = course.is_approved and not course.finalized and starts is not None and starts > ctx.now
     full = course.capacity is not None and services.enrolled_count(course) >= course.capacity
     return render_template(
-        "courses/catalog_course.html", course=course, enrolled=enrolled, open=open_, full=full, now=ctx.now
+        "courses/catalog_course.html",
+        course=course,
+        enrolled=enrolled,
+        open=open_,
+        full=full,
+        panels=panels_for(ctx.user, ctx.now, "catalog", course),
+        now=ctx.now,
     )
 
 

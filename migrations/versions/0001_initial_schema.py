@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 07:48:15.092487
+Create Date: 2026-12-02 07:59:47.159888
 
 """
 from alembic import op
@@ -380,6 +380,17 @@ def upgrade():
     with op.batch_alter_table('audit_key', schema=None) as batch_op:
         batch_op.create_index('ix_audit_key_lookup', ['kind', 'value', 'record_id'], unique=False)
 
+    op.create_table('calendar_feed',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reset_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_calendar_feed_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feed')),
+    sa.UniqueConstraint('token', name=op.f('uq_calendar_feed_token')),
+    sa.UniqueConstraint('trainee_id', name=op.f('uq_calendar_feed_trainee_id'))
+    )
     op.create_table('certificate',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=32), nullable=False),
@@ -625,6 +636,7 @@ def downgrade():
         batch_op.drop_index('ix_certificate_base_issued')
 
     op.drop_table('certificate')
+    op.drop_table('calendar_feed')
     with op.batch_alter_table('audit_key', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_key_lookup')
 
