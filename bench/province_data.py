@@ -393,7 +393,7 @@ def accepted_month() -> tuple[date, date]:
 
 
 def reset_finalisation(connection, sizes: Sizes) -> None:
-    """Undo an earlier bench's finalisation of the big course (--keep re-runs), and the month
+    """Undo an earlier bench's finalisation of the big course (--keep re-runs), its audit records, and the month
     figures it added (the years it wrote in, recomputed from the rows that stay; every year when
     the table is empty: a province kept from before the table)."""
     course = {"c": sizes.finalize_course}
@@ -401,6 +401,15 @@ def reset_finalisation(connection, sizes: Sizes) -> None:
     written = f"SELECT {local_year} FROM ledger_entry WHERE course_id = :c UNION SELECT {local_year} FROM certificate"
     years = list(connection.execute(text(written + " WHERE course_id = :c"), course).scalars())
     years = years if connection.execute(text("SELECT 1 FROM month_figures LIMIT 1")).first() else [None]
+    # Its audit records too (a certificate.issue per certificate, course.finalize): left behind,
+    # every re-run measured its inserts against 30,000 more records and keys than the last.
+    records = (
+        "SELECT id FROM audit_record WHERE (object_type = 'certificate' AND object_id IN "
+        "(SELECT id FROM certificate WHERE course_id = :c)) OR (object_type = 'course' AND object_id = :c "
+        "AND action = 'course.finalize')"
+    )
+    connection.execute(text(f"DELETE FROM audit_key WHERE record_id IN ({records})"), course)
+    connection.execute(text(f"DELETE FROM audit_record WHERE id IN ({records})"), course)
     for table in ("course_result", "ledger_entry", "credited_day", "roster"):
         connection.execute(text(f"DELETE FROM {table} WHERE course_id = :c"), course)
     connection.execute(text("DELETE FROM certificate WHERE course_id = :c"), course)
