@@ -106,12 +106,12 @@ def _statements(s: Sizes) -> list[tuple[str, str]]:
             "users",
             """
             INSERT INTO user_account (id, username, password_hash, role, display_name, bureau_id, base_id,
-                                      active, token_generation, created_at)
-            VALUES (1, 'province', :hash, 'bureau_officer', '省厅经办人', 1, NULL, true, 0, :t0),
-                   (2, 'city', :hash, 'bureau_officer', '市局经办人', 3, NULL, true, 0, :t0),
-                   (3, 'county', :hash, 'bureau_officer', '县局经办人', 19, NULL, true, 0, :t0),
-                   (4, 'admin1', :hash, 'base_admin', '基地管理员', NULL, 1, true, 0, :t0),
-                   (5, :history_id_number, :hash, 'trainee', '', NULL, NULL, true, 0, :t0)""",
+                                      active, token_generation, must_change_password, created_at)
+            VALUES (1, 'province', :hash, 'bureau_officer', '省厅经办人', 1, NULL, true, 0, false, :t0),
+                   (2, 'city', :hash, 'bureau_officer', '市局经办人', 3, NULL, true, 0, false, :t0),
+                   (3, 'county', :hash, 'bureau_officer', '县局经办人', 19, NULL, true, 0, false, :t0),
+                   (4, 'admin1', :hash, 'base_admin', '基地管理员', NULL, 1, true, 0, false, :t0),
+                   (5, :history_id_number, :hash, 'trainee', '', NULL, NULL, true, 0, false, :t0)""",
         ),
         (
             "trainees",
@@ -132,7 +132,8 @@ def _statements(s: Sizes) -> list[tuple[str, str]]:
             INSERT INTO course (id, base_id, title, category, kind, delivery, location, target,
                 planned_headcount, capacity, responsible, contact, contact_phone, plan, apply_municipal_seminar,
                 attendance_mode, pass_ratio, planned_days, planned_hours, filing_status, filing_number,
-                filing_late, submitted_at, approved_at, approved_snapshot, finalized_at, created_at, updated_at)
+                filing_late, submitted_at, approved_at, approved_snapshot, finalized_at, created_at, updated_at,
+                search_text)
             SELECT c, (c - 1) % :bases + 1, '专业技术培训班' || c || '期',
                    CASE WHEN c % 3 = 0 THEN 'public' ELSE 'professional' END, 'course', 'offline', '培训中心', '',
                    80, NULL::int, '负责人', '联系人', '', '', false, 'in_out', NULL::float, 3, 9,
@@ -142,13 +143,13 @@ def _statements(s: Sizes) -> list[tuple[str, str]]:
                              || '-' || lpad(c::text, 6, '0') END,
                    c % 40 = 1, d - 20 + time '02:00', CASE WHEN c % 50 = 0 THEN NULL ELSE d - 10 + time '02:00' END,
                    NULL::json, CASE WHEN {FINALISED} THEN (d + 3 + time '02:00')::timestamptz END,
-                   d - 30 + time '02:00', d - 10 + time '02:00'
+                   d - 30 + time '02:00', d - 10 + time '02:00', ''
             FROM (SELECT c, {COURSE_DAY} AS d FROM generate_series(1, :courses) c) x
             UNION ALL
             SELECT :courses + k, 1, CASE k WHEN 1 THEN '大型导出培训班' ELSE '大型结业培训班' END, 'professional',
                    'course', 'offline', '', '', :big, NULL, '', '', '', '', false, 'in_out', NULL, 3, 9, 'approved',
                    '备2026-0001-' || lpad((900000 + k)::text, 6, '0'), false, :t0, :t0, NULL,
-                   CASE k WHEN 1 THEN :t_export_final END, :t0, :t0
+                   CASE k WHEN 1 THEN :t_export_final END, :t0, :t0, ''
             FROM generate_series(1, 2) k""",
         ),
         (
