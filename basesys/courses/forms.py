@@ -16,6 +16,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -23,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from basesys.core.inputs import db_id, optional_db_id
 from basesys.core.time import LOCAL_TZ, to_local
 from basesys.courses.models import ATTENDANCE_MODES, CATEGORIES, DELIVERIES, KINDS
 from basesys.courses.state import COURSE_FIELDS
@@ -49,6 +51,9 @@ class SessionRowForm(Form):
     end = TimeField(_l("End"), validators=[Optional()])
     credit_hours = DecimalField(_l("Credit hours"), places=1, validators=[Optional(), NumberRange(min=0, max=24)])
     title = StringField(_l("Topic"), validators=[Optional(), Length(max=200)])
+    # The base's venues and teachers are the page's options; the service refuses any other id.
+    venue_id = SelectField(_l("Venue"), coerce=optional_db_id, validate_choice=False, choices=[])
+    teacher_ids = SelectMultipleField(_l("Teachers"), coerce=db_id, validate_choice=False, choices=[])
 
     def is_blank(self) -> bool:
         return not any(
@@ -72,6 +77,11 @@ class SessionRowForm(Form):
         self.day.data, self.start.data, self.end.data = start.date(), start.time(), end.time()
         self.credit_hours.data = course_session.credit_hours
         self.title.data = course_session.title
+        self.venue_id.data = course_session.venue_id
+        self.teacher_ids.data = [t.id for t in course_session.teachers]
+
+    def booking(self) -> tuple[int | None, tuple[int, ...]]:
+        return self.venue_id.data, tuple(self.teacher_ids.data or ())
 
 
 class CourseForm(FlaskForm):
@@ -149,7 +159,15 @@ class ImportForm(FlaskForm):
 
 
 # Where a service's field names land on the page.
-_ROW_FIELDS = {"starts_at": "start", "ends_at": "end", "credit_hours": "credit_hours", "title": "title", "id": "start"}
+_ROW_FIELDS = {
+    "starts_at": "start",
+    "ends_at": "end",
+    "credit_hours": "credit_hours",
+    "title": "title",
+    "id": "start",
+    "venue_id": "venue_id",
+    "teacher_ids": "teacher_ids",
+}
 _COURSE_FIELDS = {"pass_ratio": "pass_percent"}
 
 
@@ -183,3 +201,21 @@ def _add_error(field, message: str) -> None:
     """A message once per field (the page lifecycle may have put it there already)."""
     if message not in field.errors:
         field.errors = list(field.errors) + [message]
+
+
+class VenueForm(FlaskForm):
+    name = StringField(_l("Venue name"), validators=[InputRequired(), Length(max=100)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    capacity = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=1, max=100000)])
+
+    def values(self) -> dict:
+        return {"name": self.name.data, "address": self.address.data or "", "capacity": self.capacity.data}
+
+
+class TeacherForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=60)])
+    title = StringField(_l("Professional title"), validators=[Optional(), Length(max=60)])
+    employer = StringField(_l("Employer"), validators=[Optional(), Length(max=120)])
+
+    def values(self) -> dict:
+        return {"name": self.name.data, "title": self.title.data or "", "employer": self.employer.data or ""}

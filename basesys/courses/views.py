@@ -4,7 +4,7 @@ goes through `core.pages.page`: load → authorize → validate → one service 
 
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from basesys.accounts.scope import trainee_of
@@ -16,6 +16,7 @@ from basesys.core.spreadsheet import CSV_MIMETYPE
 from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import local_date
 from basesys.courses import enrollment_file, services
+from basesys.courses.services import records
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.forms import CourseForm, EnrollForm, ImportForm, place_course_errors
 from basesys.courses.models import FILING_STATUSES, Enrollment, FilingStatus
@@ -63,7 +64,8 @@ def _session_inputs(form: CourseForm) -> list[services.SessionInput]:
 
     rows = _session_rows(form)
     return [
-        services.SessionInput(*row.instants(), row.title.data or "", hours(row), number(row.id.data)) for row in rows
+        services.SessionInput(*row.instants(), row.title.data or "", hours(row), number(row.id.data), *row.booking())
+        for row in rows
     ]
 
 
@@ -87,7 +89,14 @@ def render_course_form(ctx, course=None):
         if services.is_session_locked(course, s, policy, now=ctx.now)
     }
     html = render_template(
-        "courses/form.html", form=form, course=course, policy=policy, session_errors=session_errors, locked_ids=locked
+        "courses/form.html",
+        form=form,
+        course=course,
+        policy=policy,
+        session_errors=session_errors,
+        locked_ids=locked,
+        venues=records.list_venues(ctx.user.base_id),
+        teachers=records.list_teachers(ctx.user.base_id),
     )
     return (html, 200) if form.add_row.data else html
 
@@ -95,6 +104,8 @@ def render_course_form(ctx, course=None):
 def _saved(course) -> Done:
     sent = course.filing_status == FilingStatus.SUBMITTED
     message = _("Saved and sent to the bureau for review.") if sent else _("Saved.")
+    for warning in services.capacity_warnings(course):  # shown, never a refusal
+        flash(warning, "warning")
     return Done(url_for("courses.course_detail", course_id=course.id), message)
 
 

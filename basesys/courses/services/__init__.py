@@ -20,7 +20,9 @@ from basesys.courses.services.enrollment import (
 from basesys.courses.services.importing import ImportResult, import_enrollments
 from basesys.courses.services.queries import PAGE_SIZE as COURSE_PAGE_SIZE
 from basesys.courses.services.queries import list_base_courses, sessions_between, status_counts
+from basesys.courses.services.bookings import capacity_warnings
 from basesys.courses.services.sessions import (
+    KEEP,
     CheckedSession,
     SessionInput,
     check_sessions,
@@ -33,6 +35,8 @@ from basesys.courses.services.sessions import (
 )
 
 __all__ = [
+    "KEEP",
+    "capacity_warnings",
     "ImportResult",
     "catalog_bases",
     "catalog_page",
