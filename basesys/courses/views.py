@@ -16,10 +16,10 @@ from basesys.core.spreadsheet import CSV_MIMETYPE
 from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import local_date
 from basesys.courses import enrollment_file, services
-from basesys.courses.services import records
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.forms import CourseForm, EnrollForm, ImportForm, place_course_errors
 from basesys.courses.models import FILING_STATUSES, Enrollment, FilingStatus
+from basesys.courses.services import records
 from basesys.extensions import db
 
 bp = Blueprint("courses", __name__)

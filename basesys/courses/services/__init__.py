@@ -1,5 +1,6 @@
 """Course services (DOMAIN.md §3, §5). Other features use `compute_credit_hours` and `plan_totals`."""
 
+from basesys.courses.services.bookings import capacity_warnings
 from basesys.courses.services.catalog import (
     catalog_bases,
     catalog_page,
@@ -20,7 +21,6 @@ from basesys.courses.services.enrollment import (
 from basesys.courses.services.importing import ImportResult, import_enrollments
 from basesys.courses.services.queries import PAGE_SIZE as COURSE_PAGE_SIZE
 from basesys.courses.services.queries import list_base_courses, sessions_between, status_counts
-from basesys.courses.services.bookings import capacity_warnings
 from basesys.courses.services.sessions import (
     KEEP,
     CheckedSession,
