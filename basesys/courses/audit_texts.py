@@ -63,6 +63,7 @@ SUBJECTS = {
 ACTIONS = {
     "course.created": "创建了培训项目{subject}",
     "course.updated": "修改了培训项目{subject}",
+    "course.copied": "复制了培训项目{subject}（复制自「{after[copied_from]}」）",
     "enrollment.created": "将学员{trainee_name}（{id_number}）加入了{subject}",
     "enrollment.removed": "将学员{trainee_name}（{id_number}）移出了{subject}",
     "venue.created": "添加了场地{subject}",
@@ -86,6 +87,8 @@ FIELDS = {
         "changes": AuditField("变更事项", show=_field_names),
         "file": AuditField("导入文件"),
         "imported": AuditField("新增报名人数"),
+        "copied_from": AuditField("复制自"),
+        "copied_from_id": _HIDDEN,
         "already_enrolled": AuditField("已在名单中"),
         "created_trainee_ids": _HIDDEN,
         "enrolled_trainee_ids": _HIDDEN,

@@ -23,10 +23,12 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from basesys.core.inputs import db_id, optional_db_id
+from basesys.core.inputs import db_id, in_sane_years, optional_db_id
 from basesys.core.time import LOCAL_TZ, to_local
 from basesys.courses.models import ATTENDANCE_MODES, CATEGORIES, DELIVERIES, KINDS
+from basesys.courses.services.copying import SessionPattern
 from basesys.courses.state import COURSE_FIELDS
 
 SERIES_HINT = "工程、卫生、教育……"
@@ -219,3 +221,44 @@ class TeacherForm(FlaskForm):
 
     def values(self) -> dict:
         return {"name": self.name.data, "title": self.title.data or "", "employer": self.employer.data or ""}
+
+
+class CopyForm(FlaskForm):
+    first_day = DateField(_l("First date of the copy"), validators=[InputRequired()], filters=[in_sane_years])
+    title = StringField(_l("Course title"), validators=[Optional(), Length(max=200)])
+
+
+WEEKDAY_CHOICES = [(0, "周一"), (1, "周二"), (2, "周三"), (3, "周四"), (4, "周五"), (5, "周六"), (6, "周日")]
+
+
+class PatternForm(FlaskForm):
+    """A repeating schedule: weekdays, one local time, for some weeks or up to a last date."""
+
+    first_day = DateField(_l("First date"), validators=[InputRequired()], filters=[in_sane_years])
+    weekdays = SelectMultipleField(
+        _l("Weekdays"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    start = TimeField(_l("Start"), validators=[InputRequired()])
+    end = TimeField(_l("End"), validators=[InputRequired()])
+    weeks = IntegerField(_l("For weeks"), validators=[Optional(), NumberRange(min=1, max=53)])
+    last_day = DateField(_l("Or until"), validators=[Optional()], filters=[in_sane_years])
+    venue_id = SelectField(_l("Venue"), coerce=optional_db_id, validate_choice=False, choices=[])
+    teacher_ids = SelectMultipleField(_l("Teachers"), coerce=db_id, validate_choice=False, choices=[])
+    topic = StringField(_l("Topic"), validators=[Optional(), Length(max=200)])
+
+    def pattern(self) -> SessionPattern:
+        return SessionPattern(
+            first_day=self.first_day.data,
+            weekdays=tuple(self.weekdays.data or ()),
+            start=self.start.data,
+            end=self.end.data,
+            weeks=self.weeks.data,
+            last_day=self.last_day.data,
+            venue_id=self.venue_id.data,
+            teacher_ids=tuple(self.teacher_ids.data or ()),
+            title=self.topic.data or "",
+        )

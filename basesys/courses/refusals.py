@@ -53,6 +53,9 @@ REFUSALS = {
     "unknown_venue": Refusal(422, "场地不存在或不属于本基地。", "Unknown venue for this base."),
     "unknown_teacher": Refusal(422, "授课教师不存在或不属于本基地。", "Unknown teacher for this base."),
     "venue_name_taken": Refusal(422, "本基地已有同名场地。", "The base already has a venue of that name."),
+    "invalid_pattern": Refusal(
+        422, "重复课次的设置有误，请按提示修改。", "The session pattern is invalid; see the marked fields."
+    ),
     # Course fields (§3)
     "seminar_must_be_professional": Refusal(
         422, "高级研修项目只能是专业科目。", "An advanced seminar is always a professional course."

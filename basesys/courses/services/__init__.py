@@ -8,6 +8,7 @@ from basesys.courses.services.catalog import (
     trainee_courses_page,
     upcoming_trainee_courses,
 )
+from basesys.courses.services.copying import SessionPattern, add_pattern_sessions, copy_course, pattern_dates
 from basesys.courses.services.courses import create_course, ever_approved, is_session_locked, update_course
 from basesys.courses.services.enrollment import (
     enroll_self,
@@ -37,6 +38,10 @@ from basesys.courses.services.sessions import (
 __all__ = [
     "KEEP",
     "capacity_warnings",
+    "SessionPattern",
+    "add_pattern_sessions",
+    "copy_course",
+    "pattern_dates",
     "ImportResult",
     "catalog_bases",
     "catalog_page",

@@ -135,7 +135,7 @@ def book_sessions(base: Base, course: Course | None, checked: list[CheckedSessio
             chosen = [teachers[t] for t in teacher_ids]
             problems.update(_clashes(item, venues.get(venue_id), chosen, booked))
     if problems:
-        first = min(problems, key=lambda k: (int(k.split(".")[1]), k))
+        first = min(problems, key=lambda k: (int(k.split(".")[1]), not k.endswith("venue_id"), k))
         raise ValidationFailed({k: message for k, (_code, message) in problems.items()}, code=problems[first][0])
     return [
         Booking(venues.get(venue_id), tuple(teachers[t] for t in teacher_ids)) for venue_id, teacher_ids in resolved
