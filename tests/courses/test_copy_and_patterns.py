@@ -208,3 +208,35 @@ def test_copied_audit_sentence_names_the_source(client, db, tenants, now, new_co
     record = db.session.scalar(db.select(AuditRecord).where(AuditRecord.action == "course.copied"))
     with client.application.test_request_context():
         assert "复制自「第一期」" in entry(record, links=False).text
+
+
+@pytest.mark.parametrize("start,end", [("00:30", "02:00"), ("23:00", "23:59")])
+def test_copy_shifts_by_local_date_on_both_sides_of_16_utc(db, tenants, now, new_course, start, end):
+    source = new_course(("2025-06-10", start, end), ("2025-06-11", "09:00", "10:00"))
+    copy = copy_course(tenants.admin_a, source, first_day=date(2025, 6, 20), title="", now=now)
+    assert local_spans(copy) == [("2025-06-20", start, end), ("2025-06-21", "09:00", "10:00")]
+
+
+def test_api_patch_without_venue_keeps_it_and_with_one_books_it(client, api_headers, db, tenants, now, room):
+    venue, _teacher = room
+    course = _booked_course(tenants, now, room, ("2025-06-10", "09:00", "12:00"))
+    db.session.commit()
+    (first,) = course.sessions
+    moved = {"id": first.id, "starts_at": "2025-06-10T09:30:00+08:00", "ends_at": "2025-06-10T12:00:00+08:00"}
+    response = client.patch(
+        f"/api/v1/courses/{course.id}", json={"sessions": [moved]}, headers=api_headers(tenants.admin_a)
+    )
+    assert response.status_code == 200
+    assert response.json["sessions"][0]["venue_id"] == venue.id and response.json["sessions"][0]["teachers"] == ["王伟"]
+    response = client.patch(
+        f"/api/v1/courses/{course.id}",
+        json={"sessions": [{**moved, "venue_id": None, "teacher_ids": []}]},
+        headers=api_headers(tenants.admin_a),
+    )
+    assert response.status_code == 200 and response.json["sessions"][0]["venue_id"] is None
+    response = client.patch(
+        f"/api/v1/courses/{course.id}",
+        json={"sessions": [{**moved, "venue_id": 2**40}]},
+        headers=api_headers(tenants.admin_a),
+    )
+    assert response.status_code == 422
