@@ -29,7 +29,9 @@ def _sessions(value) -> str:
             continue
         start, end = readable(None, item.get("starts_at")) or "", readable(None, item.get("ends_at")) or ""
         hours = readable(None, item.get("credit_hours"))
-        shown.append(f"{start}–{end[11:] if end[:10] == start[:10] else end}" + (f"（{hours}学时）" if hours else ""))
+        notes = [f"{hours}学时" if hours else "", item.get("venue") or "", "、".join(item.get("teachers") or [])]
+        notes = "，".join(note for note in notes if note)
+        shown.append(f"{start}–{end[11:] if end[:10] == start[:10] else end}" + (f"（{notes}）" if notes else ""))
     return "、".join(shown) or "无"
 
 

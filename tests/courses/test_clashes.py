@@ -217,3 +217,15 @@ def test_two_admins_saving_clashing_sessions_at_once_do_not_both_succeed(app, db
     db.session.commit()
     count = db.select(db.func.count()).select_from(CourseSession).where(CourseSession.venue_id == room_id)
     assert db.session.scalar(count) == 1
+
+
+def test_audit_sentence_of_sessions_names_venue_and_teachers(client, db, tenants, now, room, teacher):
+    from basesys.core.audit import AuditRecord
+    from basesys.core.audit_text import changes_of
+
+    make(tenants, now, [("2025-06-10", "09:00", "12:00")], venue=room, teachers=[teacher])
+    db.session.commit()
+    record = db.session.scalar(db.select(AuditRecord).where(AuditRecord.action == "course.created"))
+    with client.application.test_request_context():
+        shown = [c for c in changes_of(record) if "课次" in str(c)]
+    assert shown and "101教室" in str(shown[0]) and "王伟" in str(shown[0])
