@@ -5,7 +5,7 @@ from sqlalchemy import ColumnElement, exists
 from basesys.accounts.models import User
 from basesys.accounts.scope import can_manage_base, can_supervise_base, trainee_of
 from basesys.core.errors import DomainError, NotFound
-from basesys.courses.models import Course, Enrollment
+from basesys.courses.models import Course, Enrollment, Teacher, Venue
 from basesys.courses.services.catalog import is_in_catalog
 from basesys.extensions import db
 
@@ -60,3 +60,20 @@ def get_managed_course(user: User, course_id: int) -> Course:
     if user.role != "base_admin":
         raise DomainError("forbidden")
     return course
+
+
+def _base_record(model, user: User, record_id: int):
+    record = db.session.get(model, record_id)
+    if record is None or user.role != "base_admin" or record.base_id != user.base_id:
+        raise NotFound()
+    return record
+
+
+def get_base_venue(user: User, venue_id: int) -> Venue:
+    """A venue of the base admin's own base; 404 otherwise (another base's, or unknown)."""
+    return _base_record(Venue, user, venue_id)
+
+
+def get_base_teacher(user: User, teacher_id: int) -> Teacher:
+    """A teacher of the base admin's own base; 404 otherwise."""
+    return _base_record(Teacher, user, teacher_id)

@@ -44,6 +44,10 @@ SESSION_REFUSALS = (
     "sessions_span_years",
     "too_many_sessions",
     "session_out_of_range",
+    "unknown_venue",
+    "unknown_teacher",
+    "venue_clash",
+    "teacher_clash",
 )
 
 
@@ -85,8 +89,18 @@ def course_json(course: Course, *, enrolled: int | None = None) -> dict:
     }
 
 
+def _session_input(item: SessionBody) -> services.SessionInput:
+    """A venue or teachers not sent are kept (an existing session) or none (a new one)."""
+    sent = item.model_fields_set
+    venue_id = item.venue_id if "venue_id" in sent else services.KEEP
+    teacher_ids = tuple(item.teacher_ids or ()) if "teacher_ids" in sent else services.KEEP
+    return services.SessionInput(
+        item.starts_at, item.ends_at, item.title, item.credit_hours, item.id, venue_id, teacher_ids
+    )
+
+
 def session_inputs(items: list[SessionBody]) -> list[services.SessionInput]:
-    return [services.SessionInput(s.starts_at, s.ends_at, s.title, s.credit_hours, s.id) for s in items]
+    return [_session_input(s) for s in items]
 
 
 def _values(body: BaseModel) -> dict:

@@ -29,7 +29,9 @@ def _sessions(value) -> str:
             continue
         start, end = readable(None, item.get("starts_at")) or "", readable(None, item.get("ends_at")) or ""
         hours = readable(None, item.get("credit_hours"))
-        shown.append(f"{start}–{end[11:] if end[:10] == start[:10] else end}" + (f"（{hours}学时）" if hours else ""))
+        notes = [f"{hours}学时" if hours else "", item.get("venue") or "", "、".join(item.get("teachers") or [])]
+        notes = "，".join(note for note in notes if note)
+        shown.append(f"{start}–{end[11:] if end[:10] == start[:10] else end}" + (f"（{notes}）" if notes else ""))
     return "、".join(shown) or "无"
 
 
@@ -37,16 +39,39 @@ def _field_names(value) -> str:
     return "、".join(FIELD_LABELS.get(name, name) for name in value) if isinstance(value, list) else str(value)
 
 
+def _venue_keys(venue) -> dict:
+    return {"venue_name": venue.name, "venue_id": venue.id}
+
+
+def _teacher_keys(teacher) -> dict:
+    return {"teacher_name": teacher.name, "teacher_id": teacher.id}
+
+
+def _venue_link(_object_id, keys: dict) -> str | None:
+    return url_for("records.edit_venue", venue_id=keys["venue_id"]) if keys.get("venue_id") else None
+
+
+def _teacher_link(_object_id, keys: dict) -> str | None:
+    return url_for("records.edit_teacher", teacher_id=keys["teacher_id"]) if keys.get("teacher_id") else None
+
+
 SUBJECTS = {
     "course": AuditSubject("培训项目", course_keys, "「{course_title}」", link=course_link),
     "enrollment": AuditSubject("报名", _enrollment_keys, "「{course_title}」", link=course_link),
+    "venue": AuditSubject("场地", _venue_keys, "「{venue_name}」", link=_venue_link),
+    "teacher": AuditSubject("授课教师", _teacher_keys, "{teacher_name}", link=_teacher_link),
 }
 
 ACTIONS = {
     "course.created": "创建了培训项目{subject}",
     "course.updated": "修改了培训项目{subject}",
+    "course.copied": "复制了培训项目{subject}（复制自「{after[copied_from]}」）",
     "enrollment.created": "将学员{trainee_name}（{id_number}）加入了{subject}",
     "enrollment.removed": "将学员{trainee_name}（{id_number}）移出了{subject}",
+    "venue.created": "添加了场地{subject}",
+    "venue.updated": "修改了场地{subject}",
+    "teacher.created": "添加了授课教师{subject}",
+    "teacher.updated": "修改了授课教师{subject}",
     "enrollment.imported": "向{subject}导入了学员名单（新增报名 {after[imported]} 人）",
 }
 
@@ -64,10 +89,14 @@ FIELDS = {
         "changes": AuditField("变更事项", show=_field_names),
         "file": AuditField("导入文件"),
         "imported": AuditField("新增报名人数"),
+        "copied_from": AuditField("复制自"),
+        "copied_from_id": _HIDDEN,
         "already_enrolled": AuditField("已在名单中"),
         "created_trainee_ids": _HIDDEN,
         "enrolled_trainee_ids": _HIDDEN,
     },
+    "venue": {"name": AuditField("场地名称"), "address": AuditField("地址"), "capacity": AuditField("容纳人数")},
+    "teacher": {"name": AuditField("姓名"), "title": AuditField("职称"), "employer": AuditField("工作单位")},
     "enrollment": {
         "course_id": _HIDDEN,
         "trainee_id": _HIDDEN,

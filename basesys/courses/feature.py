@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from basesys.accounts.scope import ENROLLED_AT
 from basesys.core.features import Feature, NavEntry, Panel, provide
-from basesys.courses import api, audit_texts, cli, demo, views
+from basesys.courses import api, audit_texts, cli, demo, record_views, views
 from basesys.courses.access import trainee_enrolled_at
 from basesys.courses.panels import admin_panel, trainee_panel
 from basesys.courses.refusals import REFUSALS
@@ -17,10 +17,11 @@ def _init(app: Flask) -> None:
 
 FEATURE = Feature(
     name="courses",
-    blueprints=(views.bp, api.bp),
+    blueprints=(views.bp, record_views.bp, api.bp),
     nav=(
         NavEntry("courses.list_courses", _l("Courses"), ("base_admin",), order=10),
         NavEntry("courses.schedule", _l("Schedule"), ("base_admin",), order=20),
+        NavEntry("records.venues", _l("Venues and teachers"), ("base_admin",), order=25),
         NavEntry("courses.catalog", _l("Courses"), ("trainee",), order=10),
     ),
     panels=(

@@ -16,15 +16,19 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from basesys.core.inputs import db_id, in_sane_years, optional_db_id
 from basesys.core.time import LOCAL_TZ, to_local
 from basesys.courses.models import ATTENDANCE_MODES, CATEGORIES, DELIVERIES, KINDS
+from basesys.courses.services.copying import SessionPattern
 from basesys.courses.state import COURSE_FIELDS
 
 SERIES_HINT = "工程、卫生、教育……"
@@ -49,6 +53,9 @@ class SessionRowForm(Form):
     end = TimeField(_l("End"), validators=[Optional()])
     credit_hours = DecimalField(_l("Credit hours"), places=1, validators=[Optional(), NumberRange(min=0, max=24)])
     title = StringField(_l("Topic"), validators=[Optional(), Length(max=200)])
+    # The base's venues and teachers are the page's options; the service refuses any other id.
+    venue_id = SelectField(_l("Venue"), coerce=optional_db_id, validate_choice=False, choices=[])
+    teacher_ids = SelectMultipleField(_l("Teachers"), coerce=db_id, validate_choice=False, choices=[])
 
     def is_blank(self) -> bool:
         return not any(
@@ -72,6 +79,11 @@ class SessionRowForm(Form):
         self.day.data, self.start.data, self.end.data = start.date(), start.time(), end.time()
         self.credit_hours.data = course_session.credit_hours
         self.title.data = course_session.title
+        self.venue_id.data = course_session.venue_id
+        self.teacher_ids.data = [t.id for t in course_session.teachers]
+
+    def booking(self) -> tuple[int | None, tuple[int, ...]]:
+        return self.venue_id.data, tuple(self.teacher_ids.data or ())
 
 
 class CourseForm(FlaskForm):
@@ -149,7 +161,15 @@ class ImportForm(FlaskForm):
 
 
 # Where a service's field names land on the page.
-_ROW_FIELDS = {"starts_at": "start", "ends_at": "end", "credit_hours": "credit_hours", "title": "title", "id": "start"}
+_ROW_FIELDS = {
+    "starts_at": "start",
+    "ends_at": "end",
+    "credit_hours": "credit_hours",
+    "title": "title",
+    "id": "start",
+    "venue_id": "venue_id",
+    "teacher_ids": "teacher_ids",
+}
 _COURSE_FIELDS = {"pass_ratio": "pass_percent"}
 
 
@@ -183,3 +203,62 @@ def _add_error(field, message: str) -> None:
     """A message once per field (the page lifecycle may have put it there already)."""
     if message not in field.errors:
         field.errors = list(field.errors) + [message]
+
+
+class VenueForm(FlaskForm):
+    name = StringField(_l("Venue name"), validators=[InputRequired(), Length(max=100)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    capacity = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=1, max=100000)])
+
+    def values(self) -> dict:
+        return {"name": self.name.data, "address": self.address.data or "", "capacity": self.capacity.data}
+
+
+class TeacherForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=60)])
+    title = StringField(_l("Professional title"), validators=[Optional(), Length(max=60)])
+    employer = StringField(_l("Employer"), validators=[Optional(), Length(max=120)])
+
+    def values(self) -> dict:
+        return {"name": self.name.data, "title": self.title.data or "", "employer": self.employer.data or ""}
+
+
+class CopyForm(FlaskForm):
+    first_day = DateField(_l("First date of the copy"), validators=[InputRequired()], filters=[in_sane_years])
+    title = StringField(_l("Course title"), validators=[Optional(), Length(max=200)])
+
+
+WEEKDAY_CHOICES = [(0, "周一"), (1, "周二"), (2, "周三"), (3, "周四"), (4, "周五"), (5, "周六"), (6, "周日")]
+
+
+class PatternForm(FlaskForm):
+    """A repeating schedule: weekdays, one local time, for some weeks or up to a last date."""
+
+    first_day = DateField(_l("First date"), validators=[InputRequired()], filters=[in_sane_years])
+    weekdays = SelectMultipleField(
+        _l("Weekdays"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    start = TimeField(_l("Start"), validators=[InputRequired()])
+    end = TimeField(_l("End"), validators=[InputRequired()])
+    weeks = IntegerField(_l("For weeks"), validators=[Optional(), NumberRange(min=1, max=53)])
+    last_day = DateField(_l("Or until"), validators=[Optional()], filters=[in_sane_years])
+    venue_id = SelectField(_l("Venue"), coerce=optional_db_id, validate_choice=False, choices=[])
+    teacher_ids = SelectMultipleField(_l("Teachers"), coerce=db_id, validate_choice=False, choices=[])
+    topic = StringField(_l("Topic"), validators=[Optional(), Length(max=200)])
+
+    def pattern(self) -> SessionPattern:
+        return SessionPattern(
+            first_day=self.first_day.data,
+            weekdays=tuple(self.weekdays.data or ()),
+            start=self.start.data,
+            end=self.end.data,
+            weeks=self.weeks.data,
+            last_day=self.last_day.data,
+            venue_id=self.venue_id.data,
+            teacher_ids=tuple(self.teacher_ids.data or ()),
+            title=self.topic.data or "",
+        )

@@ -4,7 +4,20 @@ from datetime import datetime
 from enum import StrEnum
 from itertools import chain
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from basesys.accounts.models import Base, Trainee
@@ -122,11 +135,61 @@ class Course(db.Model):
         return max((s.ends_at for s in self.sessions), default=None)
 
 
+class Venue(db.Model):
+    """A 场地 of a base: where its sessions take place; one booking at a time (issue 13)."""
+
+    __tablename__ = "venue"
+    __table_args__ = (UniqueConstraint("base_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id"), nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    capacity: Mapped[int | None]  # seats; a course planned for more is warned, not refused
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    base: Mapped[Base] = relationship()
+
+
+class Teacher(db.Model):
+    """A 授课教师 of a base: teaches sessions, one at a time (issue 13)."""
+
+    __tablename__ = "teacher"
+    __table_args__ = (Index("ix_teacher_base_name", "base_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("base.id"), nullable=False)
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    title: Mapped[str] = mapped_column(String(60), default="")  # 职称
+    employer: Mapped[str] = mapped_column(String(120), default="")  # 工作单位
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    base: Mapped[Base] = relationship()
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.title}）" if self.title else self.name
+
+
+session_teacher = Table(
+    "course_session_teacher",
+    db.metadata,
+    Column("session_id", ForeignKey("course_session.id", ondelete="CASCADE"), primary_key=True),
+    Column("teacher_id", ForeignKey("teacher.id"), primary_key=True),
+    Index("ix_course_session_teacher_teacher", "teacher_id"),
+)
+
+
 class CourseSession(db.Model):
     """A 课次: one sitting on one local date, with its credit hours (§3)."""
 
     __tablename__ = "course_session"
-    __table_args__ = (Index("ix_course_session_course_starts", "course_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_course_session_course_starts", "course_id", "starts_at"),
+        Index("ix_course_session_venue_starts", "venue_id", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), nullable=False)
@@ -134,8 +197,12 @@ class CourseSession(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     credit_hours: Mapped[float] = mapped_column(Hours, nullable=False)
+    # Optional: courses from before venues existed, and API clients that send none, have none.
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id"))
 
     course: Mapped[Course] = relationship(back_populates="sessions")
+    venue: Mapped[Venue | None] = relationship()
+    teachers: Mapped[list[Teacher]] = relationship(secondary=session_teacher, order_by="Teacher.name")
 
     @property
     def duration_minutes(self) -> float:

@@ -43,6 +43,19 @@ REFUSALS = {
         f"课次日期须在 {MIN_YEAR}–{MAX_YEAR} 年之间。",
         f"A session must lie in the years {MIN_YEAR} to {MAX_YEAR}.",
     ),
+    # Venues and teachers (issue 13)
+    "venue_clash": Refusal(
+        422, "该场地在这个时段已被本基地的其他课程占用。", "The venue is booked by another course at that time."
+    ),
+    "teacher_clash": Refusal(
+        422, "该授课教师在这个时段已有其他课程。", "The teacher teaches another course at that time."
+    ),
+    "unknown_venue": Refusal(422, "场地不存在或不属于本基地。", "Unknown venue for this base."),
+    "unknown_teacher": Refusal(422, "授课教师不存在或不属于本基地。", "Unknown teacher for this base."),
+    "venue_name_taken": Refusal(422, "本基地已有同名场地。", "The base already has a venue of that name."),
+    "invalid_pattern": Refusal(
+        422, "重复课次的设置有误，请按提示修改。", "The session pattern is invalid; see the marked fields."
+    ),
     # Course fields (§3)
     "seminar_must_be_professional": Refusal(
         422, "高级研修项目只能是专业科目。", "An advanced seminar is always a professional course."

@@ -25,6 +25,10 @@ class SessionBody(_Body):
     ends_at: ApiDateTime
     title: str = Field(default="", max_length=200)
     credit_hours: float | None = Field(default=None, ge=0, le=24, description="default: from the duration")
+    venue_id: DbId | None = Field(default=None, description="a venue of the base; not sent: kept (PATCH) or none")
+    teacher_ids: list[DbId] | None = Field(
+        default=None, max_length=20, description="teachers of the base; not sent: kept (PATCH) or none"
+    )
 
 
 class CourseCreate(_Body):
@@ -95,6 +99,10 @@ class SessionAnswer(Answer):
     ends_at: AwareDatetime
     credit_hours: float
     title: str
+    venue_id: int | None
+    venue: str
+    teacher_ids: list[int]
+    teachers: list[str]
 
 
 class CourseAnswer(Answer):

@@ -60,6 +60,10 @@ def session_state(course_session) -> dict:
         "ends_at": iso(course_session.ends_at),
         "credit_hours": float(course_session.credit_hours),
         "title": course_session.title or "",
+        "venue_id": course_session.venue_id,
+        "venue": course_session.venue.name if course_session.venue is not None else "",
+        "teacher_ids": [t.id for t in course_session.teachers],
+        "teachers": [t.name for t in course_session.teachers],
     }
 
 
@@ -92,7 +96,7 @@ def changed_fields(before: dict | None, after: dict) -> list[str]:
 
 
 def _sessions_key(state: dict) -> list:
-    return [(s["starts_at"], s["ends_at"], s["credit_hours"], s.get("title", "")) for s in state.get("sessions", [])]
+    return [_one_key(s) for s in state.get("sessions", [])]
 
 
 def session_changes(before: dict | None, after: dict) -> list[dict]:
@@ -114,4 +118,6 @@ def session_changes(before: dict | None, after: dict) -> list[dict]:
 
 
 def _one_key(session: dict) -> tuple:
-    return (session["starts_at"], session["ends_at"], session["credit_hours"], session.get("title", ""))
+    """A session as compared: states written before venues existed have none (issue 13)."""
+    booked = (session.get("venue_id"), tuple(session.get("teacher_ids") or ()))
+    return (session["starts_at"], session["ends_at"], session["credit_hours"], session.get("title", ""), *booked)

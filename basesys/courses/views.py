@@ -4,7 +4,7 @@ goes through `core.pages.page`: load → authorize → validate → one service 
 
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from basesys.accounts.scope import trainee_of
@@ -17,8 +17,9 @@ from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import local_date
 from basesys.courses import enrollment_file, services
 from basesys.courses.access import get_course_for, get_managed_course
-from basesys.courses.forms import CourseForm, EnrollForm, ImportForm, place_course_errors
+from basesys.courses.forms import CopyForm, CourseForm, EnrollForm, ImportForm, PatternForm, place_course_errors
 from basesys.courses.models import FILING_STATUSES, Enrollment, FilingStatus
+from basesys.courses.services import records
 from basesys.extensions import db
 
 bp = Blueprint("courses", __name__)
@@ -63,7 +64,8 @@ def _session_inputs(form: CourseForm) -> list[services.SessionInput]:
 
     rows = _session_rows(form)
     return [
-        services.SessionInput(*row.instants(), row.title.data or "", hours(row), number(row.id.data)) for row in rows
+        services.SessionInput(*row.instants(), row.title.data or "", hours(row), number(row.id.data), *row.booking())
+        for row in rows
     ]
 
 
@@ -87,15 +89,29 @@ def render_course_form(ctx, course=None):
         if services.is_session_locked(course, s, policy, now=ctx.now)
     }
     html = render_template(
-        "courses/form.html", form=form, course=course, policy=policy, session_errors=session_errors, locked_ids=locked
+        "courses/form.html",
+        form=form,
+        course=course,
+        policy=policy,
+        session_errors=session_errors,
+        locked_ids=locked,
+        venues=records.list_venues(ctx.user.base_id),
+        teachers=records.list_teachers(ctx.user.base_id),
     )
     return (html, 200) if form.add_row.data else html
+
+
+def _with_warnings(course, done: Done) -> Done:
+    """A venue smaller than the course plans for is told after saving, never refused."""
+    for warning in services.capacity_warnings(course):
+        flash(warning, "warning")
+    return done
 
 
 def _saved(course) -> Done:
     sent = course.filing_status == FilingStatus.SUBMITTED
     message = _("Saved and sent to the bureau for review.") if sent else _("Saved.")
-    return Done(url_for("courses.course_detail", course_id=course.id), message)
+    return _with_warnings(course, Done(url_for("courses.course_detail", course_id=course.id), message))
 
 
 @page(bp, "/courses/new", ("GET", "POST"), roles=ADMIN, form=CourseForm, invalid=render_course_form)
@@ -126,10 +142,15 @@ def edit_course(ctx, course):
 # --- the course page and its enrollment ---------------------------------------------------------
 
 
-def render_detail(ctx, course, *, enroll_form=None, import_form=None, import_rows=None):
+def render_detail(ctx, course, *, enroll_form=None, import_form=None, import_rows=None, pattern_form=None):
+    manage = ctx.user.role == "base_admin"
     return render_template(
         "courses/detail.html",
         course=course,
+        pattern_form=pattern_form or PatternForm(formdata=None),
+        venues=records.list_venues(course.base_id) if manage else [],
+        teachers=records.list_teachers(course.base_id) if manage else [],
+        warnings=services.capacity_warnings(course) if manage else [],
         manage=ctx.user.role == "base_admin",
         policy=services.policy_for_course(course),
         enrollments=services.list_enrollments(course),
@@ -219,6 +240,52 @@ def import_enrollments(ctx, course):
         skipped=result.already_enrolled,
     )
     return Done(_trainees_of(course), message)
+
+
+def _render_pattern_form(ctx, course):
+    return render_detail(ctx, course, pattern_form=ctx.form)
+
+
+@page(
+    bp,
+    "/courses/<int:course_id>/sessions/pattern",
+    ("POST",),
+    roles=ADMIN,
+    load=get_managed_course,
+    form=PatternForm,
+    invalid=_render_pattern_form,
+)
+def add_pattern(ctx, course):
+    """Sessions from a repeating pattern, all checked before any is saved."""
+    added = services.add_pattern_sessions(ctx.user, course, pattern=ctx.form.pattern(), now=ctx.now)
+    url = url_for("courses.course_detail", course_id=course.id, _anchor="sessions")
+    return _with_warnings(course, Done(url, _("%(n)s sessions added.", n=len(added))))
+
+
+def _render_copy_form(ctx, course):
+    return render_template("courses/copy.html", course=course, form=ctx.form)
+
+
+def _copy_form(ctx, course):
+    return CopyForm(data={"title": course.title}) if request.method == "GET" else CopyForm()
+
+
+@page(
+    bp,
+    "/courses/<int:course_id>/copy",
+    ("GET", "POST"),
+    roles=ADMIN,
+    load=get_managed_course,
+    form=_copy_form,
+    invalid=_render_copy_form,
+)
+def copy_course(ctx, course):
+    if request.method == "GET":
+        return _render_copy_form(ctx, course)
+    form = ctx.form
+    copy = services.copy_course(ctx.user, course, first_day=form.first_day.data, title=form.title.data, now=ctx.now)
+    url = url_for("courses.course_detail", course_id=copy.id)
+    return _with_warnings(copy, Done(url, _("Copied as a draft. Check it, then file it with the bureau.")))
 
 
 @page(bp, "/courses/enrollment-template.<any(xlsx, csv):fmt>", roles=ADMIN)

@@ -11,6 +11,7 @@ ACTIONS = {
     PREFIX + FilingAction.AMENDED: "修改了已备案项目{subject}的非备案事项",
     PREFIX + FilingAction.APPROVED: "通过了{subject}的备案（备案号 {filing_number}）",
     PREFIX + FilingAction.RETURNED: "退回了{subject}的备案",
+    PREFIX + FilingAction.WITHDRAWN: "在人社部门审核前撤回了{subject}的备案，项目回到草稿",
 }
 
 FIELDS = {

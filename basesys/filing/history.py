@@ -27,6 +27,7 @@ class FilingAction(StrEnum):
     AMENDED = "amended"  # another edit of an approved course, shown to the bureau
     APPROVED = "approved"
     RETURNED = "returned"
+    WITHDRAWN = "withdrawn"  # 撤回: the base takes a waiting filing back (issue 13)
 
 
 FILING_ACTIONS = {
@@ -36,6 +37,7 @@ FILING_ACTIONS = {
     FilingAction.AMENDED: "修改非备案事项",
     FilingAction.APPROVED: "审核通过",
     FilingAction.RETURNED: "退回修改",
+    FilingAction.WITHDRAWN: "撤回备案",
 }
 DECISIONS = (FilingAction.APPROVED, FilingAction.RETURNED)
 PREFIX = "filing."

@@ -18,6 +18,11 @@ REFUSALS = {
     "filing_not_submitted": Refusal(
         409, "该课程当前不在待审核状态，不能审核。", "This course is not waiting for a decision."
     ),
+    "filing_not_withdrawable": Refusal(
+        409,
+        "只能在人社部门审核前撤回待审核的备案；该备案已审核或未提交，不能撤回。",
+        "Only a filing waiting for the bureau can be withdrawn; this one is decided or not submitted.",
+    ),
     "invalid_decision": Refusal(422, "审核结论只能是通过或退回。", "The decision must be approve or return."),
 }
 register_refusals("filing", REFUSALS)

@@ -67,6 +67,25 @@ def submit_filing(actor, course: Course, *, now: datetime) -> Course:
     return course
 
 
+def _locked_status(course: Course) -> str:
+    """The course's filing status in the database, its row locked until the caller commits (PostgreSQL;
+    SQLite runs one writer at a time): a decision and a withdrawal at once see each other's result."""
+    query = db.select(Course.filing_status).where(Course.id == course.id).with_for_update()
+    return db.session.scalar(query)
+
+
+def withdraw_filing(actor, course: Course, *, now: datetime) -> Course:
+    """撤回: submitted → draft before the bureau decides (a change filing too: the edits stay and
+    check-in stays suspended until it is filed and approved again). The course row is locked first,
+    so a decision and a withdrawal at once cannot both succeed. Refuses `filing_not_withdrawable`."""
+    if _locked_status(course) != FilingStatus.SUBMITTED:
+        raise DomainError("filing_not_withdrawable")
+    course.filing_status = FilingStatus.DRAFT
+    record_step(actor, course, FilingAction.WITHDRAWN, before=FilingStatus.SUBMITTED, now=now)
+    db.session.flush()
+    return course
+
+
 def file_edit(actor, course: Course, *, before: dict, after: dict, now: datetime) -> Course:
     """An edit of an approved course (sent by courses as `course_changed`): one of its sessions,
     category, kind or hours goes back to the bureau (变更备案, check-in suspended until approved
@@ -102,7 +121,7 @@ def decide_filing(actor, course: Course, *, decision: str, comment: str, now: da
         raise NotFound()
     if decision not in ("approve", "return"):
         raise ValidationFailed({"decision": REFUSALS["invalid_decision"].zh}, code="invalid_decision")
-    if course.filing_status != FilingStatus.SUBMITTED:
+    if _locked_status(course) != FilingStatus.SUBMITTED:  # a withdrawal at the same time waits (撤回)
         raise DomainError("filing_not_submitted")
     comment = (comment or "").strip()
     if decision == "return" and not comment:

@@ -54,6 +54,20 @@ def submit(ctx, course):
     return Done(_course_page(course), _("Submitted to the bureau for review."))
 
 
+@page(
+    bp,
+    "/courses/<int:course_id>/withdraw",
+    ("POST",),
+    roles=("base_admin",),
+    load=get_managed_course,
+    form=SubmitForm,
+    invalid=_refused_submission,
+)
+def withdraw(ctx, course):
+    services.withdraw_filing(ctx.user, course, now=ctx.now)
+    return Done(_course_page(course), _("Filing withdrawn: the course is a draft again."))
+
+
 def render_inbox(ctx, tab=FilingStatus.SUBMITTED):
     after = request.args.get("after", type=bounded_int)
     listed = services.filings_page(ctx.user, tab, limit=INBOX_PAGE, after=after) if tab != "decisions" else None

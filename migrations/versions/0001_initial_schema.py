@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 07:59:47.159888
+Create Date: 2026-12-02 08:18:45.252375
 
 """
 from alembic import op
@@ -151,6 +151,20 @@ def upgrade():
     sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_month_figures_base_id_base')),
     sa.PrimaryKeyConstraint('year', 'month', 'base_id', name=op.f('pk_month_figures'))
     )
+    op.create_table('teacher',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('base_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('title', sa.String(length=60), nullable=False),
+    sa.Column('employer', sa.String(length=120), nullable=False),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_teacher_base_id_base')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_teacher'))
+    )
+    with op.batch_alter_table('teacher', schema=None) as batch_op:
+        batch_op.create_index('ix_teacher_base_name', ['base_id', 'name'], unique=False)
+
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
@@ -172,6 +186,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_account_base_id'), ['base_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_account_bureau_id'), ['bureau_id'], unique=False)
 
+    op.create_table('venue',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('base_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('address', sa.String(length=200), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=True),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_venue_base_id_base')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_venue')),
+    sa.UniqueConstraint('base_id', 'name', name=op.f('uq_venue_base_id_name'))
+    )
     op.create_table('anomaly',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=24), nullable=False),
@@ -238,11 +264,14 @@ def upgrade():
     sa.Column('starts_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.Column('ends_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.Column('credit_hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('venue_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_course_session_course_id_course'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['venue_id'], ['venue.id'], name=op.f('fk_course_session_venue_id_venue')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_course_session'))
     )
     with op.batch_alter_table('course_session', schema=None) as batch_op:
         batch_op.create_index('ix_course_session_course_starts', ['course_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_course_session_venue_starts', ['venue_id', 'starts_at'], unique=False)
 
     op.create_table('evaluation_response',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -435,6 +464,16 @@ def upgrade():
     sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_checkin_code_generation_trainee_id_trainee'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('trainee_id', name=op.f('pk_checkin_code_generation'))
     )
+    op.create_table('course_session_teacher',
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('teacher_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['course_session.id'], name=op.f('fk_course_session_teacher_session_id_course_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['teacher_id'], ['teacher.id'], name=op.f('fk_course_session_teacher_teacher_id_teacher')),
+    sa.PrimaryKeyConstraint('session_id', 'teacher_id', name=op.f('pk_course_session_teacher'))
+    )
+    with op.batch_alter_table('course_session_teacher', schema=None) as batch_op:
+        batch_op.create_index('ix_course_session_teacher_teacher', ['teacher_id'], unique=False)
+
     op.create_table('credited_day',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('trainee_id', sa.Integer(), nullable=False),
@@ -627,6 +666,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_credited_day_course_id'))
 
     op.drop_table('credited_day')
+    with op.batch_alter_table('course_session_teacher', schema=None) as batch_op:
+        batch_op.drop_index('ix_course_session_teacher_teacher')
+
+    op.drop_table('course_session_teacher')
     op.drop_table('checkin_code_generation')
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.drop_index('ix_certificate_trainee')
@@ -667,6 +710,7 @@ def downgrade():
 
     op.drop_table('evaluation_response')
     with op.batch_alter_table('course_session', schema=None) as batch_op:
+        batch_op.drop_index('ix_course_session_venue_starts')
         batch_op.drop_index('ix_course_session_course_starts')
 
     op.drop_table('course_session')
@@ -686,11 +730,16 @@ def downgrade():
         batch_op.drop_index('ix_anomaly_base_status')
 
     op.drop_table('anomaly')
+    op.drop_table('venue')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_account_bureau_id'))
         batch_op.drop_index(batch_op.f('ix_user_account_base_id'))
 
     op.drop_table('user_account')
+    with op.batch_alter_table('teacher', schema=None) as batch_op:
+        batch_op.drop_index('ix_teacher_base_name')
+
+    op.drop_table('teacher')
     op.drop_table('month_figures')
     op.drop_table('filing_sequence')
     with op.batch_alter_table('course', schema=None) as batch_op:

@@ -58,7 +58,7 @@
 
   function renumber(row, index) {
     row.dataset.index = String(index);
-    row.querySelectorAll("input").forEach(function (el) {
+    row.querySelectorAll("input, select").forEach(function (el) {
       ["name", "id"].forEach(function (attr) {
         var value = el.getAttribute(attr);
         if (value) { el.setAttribute(attr, value.replace(/^sessions-\d+-/, "sessions-" + index + "-")); }
@@ -77,6 +77,7 @@
     var row = template.cloneNode(true);
     row.classList.remove("locked");
     row.querySelectorAll("input").forEach(function (el) { el.value = ""; el.removeAttribute("readonly"); });
+    row.querySelectorAll("select option").forEach(function (option) { option.selected = false; });
     row.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
     var last = row.lastElementChild;
     last.innerHTML = "";

@@ -58,6 +58,10 @@ def test_create_course_answers_the_course_json(client, tenants, api_headers):
         "ends_at": "2025-06-17T12:00:00+08:00",
         "credit_hours": 4.0,
         "title": "",
+        "venue_id": None,
+        "venue": "",
+        "teacher_ids": [],
+        "teachers": [],
     }
     assert body["finalized"] is False and body["filing_number"] is None
 

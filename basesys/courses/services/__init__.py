@@ -1,5 +1,6 @@
 """Course services (DOMAIN.md §3, §5). Other features use `compute_credit_hours` and `plan_totals`."""
 
+from basesys.courses.services.bookings import capacity_warnings
 from basesys.courses.services.catalog import (
     catalog_bases,
     catalog_page,
@@ -7,6 +8,7 @@ from basesys.courses.services.catalog import (
     trainee_courses_page,
     upcoming_trainee_courses,
 )
+from basesys.courses.services.copying import SessionPattern, add_pattern_sessions, copy_course, pattern_dates
 from basesys.courses.services.courses import create_course, ever_approved, is_session_locked, update_course
 from basesys.courses.services.enrollment import (
     enroll_self,
@@ -21,6 +23,7 @@ from basesys.courses.services.importing import ImportResult, import_enrollments
 from basesys.courses.services.queries import PAGE_SIZE as COURSE_PAGE_SIZE
 from basesys.courses.services.queries import list_base_courses, sessions_between, status_counts
 from basesys.courses.services.sessions import (
+    KEEP,
     CheckedSession,
     SessionInput,
     check_sessions,
@@ -33,6 +36,12 @@ from basesys.courses.services.sessions import (
 )
 
 __all__ = [
+    "KEEP",
+    "capacity_warnings",
+    "SessionPattern",
+    "add_pattern_sessions",
+    "copy_course",
+    "pattern_dates",
     "ImportResult",
     "catalog_bases",
     "catalog_page",

@@ -1,6 +1,7 @@
 """Registering and editing courses and their sessions (DOMAIN.md §3); an edit is announced as
 `course_changed`, so filing can make an approved course's edit a change filing (§4)."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
@@ -20,6 +21,7 @@ from basesys.courses.models import (
     Enrollment,
     FilingStatus,
 )
+from basesys.courses.services.bookings import Booking, book_sessions
 from basesys.courses.services.sessions import (
     CheckedSession,
     SessionInput,
@@ -102,19 +104,36 @@ def _scope(course: Course) -> dict:
     return {"base_id": course.base_id, "bureau_id": course.base.bureau_id}
 
 
-def create_course(actor, base, *, values: dict, sessions: list[SessionInput], now: datetime) -> Course:
-    """A draft course with its sessions; refuses bad fields and sessions that break a §3 rule (422)."""
+def _new_session(item: CheckedSession, booking: Booking) -> CourseSession:
+    return CourseSession(
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        title=item.title,
+        credit_hours=item.credit_hours,
+        venue=booking.venue,
+        teachers=list(booking.teachers),
+    )
+
+
+def build_course(base, *, values: dict, sessions: list[SessionInput], now: datetime) -> Course:
+    """A new draft course with its sessions, added and flushed, not yet audited (create and copy
+    audit it each in their words). Refuses bad fields, the §3 session rules and clashes (422)."""
     clean = _clean_values(values)
     policy = _policy_for(base, sessions, now)
-    checked = check_sessions([SessionInput(s.starts_at, s.ends_at, s.title, s.credit_hours) for s in sessions], policy)
+    checked = check_sessions([replace(s, id=None) for s in sessions], policy)
+    bookings = book_sessions(base, None, checked)
     course = Course(base=base, filing_status=FilingStatus.DRAFT, created_at=now, updated_at=now, **clean)
-    course.sessions = [
-        CourseSession(starts_at=s.starts_at, ends_at=s.ends_at, title=s.title, credit_hours=s.credit_hours)
-        for s in checked
-    ]
+    course.sessions = [_new_session(item, booking) for item, booking in zip(checked, bookings, strict=True)]
     _refresh_totals(course, policy)
     db.session.add(course)
     db.session.flush()
+    return course
+
+
+def create_course(actor, base, *, values: dict, sessions: list[SessionInput], now: datetime) -> Course:
+    """A draft course with its sessions; refuses bad fields, sessions that break a §3 rule and
+    venue or teacher clashes (422)."""
+    course = build_course(base, values=values, sessions=sessions, now=now)
     audit(actor, "course.created", course, now=now, after=course_state(course), **_scope(course))
     return course
 
@@ -130,17 +149,15 @@ def is_session_locked(course: Course, course_session: CourseSession, policy: Pol
     return ever_approved(course) and now >= opens
 
 
-def _apply_sessions(course: Course, checked: list[CheckedSession], policy: Policy, now: datetime) -> None:
+def _apply_sessions(
+    course: Course, checked: list[CheckedSession], bookings: list[Booking], policy: Policy, now: datetime
+) -> None:
     existing = {s.id: s for s in course.sessions}
     problems: dict[str, str] = {}
     kept: list[CourseSession] = []
-    for item in checked:
+    for item, booking in zip(checked, bookings, strict=True):
         if item.id is None:
-            kept.append(
-                CourseSession(
-                    starts_at=item.starts_at, ends_at=item.ends_at, title=item.title, credit_hours=item.credit_hours
-                )
-            )
+            kept.append(_new_session(item, booking))
             continue
         current = existing.get(item.id)
         if current is None or current in kept:
@@ -156,6 +173,9 @@ def _apply_sessions(course: Course, checked: list[CheckedSession], policy: Polic
             continue
         current.starts_at, current.ends_at, current.credit_hours = item.starts_at, item.ends_at, item.credit_hours
         current.title = item.title
+        current.venue = booking.venue
+        if [t.id for t in current.teachers] != [t.id for t in booking.teachers]:
+            current.teachers = list(booking.teachers)
         kept.append(current)
     removed = [s for s in course.sessions if s not in kept]
     for course_session in removed:
@@ -182,7 +202,7 @@ def _check_capacity(course: Course, capacity: int | None) -> None:
 def update_course(actor, course: Course, *, values: dict, sessions: list[SessionInput] | None, now: datetime) -> Course:
     """Change fields and (when given) replace the sessions, then send `course_changed` (filing makes
     it a change filing, 变更备案, and refuses what it refuses). Refuses `course_finalized`,
-    `session_locked` and the §3 rules."""
+    `session_locked`, the §3 rules and venue or teacher clashes."""
     if course.finalized:
         raise DomainError("course_finalized")
     before = course_state(course)
@@ -192,10 +212,11 @@ def update_course(actor, course: Course, *, values: dict, sessions: list[Session
     if sessions is not None:
         policy = _policy_for(course.base, sessions, now)
         checked = check_sessions(sessions, policy)
+        bookings = book_sessions(course.base, course, checked)
     for name, value in clean.items():
         setattr(course, name, value)
     if sessions is not None:
-        _apply_sessions(course, checked, policy, now)
+        _apply_sessions(course, checked, bookings, policy, now)
     else:
         policy = policy_for_course(course)
     _refresh_totals(course, policy)

@@ -19,6 +19,17 @@ from basesys.courses.year import course_year, sessions_year
 MAX_SESSIONS = 200
 
 
+class _Keep:
+    """A session input that does not say its venue or teachers: an existing session keeps its own,
+    a new one has none (API clients that know nothing of venues keep working, issue 13)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
+
+
 @dataclass(frozen=True)
 class SessionInput:
     """One session as given by a form or a request; `id` names an existing session being edited."""
@@ -28,6 +39,8 @@ class SessionInput:
     title: str = ""
     credit_hours: float | None = None  # None: the default from the duration
     id: int | None = None
+    venue_id: "int | None | _Keep" = KEEP
+    teacher_ids: "tuple[int, ...] | _Keep" = KEEP
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,8 @@ class CheckedSession:
     credit_hours: float
     id: int | None
     index: int  # position in the input, for error messages
+    venue_id: "int | None | _Keep" = KEEP
+    teacher_ids: "tuple[int, ...] | _Keep" = KEEP
 
 
 def compute_credit_hours(starts_at: datetime, ends_at: datetime, policy: Policy) -> float:
@@ -87,8 +102,15 @@ def _check_one(index: int, item: SessionInput, policy: Policy) -> tuple[CheckedS
         minutes = policy.minutes_per_credit_hour
         message = f"该课次时长最多计 {computed:g} 学时（每学时 {minutes} 分钟），不能填写 {hours:g} 学时。"
         return None, {f"{prefix}.credit_hours": ("credit_hours_above_duration", message)}
-    checked = CheckedSession(item.starts_at, item.ends_at, (item.title or "").strip(), hours, item.id, index)
+    title = (item.title or "").strip()
+    checked = CheckedSession(
+        item.starts_at, item.ends_at, title, hours, item.id, index, item.venue_id, _teacher_ids(item.teacher_ids)
+    )
     return checked, {}
+
+
+def _teacher_ids(ids):
+    return ids if ids is KEEP else tuple(dict.fromkeys(ids))  # each teacher once, in the order given
 
 
 def check_sessions(items: list[SessionInput], policy: Policy) -> list[CheckedSession]:
