@@ -52,6 +52,23 @@ class RosterRow(Answer):
     completed: bool
 
 
+class RosterSummaryFigures(Answer):
+    """What the system computes for the training summary (DOMAIN §9); `evaluation` as GET …/evaluation answers"""
+
+    enrolled: int
+    attended: int
+    completed: int
+    hours_issued: float
+    evaluation: dict | None
+
+
+class RosterSummary(Answer):
+    """The training summary (培训情况总结, DOMAIN §9): the base's text and the figures (addition)"""
+
+    text: str
+    figures: RosterSummaryFigures
+
+
 class RosterAnswer(Answer):
     """The roster of a course"""
 
@@ -66,6 +83,7 @@ class RosterAnswer(Answer):
     decided_at: AwareDatetime | None
     comment: str
     rows: list[RosterRow]
+    summary: RosterSummary
 
 
 class RosterListItem(Answer):

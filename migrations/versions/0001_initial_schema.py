@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 07:25:40.717447
+Create Date: 2026-12-02 07:30:14.419252
 
 """
 from alembic import op
@@ -286,6 +286,8 @@ def upgrade():
     sa.Column('overdue_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rows', sa.JSON(), nullable=True),
     sa.Column('row_count', sa.Integer(), nullable=False),
+    sa.Column('summary_text', sa.Text(), nullable=False),
+    sa.Column('summary_figures', sa.JSON(), nullable=True),
     sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_roster_base_id_base')),
