@@ -20,13 +20,26 @@ from basesys.core.feature import FEATURE as CORE
 from basesys.core.features import register_features
 from basesys.core.i18n import install_request_gettext
 from basesys.courses.feature import FEATURE as COURSES
+from basesys.evaluation.feature import FEATURE as EVALUATION
 from basesys.extensions import babel, csrf, db, migrate
 from basesys.filing.feature import FEATURE as FILING
 from basesys.notifications.feature import FEATURE as NOTIFICATIONS
 from basesys.oversight.feature import FEATURE as OVERSIGHT
 from basesys.rosters.feature import FEATURE as ROSTERS
 
-FEATURES = (CORE, ACCOUNTS, NOTIFICATIONS, COURSES, FILING, ATTENDANCE, CERTIFICATES, ROSTERS, OVERSIGHT, BUREAU)
+FEATURES = (
+    CORE,
+    ACCOUNTS,
+    NOTIFICATIONS,
+    COURSES,
+    FILING,
+    ATTENDANCE,
+    CERTIFICATES,
+    EVALUATION,
+    ROSTERS,
+    OVERSIGHT,
+    BUREAU,
+)
 
 
 def select_locale() -> str:

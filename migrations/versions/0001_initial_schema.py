@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 07:30:14.419252
+Create Date: 2026-12-02 07:37:01.008164
 
 """
 from alembic import op
@@ -243,6 +243,26 @@ def upgrade():
     with op.batch_alter_table('course_session', schema=None) as batch_op:
         batch_op.create_index('ix_course_session_course_starts', ['course_id', 'starts_at'], unique=False)
 
+    op.create_table('evaluation_response',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('content', sa.SmallInteger(), nullable=False),
+    sa.Column('teaching', sa.SmallInteger(), nullable=False),
+    sa.Column('organisation', sa.SmallInteger(), nullable=False),
+    sa.Column('venue', sa.SmallInteger(), nullable=False),
+    sa.Column('overall', sa.SmallInteger(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.CheckConstraint('content BETWEEN 1 AND 5', name=op.f('ck_evaluation_response_ck_evaluation_response_content')),
+    sa.CheckConstraint('organisation BETWEEN 1 AND 5', name=op.f('ck_evaluation_response_ck_evaluation_response_organisation')),
+    sa.CheckConstraint('overall BETWEEN 1 AND 5', name=op.f('ck_evaluation_response_ck_evaluation_response_overall')),
+    sa.CheckConstraint('teaching BETWEEN 1 AND 5', name=op.f('ck_evaluation_response_ck_evaluation_response_teaching')),
+    sa.CheckConstraint('venue BETWEEN 1 AND 5', name=op.f('ck_evaluation_response_ck_evaluation_response_venue')),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_evaluation_response_course_id_course')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evaluation_response'))
+    )
+    with op.batch_alter_table('evaluation_response', schema=None) as batch_op:
+        batch_op.create_index('ix_evaluation_response_course', ['course_id', 'id'], unique=False)
+
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -435,6 +455,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_enrollment_enrolled_by_id'), ['enrolled_by_id'], unique=False)
         batch_op.create_index('ix_enrollment_trainee', ['trainee_id'], unique=False)
 
+    op.create_table('evaluation_claim',
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_evaluation_claim_course_id_course')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_evaluation_claim_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('course_id', 'trainee_id', name=op.f('pk_evaluation_claim'))
+    )
+    with op.batch_alter_table('evaluation_claim', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluation_claim_trainee_id'), ['trainee_id'], unique=False)
+
     op.create_table('login_code',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('trainee_id', sa.Integer(), nullable=False),
@@ -573,6 +603,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_login_code_issued_by_id'))
 
     op.drop_table('login_code')
+    with op.batch_alter_table('evaluation_claim', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluation_claim_trainee_id'))
+
+    op.drop_table('evaluation_claim')
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.drop_index('ix_enrollment_trainee')
         batch_op.drop_index(batch_op.f('ix_enrollment_enrolled_by_id'))
@@ -615,6 +649,10 @@ def downgrade():
         batch_op.drop_index('ix_notification_user_read')
 
     op.drop_table('notification')
+    with op.batch_alter_table('evaluation_response', schema=None) as batch_op:
+        batch_op.drop_index('ix_evaluation_response_course')
+
+    op.drop_table('evaluation_response')
     with op.batch_alter_table('course_session', schema=None) as batch_op:
         batch_op.drop_index('ix_course_session_course_starts')
 

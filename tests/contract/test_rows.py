@@ -14,6 +14,7 @@ from tests.contract import (
     test_audit,
     test_certificates,
     test_courses,
+    test_evaluation,
     test_filing_decisions,
     test_oversight,
     test_rosters,
@@ -29,13 +30,12 @@ CASES = {
     **test_oversight.CASES,
     **test_audit.CASES,
     **test_filing_decisions.CASES,
+    **test_evaluation.CASES,
 }
 
 # Rows of API.md not built yet → the open issue that builds them (`issues show N`).
 PENDING = {
     "POST /api/v1/employers": 14,
-    "POST /api/v1/courses/{id}/evaluation": 13,
-    "GET /api/v1/courses/{id}/evaluation": 13,
     "GET /api/v1/declaration-rules?year=2025": 14,
     "POST /api/v1/evidence": 14,
     "POST /api/v1/declarations": 14,
