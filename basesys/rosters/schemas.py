@@ -59,7 +59,7 @@ class RosterSummaryFigures(Answer):
     attended: int
     completed: int
     hours_issued: float
-    evaluation: dict | None
+    evaluation: dict
 
 
 class RosterSummary(Answer):

@@ -19,7 +19,7 @@ from basesys.extensions import db
 from basesys.notifications.services import admins_of_base, notify
 from basesys.rosters.models import OPEN_STATUSES, Roster, RosterStatus
 from basesys.rosters.rows import live_rows
-from basesys.rosters.summary import SUMMARY_MAX_CHARS, Summary, compute_figures
+from basesys.rosters.summary import SUMMARY_MAX_CHARS, Summary, compute_figures, with_evaluation
 
 DECISIONS = ("accept", "return")
 
@@ -89,12 +89,13 @@ def roster_state(course: Course, *, now: datetime) -> RosterState:
         due_on = due_date(course)
         rows = live_rows(course) if course.finalized_at is not None else []
         status = effective_status(RosterStatus.PENDING, due_on, local_date(now))
-        return RosterState(course, None, status, due_on, rows, Summary("", compute_figures(course, rows)))
+        summary = Summary("", with_evaluation(course, compute_figures(course, rows)))
+        return RosterState(course, None, status, due_on, rows, summary)
     status = effective_status(roster.status, roster.due_on, local_date(now))
     held = roster.status in (RosterStatus.SUBMITTED, RosterStatus.ACCEPTED) and roster.rows is not None
     rows = roster.rows if held else live_rows(course)
     figures = roster.summary_figures if held and roster.summary_figures is not None else None
-    summary = Summary(roster.summary_text or "", figures or compute_figures(course, rows))
+    summary = Summary(roster.summary_text or "", with_evaluation(course, figures or compute_figures(course, rows)))
     return RosterState(course, roster, status, roster.due_on, rows, summary)
 
 

@@ -1,9 +1,10 @@
 """The training summary (培训情况总结, DOMAIN.md §9) filed with the roster: the base's text plus the
 figures the system computes — enrolled, attended at least once, completed, hours issued — and the
-course's evaluation summary (§13) when the evaluation feature provides one.
+course's anonymous evaluation summary (§13: evaluation.services.course_summary).
 
 The figures are computed from the roster's rows (so the summary and the roster agree) and one
-count of trainees with a check-in; they are stored with the rows at submission, like the rows.
+count of trainees with a check-in; the counts are stored with the rows at submission, like the
+rows; the evaluation is read live.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from sqlalchemy import func
 
 from basesys.attendance.models import Attendance
 from basesys.courses.models import Course, CourseSession, Enrollment
+from basesys.evaluation.services import course_summary
 from basesys.extensions import db
 
 # What the text may hold: a page of prose, not a book (the form says so before the service does).
@@ -31,21 +33,27 @@ def attended_count(course: Course) -> int:
     )
 
 
-def evaluation_summary(course: Course) -> dict | None:
-    """The course's evaluation aggregates (§13), or None while no evaluation feature provides them."""
-    return None
+def evaluation_summary(course: Course) -> dict:
+    """The course's anonymous evaluation aggregates (§13), as GET …/evaluation answers them."""
+    return course_summary(course).as_json()
 
 
 def compute_figures(course: Course, rows: list[dict]) -> dict:
-    """enrolled, attended, completed, hours_issued (of the completers: their ledger hours), evaluation."""
+    """enrolled, attended, completed, hours_issued (of the completers: their ledger hours): what is
+    stored with the rows at submission."""
     completed = [row for row in rows if row["completed"]]
     return {
         "enrolled": len(rows),
         "attended": attended_count(course),
         "completed": len(completed),
         "hours_issued": float(sum(row["credited_hours"] for row in completed)),
-        "evaluation": evaluation_summary(course),
     }
+
+
+def with_evaluation(course: Course, figures: dict) -> dict:
+    """The figures with the evaluation as it stands: answers may still come after the roster is
+    filed (§13 offers the evaluation after the last session, without a deadline), so it is never frozen."""
+    return {**figures, "evaluation": evaluation_summary(course)}
 
 
 @dataclass

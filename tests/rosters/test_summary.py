@@ -10,6 +10,7 @@ import pytest
 from basesys.attendance.models import Attendance
 from basesys.core.audit import AuditRecord
 from basesys.core.errors import DomainError
+from basesys.evaluation.services import submit_evaluation
 from basesys.extensions import db
 from basesys.rosters import services
 from basesys.rosters.models import Roster
@@ -45,7 +46,13 @@ def test_figures_count_enrolled_attended_completed_and_hours(tenants, finished, 
     check_in(finished, tenants.trainee, now, session_index=1)  # twice: still one trainee
     check_in(finished, tenants.other_trainee, now)
     figures = services.roster_state(finished, now=now).summary.figures
-    assert figures == {"enrolled": 3, "attended": 2, "completed": 2, "hours_issued": 16.0, "evaluation": None}
+    assert {k: v for k, v in figures.items() if k != "evaluation"} == {
+        "enrolled": 3,
+        "attended": 2,
+        "completed": 2,
+        "hours_issued": 16.0,
+    }
+    assert figures["evaluation"]["responses"] == 0
 
 
 def test_save_summary_stores_and_audits_the_change_once(tenants, finished, now):
@@ -180,13 +187,8 @@ def test_api_submits_without_a_body_and_answers_the_summary(clock, client, api_h
         "summary"
     ]
     assert summary["text"] == TEXT
-    assert summary["figures"] == {
-        "enrolled": 3,
-        "attended": 0,
-        "completed": 2,
-        "hours_issued": 16.0,
-        "evaluation": None,
-    }
+    assert summary["figures"]["enrolled"] == 3 and summary["figures"]["hours_issued"] == 16.0
+    assert summary["figures"]["evaluation"]["responses"] == 0
 
 
 def test_api_summary_pdf_scope(clock, client, api_headers, tenants, finished):
@@ -197,3 +199,17 @@ def test_api_summary_pdf_scope(clock, client, api_headers, tenants, finished):
     assert client.get(url, headers=api_headers(tenants.officer_b)).status_code == 404
     assert client.get(url, headers=api_headers(tenants.trainee)).status_code == 403
     assert client.get(url).status_code == 401
+
+
+def test_summary_shows_the_anonymous_evaluation_live(clock, client, login, tenants, finished, now):
+    services.submit_roster(tenants.admin_a, finished, now=now, summary_text=TEXT)
+    scores = {"content": 5, "teaching": 4, "organisation": 4, "venue": 3, "overall": 5}
+    submit_evaluation(tenants.trainee, finished, scores=scores, comment="案例很实用", now=now)  # after filing
+    db.session.commit()
+    evaluation = services.roster_state(finished, now=now).summary.figures["evaluation"]
+    assert evaluation["responses"] == 1 and evaluation["items"]["teaching"]["mean"] == 4
+    login(tenants.officer_a)
+    page = client.get(f"/courses/{finished.id}/roster")
+    assert "1 人参评" in page.text and "授课水平" in page.text
+    text = pdf_text(client.get(f"/courses/{finished.id}/roster/summary.pdf").data)
+    assert "参评人数 1" in text and "授课水平" in text and "4.00" in text and "案例很实用" in text
