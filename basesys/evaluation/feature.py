@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from basesys.core.features import Feature, NavEntry, Panel
-from basesys.evaluation import api, audit_texts, panels, views
+from basesys.evaluation import api, audit_texts, demo, panels, views
 from basesys.evaluation.refusals import REFUSALS
 
 READERS = ("base_admin", "bureau_officer", "sysadmin")
@@ -16,7 +16,9 @@ FEATURE = Feature(
         Panel(panels.waiting_evaluations, ("trainee",), order=5),
         Panel(panels.course_results, READERS, order=40, slot="course"),
     ),
+    demo=demo.load,
     refusals=REFUSALS,
+    init=panels.init,
     audit_subjects=audit_texts.SUBJECTS,
     audit_actions=audit_texts.ACTIONS,
 )

@@ -74,16 +74,16 @@ def has_answered(course: Course, trainee: Trainee) -> bool:
     return db.session.get(EvaluationClaim, (course.id, trainee.id)) is not None
 
 
-def can_evaluate(course: Course, trainee: Trainee, now: datetime) -> bool:
+def can_evaluate(course: Course, trainee: Trainee, *, now: datetime) -> bool:
     """Enrolled, the course's last session has ended, credited hours (§13); answered or not."""
     if course.last_ends_at is None or course.last_ends_at > now:
         return False
     return _enrolled(course, trainee) and credited_hours(course, trainee) > 0
 
 
-def is_offered(course: Course, trainee: Trainee, now: datetime) -> bool:
+def is_offered(course: Course, trainee: Trainee, *, now: datetime) -> bool:
     """The evaluation waits for this trainee: they may answer and have not yet."""
-    return not has_answered(course, trainee) and can_evaluate(course, trainee, now)
+    return not has_answered(course, trainee) and can_evaluate(course, trainee, now=now)
 
 
 def submit_evaluation(trainee: Trainee, course: Course, *, scores: dict, comment: str, now: datetime) -> None:
@@ -94,7 +94,7 @@ def submit_evaluation(trainee: Trainee, course: Course, *, scores: dict, comment
         raise DomainError("validation_failed")
     if has_answered(course, trainee):
         raise DomainError("already_evaluated")
-    if not can_evaluate(course, trainee, now):
+    if not can_evaluate(course, trainee, now=now):
         raise DomainError("not_attended")
     try:  # two posts at once: the claim's primary key lets one through
         with db.session.begin_nested():
@@ -194,7 +194,7 @@ def base_trend(base_id: int, year: int) -> list[TrendRow]:
     return rows
 
 
-def offered_courses(trainee: Trainee, now: datetime) -> list[Course]:
+def offered_courses(trainee: Trainee, *, now: datetime) -> list[Course]:
     """The trainee's ended courses whose evaluation waits for them (credited hours, not answered)."""
     answered = db.select(EvaluationClaim.course_id).where(EvaluationClaim.trainee_id == trainee.id)
     candidates = db.session.scalars(
@@ -203,4 +203,19 @@ def offered_courses(trainee: Trainee, now: datetime) -> list[Course]:
         .where(Enrollment.trainee_id == trainee.id, Course.last_ends_at <= now, Course.id.not_in(answered))
         .order_by(Course.last_ends_at.desc(), Course.id)
     )
-    return [course for course in candidates if credited_hours(course, trainee) > 0]
+    candidates = list(candidates)
+    if not candidates:
+        return []
+    finalised = dict(  # one read for the finalised ones; the live engine only for the others
+        db.session.execute(
+            db.select(CourseResult.course_id, CourseResult.credited_hours).where(
+                CourseResult.trainee_id == trainee.id, CourseResult.course_id.in_([c.id for c in candidates])
+            )
+        ).all()
+    )
+    offered = []
+    for course in candidates:
+        hours = finalised[course.id] if course.id in finalised else credited_hours(course, trainee)
+        if float(hours) > 0:
+            offered.append(course)
+    return offered

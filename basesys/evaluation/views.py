@@ -32,7 +32,7 @@ def _form_page(ctx, course, status=200):
     trainee = trainee_of(ctx.user)
     if services.has_answered(course, trainee):
         state, status = "answered", 200
-    elif not services.can_evaluate(course, trainee, ctx.now):
+    elif not services.can_evaluate(course, trainee, now=ctx.now):
         state, status = "closed", 403
     else:
         state = "open"

@@ -54,3 +54,6 @@ def test_a_trainee_answers_the_evaluation_on_a_phone(page, phone_page, finished,
     assert "案例贴近工作，建议多安排讨论" in text and "5.00" in text and "3.00" in text
     assert finished.trainee.name not in text
     screenshot(page, "evaluation-results")
+    page.goto("/evaluations?year=2025")
+    assert finished.course.title in page.inner_text("#trend-table") and page.locator("svg.trend rect").count() == 1
+    screenshot(page, "evaluation-trend")

@@ -178,13 +178,25 @@ def test_two_simultaneous_answers_store_one(app, finished, now):
 
 
 def test_is_offered_once(finished, absent, now):
-    assert services.is_offered(finished.course, finished.trainee, now)
-    assert not services.is_offered(finished.course, absent, now)
+    assert services.is_offered(finished.course, finished.trainee, now=now)
+    assert not services.is_offered(finished.course, absent, now=now)
     submit(finished.trainee, finished.course, now)
-    assert not services.is_offered(finished.course, finished.trainee, now)
+    assert not services.is_offered(finished.course, finished.trainee, now=now)
 
 
 def test_midnight_in_shanghai_does_not_matter(finished):
     """The rule is "after the last session ended", an instant: 16:00 UTC (midnight local) changes nothing."""
-    assert services.can_evaluate(finished.course, finished.trainee, at("2025-05-28", "00:00"))
-    assert services.can_evaluate(finished.course, finished.trainee, at("2025-05-27", "23:59"))
+    assert services.can_evaluate(finished.course, finished.trainee, now=at("2025-05-28", "00:00"))
+    assert services.can_evaluate(finished.course, finished.trainee, now=at("2025-05-27", "23:59"))
+
+
+def test_offered_courses_reads_finalised_results(finalized, absent, now):
+    assert services.offered_courses(finalized.trainee, now=now) == [finalized.course]
+    assert services.offered_courses(finalized.other_trainee, now=now) == [finalized.course]
+    assert services.offered_courses(absent, now=now) == []
+    submit(finalized.trainee, finalized.course, now)
+    assert services.offered_courses(finalized.trainee, now=now) == []
+
+
+def test_offered_courses_waits_for_the_end(finished):
+    assert services.offered_courses(finished.trainee, now=finished.course.last_ends_at - timedelta(seconds=1)) == []

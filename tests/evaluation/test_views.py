@@ -107,3 +107,36 @@ def test_trend_page_of_a_bureau_picks_bases_in_scope(finished, login, now):
 
 def test_trend_page_ignores_a_nonsense_year(finished, login):
     assert login(finished.admin_a).get("/evaluations?year=99999999999").status_code == 200
+
+
+def test_my_courses_links_the_waiting_evaluation(finished, absent, login, now):
+    page = login(finished.trainee).get("/me/courses")
+    assert page.status_code == 200 and f"/courses/{finished.course.id}/evaluate" in page.text
+    assert f"/courses/{finished.course.id}/evaluate" not in login(absent).get("/me/courses").text
+
+
+def test_the_audit_log_says_an_answer_came_without_whose(finished, api_headers, client, now):
+    _answer(finished, now)
+    body = client.get(f"/api/v1/audit?q={finished.course.title}", headers=api_headers(finished.admin_a)).get_json()
+    records = [item for item in body["items"] if item["action"] == "evaluation.answer"]
+    assert len(records) == 2, body
+    for record in records:
+        assert "匿名质量评估" in record["text"] and finished.course.title in record["text"]
+        assert finished.trainee.name not in repr(record) and finished.other_trainee.name not in repr(record)
+        assert record["changes"] == [] and "讲得很清楚" not in repr(record)
+
+
+def test_ids_beyond_the_database_are_404(finished, login, api_headers, client):
+    browser = login(finished.trainee)
+    assert browser.get("/courses/99999999999/evaluate").status_code == 404
+    assert browser.post("/courses/99999999999/evaluate", data=FORM).status_code == 404
+    assert login(finished.admin_a).get("/courses/99999999999/evaluation").status_code == 404
+    answer = client.get("/api/v1/courses/99999999999/evaluation", headers=api_headers(finished.admin_a))
+    assert answer.status_code == 404
+
+
+def test_a_nul_in_the_comment_is_a_form_error(finished, login):
+    url = f"/courses/{finished.course.id}/evaluate"
+    refused = login(finished.trainee).post(url, data={**FORM, "comment": "a\x00b"})
+    assert refused.status_code == 422
+    assert not services.has_answered(finished.course, finished.trainee)
