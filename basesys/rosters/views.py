@@ -11,6 +11,7 @@ from basesys.core.inputs import bounded_int, page_number
 from basesys.core.pages import Done, page
 from basesys.core.web import nav_url
 from basesys.courses.access import get_course_for
+from basesys.evaluation.forms import ITEM_LABELS
 from basesys.notifications.services import notification_email, set_notification_email
 from basesys.rosters import batch, downloads, queries, services, summary_pdf
 from basesys.rosters.forms import (
@@ -130,7 +131,10 @@ def _roster_page(ctx, course, status=200):
         "summary_form": ctx.form if drafted else SummaryForm(formdata=None, data=text),
     }
     history = queries.roster_history(state.roster)
-    return render_template("rosters/roster.html", state=state, course=course, history=history, **forms), status
+    page_ = render_template(
+        "rosters/roster.html", state=state, course=course, history=history, item_labels=ITEM_LABELS, **forms
+    )
+    return page_, status
 
 
 def _roster_page_again(ctx, course):

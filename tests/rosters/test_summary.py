@@ -210,6 +210,6 @@ def test_summary_shows_the_anonymous_evaluation_live(clock, client, login, tenan
     assert evaluation["responses"] == 1 and evaluation["items"]["teaching"]["mean"] == 4
     login(tenants.officer_a)
     page = client.get(f"/courses/{finished.id}/roster")
-    assert "1 人参评" in page.text and "授课水平" in page.text
+    assert "1 份评估" in page.text and "4.00" in page.text
     text = pdf_text(client.get(f"/courses/{finished.id}/roster/summary.pdf").data)
     assert "参评人数 1" in text and "授课水平" in text and "4.00" in text and "案例很实用" in text
