@@ -12,6 +12,7 @@ from tests.browser.conftest import browser_login
 from tests.conftest import PASSWORD
 from tests.rosters import conftest as roster_fixtures
 from tests.rosters.test_exports import SECTION_9
+from tests.rosters.test_summary import pdf_text
 
 # The roster tests' fixtures: a course finalised with two completers and one who did not complete.
 finalize, finished = roster_fixtures.finalize, roster_fixtures.finished
@@ -53,6 +54,12 @@ def test_officer_accepts_downloads_and_the_trainee_sees_recognized_hours(page, t
     assert [c.value for c in sheet[1]] == SECTION_9
     ids = [sheet.cell(row=r, column=4).value for r in range(2, sheet.max_row + 1)]
     assert tenants.trainee.id_number in ids and all(isinstance(v, str) and len(v) == 18 for v in ids)
+    with page.expect_download() as info:
+        page.click("text=下载培训情况总结（PDF）")
+    summary = info.value
+    assert summary.suggested_filename == f"roster-summary-{finished.id}.pdf"
+    summary_text = pdf_text(Path(summary.path()).read_bytes())
+    assert "培训情况总结" in summary_text and "本期培训组织有序" in summary_text
     db.session.commit()  # end the test's read snapshot: the live server wrote meanwhile
     assert db.session.scalar(db.select(Roster)).status == "accepted"
     page.context.clear_cookies()
