@@ -7,7 +7,14 @@ from basesys.core.time import iso, now_utc
 from basesys.courses.access import get_course_for
 from basesys.rosters import downloads, services, summary_pdf
 from basesys.rosters.queries import rosters_page
-from basesys.rosters.schemas import AcceptedRange, RosterAnswer, RosterDecision, RosterList, RosterListQuery
+from basesys.rosters.schemas import (
+    AcceptedRange,
+    RosterAnswer,
+    RosterDecision,
+    RosterList,
+    RosterListQuery,
+    SummaryText,
+)
 
 bp = api_blueprint("rosters_api", __name__)
 
@@ -99,6 +106,23 @@ def roster_xlsx(actor, course_id: int):
 )
 def roster_csv(actor, course_id: int):
     return downloads.course_export(get_course_for(actor, course_id, roles=READERS), "csv", now_utc())
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/roster/summary",
+    "PUT",
+    summary="The base writes its training summary (addition) while the roster is pending or returned; audited",
+    roles=["base_admin"],
+    body=SummaryText,
+    answer=RosterAnswer,
+    refuses=("course_not_finalized", "roster_already_submitted", "roster_already_accepted", "validation_failed"),
+)
+def put_summary(actor, course_id: int, body: SummaryText):
+    course = get_course_for(actor, course_id, roles=("base_admin",))
+    now = now_utc()
+    services.save_summary(actor, course, text=body.text, now=now)
+    return roster_json(services.roster_state(course, now=now))
 
 
 @api_endpoint(

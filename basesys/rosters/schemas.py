@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from basesys.core.api import Answer, ApiDate
 from basesys.core.paging import PageQuery
+from basesys.rosters.summary import SUMMARY_MAX_CHARS
 
 RosterStatusValue = Literal["pending", "submitted", "accepted", "returned", "overdue"]
 
@@ -16,6 +17,12 @@ class RosterDecision(BaseModel):
 
     decision: Literal["accept", "return"]
     comment: str = Field(default="", max_length=2000)
+
+
+class SummaryText(BaseModel):
+    """The training summary's text (培训情况总结, DOMAIN §9); empty clears it."""
+
+    text: str = Field(max_length=SUMMARY_MAX_CHARS)
 
 
 class RosterListQuery(PageQuery):

@@ -213,3 +213,17 @@ def test_summary_shows_the_anonymous_evaluation_live(clock, client, login, tenan
     assert "1 份评估" in page.text and "4.00" in page.text
     text = pdf_text(client.get(f"/courses/{finished.id}/roster/summary.pdf").data)
     assert "参评人数 1" in text and "授课水平" in text and "4.00" in text and "案例很实用" in text
+
+
+def test_api_puts_the_summary_text(clock, client, api_headers, tenants, finished):
+    url = f"/api/v1/courses/{finished.id}/roster/summary"
+    done = client.put(url, json={"text": TEXT}, headers=api_headers(tenants.admin_a))
+    assert done.status_code == 200 and done.json["summary"]["text"] == TEXT
+    bad = client.put(url, json={"text": "培训\U0001f600"}, headers=api_headers(tenants.admin_a))
+    assert bad.status_code == 422 and "summary_text" in bad.json["error"]["fields"]
+    assert client.put(url, json={"text": "x"}, headers=api_headers(tenants.admin_b)).status_code == 404
+    assert client.put(url, json={"text": "x"}, headers=api_headers(tenants.officer_a)).status_code == 403
+    assert client.put(url, json={}, headers=api_headers(tenants.admin_a)).status_code == 422
+    client.post(f"/api/v1/courses/{finished.id}/roster", headers=api_headers(tenants.admin_a))
+    held = client.put(url, json={"text": "改"}, headers=api_headers(tenants.admin_a))
+    assert held.status_code == 409 and held.json["error"]["code"] == "roster_already_submitted"
