@@ -12,8 +12,11 @@ FEATURE = Feature(
         Panel(panels.trainee_today_panel, ("trainee",), order=5),
         Panel(panels.course_cards_panel, ("base_admin",), order=40, slot="course"),
     ),
-    jobs=(Job("checkout_reminders", 2, reminders.checkout_reminders),),
-    notification_kinds=(reminders.CHECKOUT_REMINDER,),
+    jobs=(
+        Job("checkout_reminders", 2, reminders.checkout_reminders),
+        Job("session_reminders", 10, reminders.session_reminders_job),
+    ),
+    notification_kinds=(reminders.CHECKOUT_REMINDER, reminders.SESSION_REMINDER),
     demo=demo.load,
     refusals=REFUSALS,
     audit_subjects=audit_texts.SUBJECTS,

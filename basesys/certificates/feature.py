@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from basesys.certificates import api, audit_texts, cli, demo, jobs, panels, plan_actual, views
+from basesys.certificates import api, audit_texts, cli, demo, jobs, notices, panels, plan_actual, views
 from basesys.certificates.refusals import REFUSALS
 from basesys.core.features import Feature, Job, NavEntry, Panel
 
@@ -17,7 +17,11 @@ FEATURE = Feature(
         Panel(panels.hours_progress, ("trainee",), order=30),
         Panel(plan_actual.course_panel, ("base_admin", "bureau_officer", "sysadmin"), order=30, slot="course"),
     ),
-    jobs=(Job("finalize_courses", 5, jobs.finalize_due_courses),),
+    jobs=(
+        Job("finalize_courses", 5, jobs.finalize_due_courses),
+        Job("certificate_notices", 5, notices.certificate_notices),
+    ),
+    notification_kinds=(notices.CERTIFICATE_ISSUED,),
     commands=cli.COMMANDS,
     demo=demo.load,
     refusals=REFUSALS,

@@ -22,6 +22,8 @@ class Policy:
     checkout_closes_minutes_after_end: int = 30  # §6
     # §6 guidance: trainees checked in but not out are reminded this long before the session ends.
     checkout_reminder_minutes_before_end: int = 10
+    # Trainees enrolled in a session are reminded of it this many hours before it starts ("the day before").
+    session_reminder_hours_before: int = 24
     full_credit_grace_minutes: int = 10  # §7
     checkin_code_days: int = 365  # §6 a personal check-in code expires after this many days
     offline_scan_max_hours: int = 24  # §6 a staff scan older than this on arrival is refused

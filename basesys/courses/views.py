@@ -19,6 +19,7 @@ from basesys.courses import enrollment_file, services
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.forms import CopyForm, CourseForm, EnrollForm, ImportForm, PatternForm, place_course_errors
 from basesys.courses.models import FILING_STATUSES, Enrollment, FilingStatus
+from basesys.courses.search import CourseSearchForm, EnrolmentSearchForm
 from basesys.courses.services import records
 from basesys.extensions import db
 
@@ -33,11 +34,13 @@ CARDS_PAGE = 20  # course cards per page of the trainee's lists (a phone screen 
 def list_courses(ctx):
     status = request.args.get("status") if request.args.get("status") in FILING_STATUSES else ""
     number = request.args.get("page", 1, type=page_number)
+    search = CourseSearchForm(request.args)
     courses, total, number = services.list_base_courses(
-        ctx.user.base_id, status=status or None, now=ctx.now, page=number
+        ctx.user.base_id, status=status or None, now=ctx.now, page=number, **search.filters()
     )
     return render_template(
         "courses/list.html",
+        search=search,
         courses=courses,
         listed={"page": number, "size": services.COURSE_PAGE_SIZE, "total": total},
         counts=services.enrolled_counts(c.id for c in courses),
@@ -144,6 +147,7 @@ def edit_course(ctx, course):
 
 def render_detail(ctx, course, *, enroll_form=None, import_form=None, import_rows=None, pattern_form=None):
     manage = ctx.user.role == "base_admin"
+    who = EnrolmentSearchForm(request.args)
     return render_template(
         "courses/detail.html",
         course=course,
@@ -153,7 +157,9 @@ def render_detail(ctx, course, *, enroll_form=None, import_form=None, import_row
         warnings=services.capacity_warnings(course) if manage else [],
         manage=ctx.user.role == "base_admin",
         policy=services.policy_for_course(course),
-        enrollments=services.list_enrollments(course),
+        enrollments=services.list_enrollments(course, who=who.query()),
+        who_form=who,
+        enrolled_total=services.enrolled_count(course),
         panels=panels_for(ctx.user, ctx.now, "course", course),
         enroll_form=enroll_form or EnrollForm(formdata=None),
         import_form=import_form or ImportForm(formdata=None),

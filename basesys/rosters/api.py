@@ -5,9 +5,16 @@ from basesys.core.spreadsheet import CSV_MIMETYPE
 from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import iso, now_utc
 from basesys.courses.access import get_course_for
-from basesys.rosters import downloads, services
+from basesys.rosters import downloads, services, summary_pdf
 from basesys.rosters.queries import rosters_page
-from basesys.rosters.schemas import AcceptedRange, RosterAnswer, RosterDecision, RosterList, RosterListQuery
+from basesys.rosters.schemas import (
+    AcceptedRange,
+    RosterAnswer,
+    RosterDecision,
+    RosterList,
+    RosterListQuery,
+    SummaryText,
+)
 
 bp = api_blueprint("rosters_api", __name__)
 
@@ -28,6 +35,7 @@ def roster_json(state: services.RosterState) -> dict:
         "decided_at": iso(roster.decided_at) if roster else None,
         "comment": roster.decision_comment if roster else "",
         "rows": state.rows,
+        "summary": {"text": state.summary.text, "figures": state.summary.figures},
     }
 
 
@@ -98,6 +106,36 @@ def roster_xlsx(actor, course_id: int):
 )
 def roster_csv(actor, course_id: int):
     return downloads.course_export(get_course_for(actor, course_id, roles=READERS), "csv", now_utc())
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/roster/summary",
+    "PUT",
+    summary="The base writes its training summary (addition) while the roster is pending or returned; audited",
+    roles=["base_admin"],
+    body=SummaryText,
+    answer=RosterAnswer,
+    refuses=("course_not_finalized", "roster_already_submitted", "roster_already_accepted", "validation_failed"),
+)
+def put_summary(actor, course_id: int, body: SummaryText):
+    course = get_course_for(actor, course_id, roles=("base_admin",))
+    now = now_utc()
+    services.save_summary(actor, course, text=body.text, now=now)
+    return roster_json(services.roster_state(course, now=now))
+
+
+@api_endpoint(
+    bp,
+    "/courses/<int:course_id>/roster/summary.pdf",
+    summary="The training summary (培训情况总结, DOMAIN.md §9) as PDF: figures, evaluation, the base's text (addition)",
+    roles=list(READERS),
+    answer=File("application/pdf", "The training summary"),
+    refuses=("course_not_finalized",),
+)
+def roster_summary_pdf(actor, course_id: int):
+    now = now_utc()
+    return summary_pdf.summary_pdf_response(get_course_for(actor, course_id, roles=READERS), now)
 
 
 @api_endpoint(

@@ -22,6 +22,7 @@ ACTIONS = {
     "roster.submit": "报送了{subject}的学员名单（{after[rows]} 人）",
     "roster.accept": "接收了{subject}的学员名单",
     "roster.return": "退回了{subject}的学员名单",
+    "roster.summary": "修改了{subject}的培训情况总结",
     "roster.overdue": "记录{subject}的学员名单逾期未报送（截止 {after[due_on]}）",
 }
 
@@ -31,5 +32,6 @@ FIELDS = {
         "due_on": AuditField("报送截止日期"),
         "rows": AuditField("名单人数"),
         "late": AuditField("逾期报送"),
+        "summary": AuditField("培训情况总结"),
     }
 }

@@ -8,6 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from basesys.core.inputs import DB_INT_MAX, in_sane_years, optional_db_id
 from basesys.rosters.batch import MAX_BATCH
 from basesys.rosters.models import RosterStatus
+from basesys.rosters.summary import SUMMARY_MAX_CHARS
 
 STATUS_CHOICES = [
     ("", _l("All statuses")),
@@ -19,7 +20,31 @@ STATUS_CHOICES = [
 ]
 
 
+SUMMARY_HINT = _l(
+    "How the training went: the organisation, the teaching, the trainees' feedback and what the base will "
+    "improve. The figures are added by the system."
+)
+
+
+def _summary_field(validators):
+    return TextAreaField(
+        _l("Training summary"),
+        validators=[*validators, Length(max=SUMMARY_MAX_CHARS)],
+        description=SUMMARY_HINT,
+        render_kw={"rows": 8},
+    )
+
+
+class SummaryForm(FlaskForm):
+    """The training summary's text, saved without submitting (§9)."""
+
+    summary_text = _summary_field([Optional()])
+
+
 class SubmitRosterForm(FlaskForm):
+    # The page asks for the summary the province wants with the roster; the API has no body and
+    # submits without one (API.md).
+    summary_text = _summary_field([DataRequired(message=_l("Write the training summary before submitting."))])
     confirm = BooleanField(
         _l("I have checked every row of this roster"),
         validators=[DataRequired(message=_l("Please confirm that you have checked the roster."))],

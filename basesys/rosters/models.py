@@ -69,6 +69,10 @@ class Roster(db.Model):
     rows: Mapped[list | None] = mapped_column(JSON)
     # len(rows), stored with them: lists show how many without reading (and parsing) every JSON.
     row_count: Mapped[int] = mapped_column(nullable=False, default=0)
+    # §9 培训情况总结: the base's own text, edited while the roster is the base's to submit.
+    summary_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The figures the system computed (rosters.summary), as submitted with the rows; None until then.
+    summary_figures: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 

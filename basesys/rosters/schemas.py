@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from basesys.core.api import Answer, ApiDate
 from basesys.core.paging import PageQuery
+from basesys.rosters.summary import SUMMARY_MAX_CHARS
 
 RosterStatusValue = Literal["pending", "submitted", "accepted", "returned", "overdue"]
 
@@ -16,6 +17,12 @@ class RosterDecision(BaseModel):
 
     decision: Literal["accept", "return"]
     comment: str = Field(default="", max_length=2000)
+
+
+class SummaryText(BaseModel):
+    """The training summary's text (培训情况总结, DOMAIN §9); empty clears it."""
+
+    text: str = Field(max_length=SUMMARY_MAX_CHARS)
 
 
 class RosterListQuery(PageQuery):
@@ -52,6 +59,23 @@ class RosterRow(Answer):
     completed: bool
 
 
+class RosterSummaryFigures(Answer):
+    """What the system computes for the training summary (DOMAIN §9); `evaluation` as GET …/evaluation answers"""
+
+    enrolled: int
+    attended: int
+    completed: int
+    hours_issued: float
+    evaluation: dict
+
+
+class RosterSummary(Answer):
+    """The training summary (培训情况总结, DOMAIN §9): the base's text and the figures (addition)"""
+
+    text: str
+    figures: RosterSummaryFigures
+
+
 class RosterAnswer(Answer):
     """The roster of a course"""
 
@@ -66,6 +90,7 @@ class RosterAnswer(Answer):
     decided_at: AwareDatetime | None
     comment: str
     rows: list[RosterRow]
+    summary: RosterSummary
 
 
 class RosterListItem(Answer):

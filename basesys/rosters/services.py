@@ -10,6 +10,7 @@ from basesys.accounts.scope import can_manage_base, can_supervise_base
 from basesys.certificates.services import recognize_course_entries
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, NotFound, ValidationFailed
+from basesys.core.pdf import font_for
 from basesys.core.policy import Policy, policy_for_base
 from basesys.core.time import local_date
 from basesys.courses.models import Course
@@ -18,6 +19,7 @@ from basesys.extensions import db
 from basesys.notifications.services import admins_of_base, notify
 from basesys.rosters.models import OPEN_STATUSES, Roster, RosterStatus
 from basesys.rosters.rows import live_rows
+from basesys.rosters.summary import SUMMARY_MAX_CHARS, Summary, compute_figures, with_evaluation
 
 DECISIONS = ("accept", "return")
 
@@ -68,6 +70,7 @@ class RosterState:
     status: RosterStatus
     due_on: date | None
     rows: list[dict]
+    summary: Summary
 
     @property
     def finalized(self) -> bool:
@@ -79,16 +82,21 @@ def roster_state(course: Course, *, now: datetime) -> RosterState:
 
     Rows: as submitted while the bureau holds the roster (submitted, accepted); otherwise as the
     data stand now, which is what the base reviews before (re)submitting.
+    The training summary's figures follow the rows: as submitted, or computed from the rows now.
     """
     roster = get_roster(course)
     if roster is None:
         due_on = due_date(course)
         rows = live_rows(course) if course.finalized_at is not None else []
-        return RosterState(course, None, effective_status(RosterStatus.PENDING, due_on, local_date(now)), due_on, rows)
+        status = effective_status(RosterStatus.PENDING, due_on, local_date(now))
+        summary = Summary("", with_evaluation(course, compute_figures(course, rows)))
+        return RosterState(course, None, status, due_on, rows, summary)
     status = effective_status(roster.status, roster.due_on, local_date(now))
     held = roster.status in (RosterStatus.SUBMITTED, RosterStatus.ACCEPTED) and roster.rows is not None
     rows = roster.rows if held else live_rows(course)
-    return RosterState(course, roster, status, roster.due_on, rows)
+    figures = roster.summary_figures if held and roster.summary_figures is not None else None
+    summary = Summary(roster.summary_text or "", with_evaluation(course, figures or compute_figures(course, rows)))
+    return RosterState(course, roster, status, roster.due_on, rows, summary)
 
 
 def _scope(course: Course) -> dict:
@@ -132,8 +140,8 @@ def notify_base(course: Course, kind: str, *, key: str, roster: Roster, now: dat
     notify(admins_of_base(course.base_id), kind, key=key, data=data, about=course, now=now)
 
 
-def submit_roster(actor, course: Course, *, now: datetime) -> Roster:
-    """The base submits (or resubmits) its roster; refuses `forbidden` (not a base admin), `not_found`
+def _roster_of_base(actor, course: Course, *, now: datetime) -> Roster:
+    """The roster the base may still change; refuses `forbidden` (not a base admin), `not_found`
     (another base), `course_not_finalized`, `roster_already_submitted`, `roster_already_accepted`."""
     if actor.role != "base_admin":
         raise DomainError("forbidden")
@@ -144,10 +152,58 @@ def submit_roster(actor, course: Course, *, now: datetime) -> Roster:
         raise DomainError("roster_already_submitted")
     if roster.status == RosterStatus.ACCEPTED:
         raise DomainError("roster_already_accepted")
+    return roster
+
+
+def clean_summary_text(text: str | None) -> str:
+    """The training summary's text, stripped; refuses (422) NUL characters, more than
+    SUMMARY_MAX_CHARS characters, and characters no installed PDF font can print."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    if "\x00" in text:
+        raise ValidationFailed({"summary_text": "内容含有无效字符"})
+    if len(text) > SUMMARY_MAX_CHARS:
+        raise ValidationFailed({"summary_text": f"培训情况总结不能超过 {SUMMARY_MAX_CHARS} 个字"})
+    if text and font_for(text) is None:
+        missing = "".join(ch for ch in dict.fromkeys(text) if font_for(ch) is None)
+        raise ValidationFailed({"summary_text": f"字符「{missing}」没有可用的字体，无法打印，请改用常用字"})
+    return text
+
+
+def _set_summary_text(actor, course: Course, roster: Roster, text: str, *, now: datetime) -> bool:
+    if text == (roster.summary_text or ""):
+        return False
+    before = roster.summary_text or ""
+    roster.summary_text, roster.updated_at = text, now
+    audit(
+        actor, "roster.summary", roster, now=now, before={"summary": before}, after={"summary": text}, **_scope(course)
+    )
+    return True
+
+
+def save_summary(actor, course: Course, *, text: str, now: datetime) -> Roster:
+    """The base writes its training summary (§9) while the roster is pending or returned; audited when
+    the text changes. Refuses as `submit_roster` does, and a text `clean_summary_text` refuses."""
+    text = clean_summary_text(text)
+    roster = _roster_of_base(actor, course, now=now)
+    _set_summary_text(actor, course, roster, text, now=now)
+    db.session.flush()
+    return roster
+
+
+def submit_roster(actor, course: Course, *, now: datetime, summary_text: str | None = None) -> Roster:
+    """The base submits (or resubmits) its roster, with the training summary's figures computed now
+    (and its text, when given: the page sends it, the API has no body). Refuses `forbidden` (not a
+    base admin), `not_found` (another base), `course_not_finalized`, `roster_already_submitted`,
+    `roster_already_accepted`, and a text `clean_summary_text` refuses."""
+    text = clean_summary_text(summary_text) if summary_text is not None else None
+    roster = _roster_of_base(actor, course, now=now)
+    if text is not None:
+        _set_summary_text(actor, course, roster, text, now=now)
     before = roster.status
     rows = live_rows(course)
     roster.status = RosterStatus.SUBMITTED
     roster.rows, roster.row_count = rows, len(rows)
+    roster.summary_figures = compute_figures(course, rows)
     roster.submitted_at, roster.submitted_by_id = now, actor.id
     roster.submitted_late = local_date(now) > roster.due_on
     roster.submission_count += 1

@@ -11,8 +11,9 @@ from basesys.core.inputs import bounded_int, page_number
 from basesys.core.pages import Done, page
 from basesys.core.web import nav_url
 from basesys.courses.access import get_course_for
+from basesys.evaluation.forms import ITEM_LABELS
 from basesys.notifications.services import notification_email, set_notification_email
-from basesys.rosters import batch, downloads, queries, services
+from basesys.rosters import batch, downloads, queries, services, summary_pdf
 from basesys.rosters.forms import (
     BatchDecisionForm,
     DecisionForm,
@@ -20,6 +21,7 @@ from basesys.rosters.forms import (
     ExportForm,
     RosterFilterForm,
     SubmitRosterForm,
+    SummaryForm,
 )
 from basesys.rosters.models import RosterStatus
 
@@ -121,12 +123,18 @@ def _roster_page(ctx, course, status=200):
     # The form being re-rendered keeps its input and errors; the other one starts empty.
     submitted = isinstance(ctx.form, SubmitRosterForm)
     decided = isinstance(ctx.form, DecisionForm)
+    drafted = isinstance(ctx.form, SummaryForm)
+    text = {"summary_text": state.summary.text}
     forms = {
-        "submit_form": ctx.form if submitted else SubmitRosterForm(),
+        "submit_form": ctx.form if submitted else SubmitRosterForm(formdata=None, data=text),
         "decision_form": ctx.form if decided else DecisionForm(),
+        "summary_form": ctx.form if drafted else SummaryForm(formdata=None, data=text),
     }
     history = queries.roster_history(state.roster)
-    return render_template("rosters/roster.html", state=state, course=course, history=history, **forms), status
+    page_ = render_template(
+        "rosters/roster.html", state=state, course=course, history=history, item_labels=ITEM_LABELS, **forms
+    )
+    return page_, status
 
 
 def _roster_page_again(ctx, course):
@@ -148,8 +156,27 @@ def roster(ctx, course):
     invalid=_roster_page_again,
 )
 def submit(ctx, course):
-    services.submit_roster(ctx.user, course, now=ctx.now)
+    services.submit_roster(ctx.user, course, now=ctx.now, summary_text=ctx.form.summary_text.data)
     return Done(url_for("rosters.roster", course_id=course.id), _("The roster has been submitted to the bureau."))
+
+
+@page(
+    bp,
+    "/courses/<int:course_id>/roster/summary",
+    methods=("POST",),
+    roles=("base_admin",),
+    load=_readable,
+    form=SummaryForm,
+    invalid=_roster_page_again,
+)
+def save_summary(ctx, course):
+    services.save_summary(ctx.user, course, text=ctx.form.summary_text.data, now=ctx.now)
+    return Done(url_for("rosters.roster", course_id=course.id) + "#summary", _("The training summary has been saved."))
+
+
+@page(bp, "/courses/<int:course_id>/roster/summary.pdf", roles=READERS)
+def summary_download(ctx, course_id: int):
+    return summary_pdf.summary_pdf_response(_readable(ctx.user, course_id), ctx.now)
 
 
 @page(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 08:18:45.252375
+Create Date: 2026-12-02 08:18:59.003219
 
 """
 from alembic import op
@@ -336,6 +336,8 @@ def upgrade():
     sa.Column('overdue_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rows', sa.JSON(), nullable=True),
     sa.Column('row_count', sa.Integer(), nullable=False),
+    sa.Column('summary_text', sa.Text(), nullable=False),
+    sa.Column('summary_figures', sa.JSON(), nullable=True),
     sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_roster_base_id_base')),

@@ -23,10 +23,10 @@ def test_base_admin_reviews_and_submits_the_roster(clock, client, login, tenants
     refused = client.post(f"/courses/{finished.id}/roster/submit", data={})
     assert refused.status_code == 422 and "请确认已核对学员名单" in refused.text
     assert db.session.scalar(db.select(Roster)) is None
-    done = client.post(f"/courses/{finished.id}/roster/submit", data={"confirm": "y"})
+    done = client.post(f"/courses/{finished.id}/roster/submit", data={"confirm": "y", "summary_text": "培训顺利"})
     assert done.status_code == 302
     assert db.session.scalar(db.select(Roster)).status == "submitted"
-    again = client.post(f"/courses/{finished.id}/roster/submit", data={"confirm": "y"})
+    again = client.post(f"/courses/{finished.id}/roster/submit", data={"confirm": "y", "summary_text": "培训顺利"})
     assert again.status_code == 409 and "学员名单已报送" in again.text
 
 
@@ -35,7 +35,7 @@ def test_submit_before_finalisation_shows_why(clock, client, login, tenants, mak
     login(tenants.admin_a)
     page = client.get(f"/courses/{course.id}/roster")
     assert page.status_code == 200 and "后才能报送学员名单" in page.text
-    refused = client.post(f"/courses/{course.id}/roster/submit", data={"confirm": "y"})
+    refused = client.post(f"/courses/{course.id}/roster/submit", data={"confirm": "y", "summary_text": "培训顺利"})
     assert refused.status_code == 409 and "尚未结业" in refused.text
 
 

@@ -45,13 +45,19 @@ def enrolled_counts(course_ids) -> dict[int, int]:
     return dict(rows.all())
 
 
-def list_enrollments(course: Course) -> list[Enrollment]:
+def list_enrollments(course: Course, who: str | None = None) -> list[Enrollment]:
+    """The course's enrolments in the order they came; `who`: a part of the name or of the ID number
+    (an x as X), searched within the course (bounded by its enrolments, indexed by course)."""
     query = (
         db.select(Enrollment)
         .join(Trainee, Enrollment.trainee_id == Trainee.id)
         .where(Enrollment.course_id == course.id)
         .order_by(Enrollment.created_at, Enrollment.id)
     )
+    if who:
+        query = query.where(
+            Trainee.name.contains(who, autoescape=True) | Trainee.id_number.contains(who.upper(), autoescape=True)
+        )
     return list(db.session.scalars(query))
 
 

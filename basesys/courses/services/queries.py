@@ -26,12 +26,36 @@ def _list_order(now: datetime) -> tuple:
     )
 
 
+def _search(base_id: int, status: str | None, title: str | None, start: date | None, end: date | None) -> list:
+    """The list's conditions: the base (indexed), its filing state, a title fragment (within the
+    base's courses), and a span that meets the local dates start … end (the stored span columns)."""
+    where = [Course.base_id == base_id]
+    if status:
+        where.append(Course.filing_status == status)
+    if title:
+        where.append(Course.title.contains(title, autoescape=True))
+    if start is not None:
+        where.append(Course.last_ends_at >= local_midnight(start))
+    if end is not None:
+        where.append(Course.first_starts_at < local_midnight(end + timedelta(days=1)))
+    return where
+
+
 def list_base_courses(
-    base_id: int, *, status: str | None = None, now: datetime, page: int = 1, size: int = PAGE_SIZE
+    base_id: int,
+    *,
+    status: str | None = None,
+    title: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime,
+    page: int = 1,
+    size: int = PAGE_SIZE,
 ) -> tuple[list[Course], int, int]:
     """One page of the base's courses (sessions loaded with it), how many there are, and the page
-    number shown (within the pages there are)."""
-    where = [Course.base_id == base_id] + ([Course.filing_status == status] if status else [])
+    number shown (within the pages there are); filtered by filing state, a title fragment and a
+    date range (courses with a session in it; a course without sessions has no dates to match)."""
+    where = _search(base_id, status, title, start, end)
     total = db.session.scalar(db.select(func.count()).select_from(Course).where(*where)) or 0
     page = max(1, min(page, (total + size - 1) // size or 1))
     query = (
