@@ -23,6 +23,7 @@ METHODS = [("basesys/**.py", "python"), ("templates/**.html", "jinja2")]
 
 def load_translations() -> dict[str, str]:
     table: dict[str, str] = {}
+    where: dict[str, str] = {}
     for path in sorted(SOURCES.glob("*.tsv")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
@@ -30,7 +31,12 @@ def load_translations() -> dict[str, str]:
             english, sep, chinese = line.partition("\t")
             if not sep or not chinese.strip():
                 raise SystemExit(f"{path.name}:{number}: expected 'English<TAB>中文'")
-            table[english] = chinese.strip()
+            if english in table and table[english] != chinese.strip():
+                raise SystemExit(
+                    f"{path.name}:{number}: {english!r} is translated {table[english]!r} in {where[english]}"
+                    f" and {chinese.strip()!r} here: one feature's page would show the other's words"
+                )
+            table[english], where[english] = chinese.strip(), f"{path.name}:{number}"
     return table
 
 
