@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import current_app, render_template, request
 from flask_babel import get_locale
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from basesys.accounts.scope import trainee_of
@@ -17,6 +18,8 @@ from basesys.attendance.models import Attendance, Purpose, ScanAnswer, ScanVia
 from basesys.attendance.services.issue import secret
 from basesys.attendance.transactions import ScanOutcome
 from basesys.core.errors import DomainError, message_for
+from basesys.core.home import panels_for
+from basesys.core.time import now_utc
 from basesys.courses.models import CourseSession
 from basesys.extensions import db
 
@@ -84,6 +87,8 @@ def result_page(status: int, device: str, **context):
         context["window"] = (
             (datetime.fromisoformat(opens), datetime.fromisoformat(closes)) if opens and closes else None
         )
+    else:  # what other features offer after a scan (the evaluation once the course is over)
+        context["panels"] = panels_for(current_user, now_utc(), "scan_result") if current_user.is_authenticated else []
     html = render_template("attendance/scan_result.html", **context)
     return with_device(current_app.make_response((html, status)), device)
 

@@ -33,8 +33,9 @@ class NavEntry:
 class Panel:
     """A section a feature adds to a page of a lower one, for some roles.
 
-    slot "home": `func(user, now)`; slot "course" (the course page) and "catalog" (the trainee's
-    catalogue page of a course): `func(user, now, course)`.
+    slot "home" and "scan_result" (the trainee's page after a scan): `func(user, now)`; slot
+    "course" (the course page) and "catalog" (the trainee's catalogue page of a course):
+    `func(user, now, course)`.
     Either returns `{"template": ..., **context}`, or None when it has nothing to show.
     """
 

@@ -14,6 +14,7 @@ FEATURE = Feature(
     nav=(NavEntry("evaluation.trend", _l("Evaluations"), ("base_admin", "bureau_officer"), order=40),),
     panels=(
         Panel(panels.waiting_evaluations, ("trainee",), order=5),
+        Panel(panels.waiting_evaluations, ("trainee",), order=5, slot="scan_result"),
         Panel(panels.course_results, READERS, order=40, slot="course"),
     ),
     demo=demo.load,

@@ -140,3 +140,16 @@ def test_a_nul_in_the_comment_is_a_form_error(finished, login):
     refused = login(finished.trainee).post(url, data={**FORM, "comment": "a\x00b"})
     assert refused.status_code == 422
     assert not services.has_answered(finished.course, finished.trainee)
+
+
+def test_the_scan_result_page_offers_the_waiting_evaluation(app, finished):
+    """After a scan (its result page, not a refusal), the evaluation waiting for the trainee is
+    offered there too, through the "scan_result" panel slot."""
+    from flask_login import login_user
+
+    from basesys.attendance import scan_page
+
+    with app.test_request_context("/"):
+        login_user(finished.trainee.user)
+        page = scan_page.result_page(200, "device-1", staff=True).get_data(as_text=True)
+    assert f"/courses/{finished.course.id}/evaluate" in page
