@@ -6,10 +6,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from basesys.accounts.scope import in_base_scope
 from basesys.core.paging import Keyset, keyset_page
-from basesys.courses.models import Course
+from basesys.courses.models import Course, CourseSession
 from basesys.extensions import db
 
-COURSE_ANSWER = (joinedload(Course.base), selectinload(Course.sessions))
+COURSE_ANSWER = (
+    joinedload(Course.base),
+    selectinload(Course.sessions).options(
+        joinedload(CourseSession.venue), selectinload(CourseSession.teachers)
+    ),  # a session answers its venue and teachers
+)
 
 
 def courses_in_scope(user, *conditions):

@@ -4,11 +4,10 @@ savepoint, so one refused item neither stops nor undoes the others; each decisio
 
 from datetime import datetime
 
-from sqlalchemy.orm import joinedload, selectinload
-
 from basesys.accounts.scope import in_base_scope
 from basesys.core.batch import ItemOutcome, decide_each
 from basesys.core.errors import CORE_REFUSALS, ValidationFailed
+from basesys.courses.listing import COURSE_ANSWER
 from basesys.courses.models import Course
 from basesys.extensions import db
 from basesys.filing.refusals import REFUSALS
@@ -36,7 +35,7 @@ def decide_filings(actor, course_ids: list[int], *, decision: str, comment: str,
     query = (
         db.select(Course)
         .where(Course.id.in_(set(course_ids)), in_base_scope(actor, Course.base_id))
-        .options(joinedload(Course.base), selectinload(Course.sessions))
+        .options(*COURSE_ANSWER)
     )
     loaded = {course.id: course for course in db.session.scalars(query)}
     return decide_each(
