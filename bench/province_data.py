@@ -248,13 +248,13 @@ def _statements(s: Sizes) -> list[tuple[str, str]]:
             """
             INSERT INTO roster (id, course_id, base_id, status, due_on, submitted_at, submitted_by_id,
                 submitted_late, submission_count, decided_at, decided_by_id, decision_comment, return_count,
-                reminded_at, overdue_at, rows, row_count, created_at, updated_at)
+                reminded_at, overdue_at, rows, row_count, created_at, updated_at, summary_text)
             SELECT c.id, c.id, c.base_id,
                    CASE WHEN c.id % 7 = 0 OR c.id > :courses THEN 'submitted' ELSE 'accepted' END,
                    (c.finalized_at + interval '30 days')::date, c.finalized_at + interval '2 days', 4, false, 1,
                    CASE WHEN c.id % 7 = 0 OR c.id > :courses THEN NULL ELSE c.finalized_at + interval '5 days' END,
                    CASE WHEN c.id % 7 = 0 OR c.id > :courses THEN NULL ELSE 1 END, '', 0, NULL, NULL,
-                   r.rows, json_array_length(r.rows), c.finalized_at, c.finalized_at
+                   r.rows, json_array_length(r.rows), c.finalized_at, c.finalized_at, ''
             FROM course c JOIN (
                 SELECT d.course_id, json_agg(json_build_object(
                     'seq', d.seq, 'trainee_id', t.id, 'name', t.name,
