@@ -10,16 +10,13 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from basesys.core.pdf import cjk_font, font_for, missing_glyphs, registered_fonts
+from basesys.core.pdf import INK, cjk_font, draw_qr, font_for, missing_glyphs, qr_matrix, registered_fonts
 
-INK = HexColor("#1f2328")
 MUTED = HexColor("#656d76")
 RED = HexColor("#b3261e")
 COLUMNS, ROWS = 2, 5  # ten cards a page, each about 95 × 55 mm
@@ -65,27 +62,6 @@ def _fit(text: str, size: float, width: float) -> str:
     return text + "…"
 
 
-def _qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
-    """Dark modules as one filled path (4-module quiet zone left around it by the card's layout)."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-    code.add_data(data)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    cell = size / len(matrix)
-    path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * cell
-        start = None
-        for col, dark in enumerate([*row, False]):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                path.rect(x + start * cell, top, (col - start) * cell, cell)
-                start = None
-    canvas.setFillColor(INK)
-    canvas.drawPath(path, stroke=0, fill=1)
-
-
 QUIET = 20  # points left of the QR code: its 4-module quiet zone
 
 
@@ -98,7 +74,7 @@ def _card(canvas: Canvas, card: Card, x: float, y: float, size: tuple, course_ti
     canvas.setDash()
     pad = 12
     qr_x, qr_y = x + width - pad - QR_SIZE, y + (height - QR_SIZE) / 2
-    _qr(canvas, card.code, qr_x, qr_y, QR_SIZE)
+    draw_qr(canvas, qr_matrix(card.code), qr_x, qr_y, QR_SIZE)
     text_width = qr_x - QUIET - x - pad
     left, top = x + pad, y + height - pad
     _text(canvas, left, top - 10, "个人签到卡", 10, RED)

@@ -13,19 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from basesys.core.pdf import cjk_font, font_for, missing_glyphs, registered_fonts
+from basesys.core.pdf import INK, cjk_font, draw_qr, font_for, missing_glyphs, qr_matrix, registered_fonts
 from basesys.core.time import local_date
 from basesys.courses.models import CATEGORIES, KINDS
 
 RED = HexColor("#b3261e")
-INK = HexColor("#1f2328")
 MUTED = HexColor("#656d76")
 GOLD = HexColor("#c9a227")
 
@@ -45,30 +42,6 @@ def font_of(text: str) -> str:
 
 def verification_url(base_url: str, number: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/v/{number}?c={code}"
-
-
-def qr_matrix(text: str) -> list[list[bool]]:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-    code.add_data(text)
-    code.make(fit=True)
-    return code.get_matrix()
-
-
-def draw_qr(canvas: Canvas, matrix: list[list[bool]], x: float, y: float, size: float) -> None:
-    """Dark modules as one filled path, adjacent modules of a row merged into one rectangle."""
-    cell = size / len(matrix)
-    path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * cell
-        start = None
-        for col, dark in enumerate([*row, False]):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                path.rect(x + start * cell, top, (col - start) * cell, cell)
-                start = None
-    canvas.setFillColor(INK)
-    canvas.drawPath(path, stroke=0, fill=1)
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:

@@ -12,6 +12,9 @@ The check needs only which characters a font has: its character map, read on its
 import functools
 from pathlib import Path
 
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontParser
 
@@ -128,3 +131,31 @@ def font_for(text: str) -> str | None:
         if all(ch in SPACES or ord(ch) in covered for ch in text or ""):
             return name
     return None
+
+
+INK = HexColor("#1f2328")  # the PDFs' text and QR modules
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The modules of `text`'s QR code (error correction M, no quiet zone: the layout leaves it)."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(text)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
+def draw_qr(canvas, matrix: list[list[bool]], x: float, y: float, size: float) -> None:
+    """Dark modules as one filled path, adjacent modules of a row merged into one rectangle."""
+    cell = size / len(matrix)
+    path = canvas.beginPath()
+    for row_index, row in enumerate(matrix):
+        top = y + size - (row_index + 1) * cell
+        start = None
+        for col, dark in enumerate([*row, False]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                path.rect(x + start * cell, top, (col - start) * cell, cell)
+                start = None
+    canvas.setFillColor(INK)
+    canvas.drawPath(path, stroke=0, fill=1)
