@@ -21,6 +21,7 @@ from basesys.core.feature import FEATURE as CORE
 from basesys.core.features import register_features
 from basesys.core.i18n import install_request_gettext
 from basesys.courses.feature import FEATURE as COURSES
+from basesys.declarations.feature import FEATURE as DECLARATIONS
 from basesys.evaluation.feature import FEATURE as EVALUATION
 from basesys.extensions import babel, csrf, db, migrate
 from basesys.filing.feature import FEATURE as FILING
@@ -37,6 +38,7 @@ FEATURES = (
     ATTENDANCE,
     CALENDARS,
     CERTIFICATES,
+    DECLARATIONS,
     EVALUATION,
     ROSTERS,
     OVERSIGHT,

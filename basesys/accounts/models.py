@@ -95,6 +95,21 @@ class Base(db.Model):
         return f"{self.id:04d}"
 
 
+class Employer(db.Model):
+    """A 用人单位 (DOMAIN.md §1): its staff's hour declarations are reviewed first by its reviewers
+    (`employer_reviewer`), then by the bureau that audits it (§11)."""
+
+    __tablename__ = "employer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    credit_code: Mapped[str] = mapped_column(String(18), nullable=False, unique=True)  # validated (GB 32100)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureau.id"), nullable=False, index=True)  # 同级人社部门
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    bureau: Mapped[Bureau] = relationship()
+
+
 class User(UserMixin, db.Model):
     """Anyone who logs in. A trainee's username is their ID number (API.md)."""
 
@@ -107,6 +122,7 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(60), default="")
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"), index=True)
     base_id: Mapped[int | None] = mapped_column(ForeignKey("base.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)  # employer_reviewer
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     # Bumped by a password change: invalidates every API token and every other login session.
     token_generation: Mapped[int] = mapped_column(default=0, nullable=False)
@@ -117,6 +133,7 @@ class User(UserMixin, db.Model):
 
     bureau: Mapped[Bureau | None] = relationship()
     base: Mapped[Base | None] = relationship()
+    employer: Mapped[Employer | None] = relationship()
     trainee: Mapped["Trainee | None"] = relationship(back_populates="user", uselist=False)
 
     def get_id(self) -> str:
@@ -151,6 +168,9 @@ class Trainee(db.Model):
     title: Mapped[str] = mapped_column(String(40), default="")
     # The city (or county) bureau whose bases' courses the trainee is offered first.
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureau.id"), index=True)
+    # The employer named by credit code (DOMAIN.md §1, §11): whose reviewer sees the declarations and
+    # whose bureau's rules apply. `employer` above stays the free text the roster prints.
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
     # "一票否决": set when a certificate is revoked for fraud (DOMAIN.md §8).
     fraud_flag: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
@@ -159,6 +179,13 @@ class Trainee(db.Model):
 
     user: Mapped[User | None] = relationship(back_populates="trainee")
     bureau: Mapped[Bureau | None] = relationship()
+    employer_record: Mapped[Employer | None] = relationship()
+
+    @property
+    def rules_bureau_id(self) -> int | None:
+        """The bureau whose declaration rules and requirement apply (§11): the employer's, else the
+        one chosen at registration."""
+        return self.employer_record.bureau_id if self.employer_record is not None else self.bureau_id
 
     @property
     def id_number_masked(self) -> str:

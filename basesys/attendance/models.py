@@ -142,18 +142,25 @@ class ScanRefusal(db.Model):
 
 
 class CreditedDay(db.Model):
-    """Hours FINALIZED for a trainee, local date and course (§7 "hours already finalized count first").
+    """Hours FINALIZED for a trainee, local date and course (§7 "hours already finalized count first"),
+    or recognised for an expert-service declaration (§11: the same 8 per date in all).
 
-    Written by finalisation (certificates); read by the daily cap across every course of every base.
+    Written by finalisation (certificates) and by declarations; read by the daily cap across every
+    course of every base and every declaration.
     """
 
     __tablename__ = "credited_day"
-    __table_args__ = (UniqueConstraint("trainee_id", "local_date", "course_id"),)
+    __table_args__ = (
+        UniqueConstraint("trainee_id", "local_date", "course_id"),
+        UniqueConstraint("trainee_id", "local_date", "declaration_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), nullable=False)
     local_date: Mapped[date] = mapped_column(Date, nullable=False)
-    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), nullable=False, index=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id"), index=True)
+    # §11: a recognised expert-service declaration's hours of the date, under the same daily cap.
+    declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declaration.id"), index=True)
     hours: Mapped[float] = mapped_column(Hours, nullable=False)
 
 

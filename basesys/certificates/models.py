@@ -27,6 +27,14 @@ class LedgerStatus(StrEnum):
     VOID = "void"
 
 
+class LedgerSource(StrEnum):
+    """Where a ledger entry's hours come from (API.md `entries[].source`): a finalised course (§8)
+    or a recognised hour declaration (§11)."""
+
+    COURSE = "course"
+    DECLARATION = "declaration"
+
+
 class CertificateStatus(StrEnum):
     VALID = "valid"
     REVOKED = "revoked"
@@ -116,17 +124,26 @@ class CourseResult(db.Model):
 
 
 class LedgerEntry(db.Model):
-    """A 学时银行 record: hours of one completed course, `issued` until the bureau accepts the roster (§8)."""
+    """A 学时银行 record (§8, §11). `source` course: hours of one completed course, `issued` until the
+    bureau accepts the roster, then `recognized`. `source` declaration: hours of one recognised hour
+    declaration and category (a posting's declaration grants public and professional: two entries),
+    `recognized` from the start. `title` is what the trainee's pages and the statement print."""
 
     __tablename__ = "ledger_entry"
     __table_args__ = (
         UniqueConstraint("course_id", "trainee_id"),
+        UniqueConstraint("declaration_id", "category"),
         Index("ix_ledger_entry_trainee_year", "trainee_id", "year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), nullable=False)
-    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), nullable=False)
+    source: Mapped[str] = mapped_column(
+        String(12), nullable=False, default=LedgerSource.COURSE, server_default=LedgerSource.COURSE.value
+    )
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id"))  # source course
+    declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declaration.id"))  # source declaration
+    title: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
     year: Mapped[int] = mapped_column(nullable=False)  # the course's year (§3, courses.year.course_year)
     category: Mapped[str] = mapped_column(String(16), nullable=False)
     hours: Mapped[float] = mapped_column(Hours, nullable=False)
@@ -136,13 +153,20 @@ class LedgerEntry(db.Model):
     recognized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    course: Mapped[Course] = relationship()
+    course: Mapped[Course | None] = relationship()
     trainee: Mapped[Trainee] = relationship()
     certificate: Mapped[Certificate | None] = relationship()
 
     @property
     def status_label(self) -> str:
         return LEDGER_STATUSES.get(self.status, self.status)
+
+    @property
+    def display_title(self) -> str:
+        """The course's title, or the declaration's (stored on the entry)."""
+        if self.course_id is not None and self.course is not None:
+            return self.course.title
+        return self.title
 
     @property
     def category_label(self) -> str:
@@ -157,6 +181,23 @@ class CertificateSequence(db.Model):
     base_id: Mapped[int] = mapped_column(ForeignKey("base.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last: Mapped[int] = mapped_column(nullable=False, default=0)
+
+
+class RequirementReduction(db.Model):
+    """A recognised long-absence declaration (§11: abroad, sick or maternity leave over 6 months):
+    the trainee's requirement of that year is pro-rated by `months_at_work` / 12. Written by the
+    declarations feature; read wherever the requirement is (§10). Void when its declaration is."""
+
+    __tablename__ = "requirement_reduction"
+    __table_args__ = (Index("ix_requirement_reduction_trainee_year", "trainee_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainee.id"), nullable=False)
+    year: Mapped[int] = mapped_column(nullable=False)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), nullable=False, unique=True)
+    months_at_work: Mapped[int] = mapped_column(nullable=False)  # 0–12
+    void: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
 
 class SigningKey(db.Model):

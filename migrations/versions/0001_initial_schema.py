@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 08:18:59.003219
+Create Date: 2026-12-02 12:19:42.466689
 
 """
 from alembic import op
@@ -71,6 +71,19 @@ def upgrade():
     )
     with op.batch_alter_table('base', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_base_bureau_id'), ['bureau_id'], unique=False)
+
+    op.create_table('employer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('credit_code', sa.String(length=18), nullable=False),
+    sa.Column('bureau_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['bureau_id'], ['bureau.id'], name=op.f('fk_employer_bureau_id_bureau')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_employer')),
+    sa.UniqueConstraint('credit_code', name=op.f('uq_employer_credit_code'))
+    )
+    with op.batch_alter_table('employer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_employer_bureau_id'), ['bureau_id'], unique=False)
 
     op.create_table('policy_override',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -173,18 +186,21 @@ def upgrade():
     sa.Column('display_name', sa.String(length=60), nullable=False),
     sa.Column('bureau_id', sa.Integer(), nullable=True),
     sa.Column('base_id', sa.Integer(), nullable=True),
+    sa.Column('employer_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('token_generation', sa.Integer(), nullable=False),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_user_account_base_id_base')),
     sa.ForeignKeyConstraint(['bureau_id'], ['bureau.id'], name=op.f('fk_user_account_bureau_id_bureau')),
+    sa.ForeignKeyConstraint(['employer_id'], ['employer.id'], name=op.f('fk_user_account_employer_id_employer')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('username', name=op.f('uq_user_account_username'))
     )
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_account_base_id'), ['base_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_account_bureau_id'), ['bureau_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_user_account_employer_id'), ['employer_id'], unique=False)
 
     op.create_table('venue',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -273,6 +289,20 @@ def upgrade():
         batch_op.create_index('ix_course_session_course_starts', ['course_id', 'starts_at'], unique=False)
         batch_op.create_index('ix_course_session_venue_starts', ['venue_id', 'starts_at'], unique=False)
 
+    op.create_table('declaration_rule_set',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('bureau_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('rules', sa.JSON(), nullable=False),
+    sa.Column('source_sha256', sa.String(length=64), nullable=False),
+    sa.Column('loaded_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('loaded_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['bureau_id'], ['bureau.id'], name=op.f('fk_declaration_rule_set_bureau_id_bureau')),
+    sa.ForeignKeyConstraint(['loaded_by_id'], ['user_account.id'], name=op.f('fk_declaration_rule_set_loaded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_declaration_rule_set')),
+    sa.UniqueConstraint('bureau_id', 'year', name=op.f('uq_declaration_rule_set_bureau_id_year'))
+    )
     op.create_table('evaluation_response',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
@@ -365,11 +395,13 @@ def upgrade():
     sa.Column('series', sa.String(length=40), nullable=False),
     sa.Column('title', sa.String(length=40), nullable=False),
     sa.Column('bureau_id', sa.Integer(), nullable=True),
+    sa.Column('employer_id', sa.Integer(), nullable=True),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('fraud_flag', sa.Boolean(), nullable=False),
     sa.Column('fraud_note', sa.Text(), nullable=False),
     sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['bureau_id'], ['bureau.id'], name=op.f('fk_trainee_bureau_id_bureau')),
+    sa.ForeignKeyConstraint(['employer_id'], ['employer.id'], name=op.f('fk_trainee_employer_id_employer')),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_trainee_user_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_trainee')),
     sa.UniqueConstraint('id_number', name=op.f('uq_trainee_id_number')),
@@ -377,6 +409,7 @@ def upgrade():
     )
     with op.batch_alter_table('trainee', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_trainee_bureau_id'), ['bureau_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trainee_employer_id'), ['employer_id'], unique=False)
 
     op.create_table('attendance',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -476,19 +509,44 @@ def upgrade():
     with op.batch_alter_table('course_session_teacher', schema=None) as batch_op:
         batch_op.create_index('ix_course_session_teacher_teacher', ['teacher_id'], unique=False)
 
-    op.create_table('credited_day',
+    op.create_table('declaration',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('trainee_id', sa.Integer(), nullable=False),
-    sa.Column('local_date', sa.Date(), nullable=False),
-    sa.Column('course_id', sa.Integer(), nullable=False),
-    sa.Column('hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
-    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_credited_day_course_id_course')),
-    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_credited_day_trainee_id_trainee')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_credited_day')),
-    sa.UniqueConstraint('trainee_id', 'local_date', 'course_id', name=op.f('uq_credited_day_trainee_id_local_date_course_id'))
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('bureau_id', sa.Integer(), nullable=False),
+    sa.Column('employer_id', sa.Integer(), nullable=True),
+    sa.Column('rule_set_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('rule', sa.String(length=40), nullable=False),
+    sa.Column('option', sa.String(length=40), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('quantity', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('started_on', sa.Date(), nullable=True),
+    sa.Column('ended_on', sa.Date(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('claimed_public', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('claimed_professional', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('granted_public', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=True),
+    sa.Column('granted_professional', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=True),
+    sa.Column('months_at_work', sa.Integer(), nullable=True),
+    sa.Column('grant_note', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('stage', sa.String(length=10), nullable=False),
+    sa.Column('return_comment', sa.Text(), nullable=False),
+    sa.Column('submitted_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('extra', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['bureau_id'], ['bureau.id'], name=op.f('fk_declaration_bureau_id_bureau')),
+    sa.ForeignKeyConstraint(['employer_id'], ['employer.id'], name=op.f('fk_declaration_employer_id_employer')),
+    sa.ForeignKeyConstraint(['rule_set_id'], ['declaration_rule_set.id'], name=op.f('fk_declaration_rule_set_id_declaration_rule_set')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_declaration_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_declaration'))
     )
-    with op.batch_alter_table('credited_day', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_credited_day_course_id'), ['course_id'], unique=False)
+    with op.batch_alter_table('declaration', schema=None) as batch_op:
+        batch_op.create_index('ix_declaration_bureau_status', ['bureau_id', 'status', 'submitted_at'], unique=False)
+        batch_op.create_index('ix_declaration_employer_status', ['employer_id', 'status', 'submitted_at'], unique=False)
+        batch_op.create_index('ix_declaration_trainee_year', ['trainee_id', 'year'], unique=False)
 
     op.create_table('enrollment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -603,10 +661,63 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_course_result_certificate_id'), ['certificate_id'], unique=False)
         batch_op.create_index('ix_course_result_trainee', ['trainee_id'], unique=False)
 
+    op.create_table('credited_day',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=True),
+    sa.Column('declaration_id', sa.Integer(), nullable=True),
+    sa.Column('hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_credited_day_course_id_course')),
+    sa.ForeignKeyConstraint(['declaration_id'], ['declaration.id'], name=op.f('fk_credited_day_declaration_id_declaration')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_credited_day_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_credited_day')),
+    sa.UniqueConstraint('trainee_id', 'local_date', 'course_id', name=op.f('uq_credited_day_trainee_id_local_date_course_id')),
+    sa.UniqueConstraint('trainee_id', 'local_date', 'declaration_id', name=op.f('uq_credited_day_trainee_id_local_date_declaration_id'))
+    )
+    with op.batch_alter_table('credited_day', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_credited_day_course_id'), ['course_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_credited_day_declaration_id'), ['declaration_id'], unique=False)
+
+    op.create_table('declaration_evidence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('media_type', sa.String(length=40), nullable=False),
+    sa.Column('original_name', sa.String(length=200), nullable=False),
+    sa.Column('uploaded_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('declaration_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['declaration_id'], ['declaration.id'], name=op.f('fk_declaration_evidence_declaration_id_declaration')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_declaration_evidence_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_declaration_evidence'))
+    )
+    with op.batch_alter_table('declaration_evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_declaration_evidence_declaration_id'), ['declaration_id'], unique=False)
+        batch_op.create_index('ix_declaration_evidence_trainee', ['trainee_id', 'uploaded_at'], unique=False)
+
+    op.create_table('declaration_step',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('declaration_id', sa.Integer(), nullable=False),
+    sa.Column('at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=12), nullable=False),
+    sa.Column('stage', sa.String(length=10), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_declaration_step_actor_id_user_account')),
+    sa.ForeignKeyConstraint(['declaration_id'], ['declaration.id'], name=op.f('fk_declaration_step_declaration_id_declaration')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_declaration_step'))
+    )
+    with op.batch_alter_table('declaration_step', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_declaration_step_declaration_id'), ['declaration_id'], unique=False)
+
     op.create_table('ledger_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('trainee_id', sa.Integer(), nullable=False),
-    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=12), server_default='course', nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=True),
+    sa.Column('declaration_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), server_default='', nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('category', sa.String(length=16), nullable=False),
     sa.Column('hours', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
@@ -617,24 +728,60 @@ def upgrade():
     sa.Column('voided_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['certificate_id'], ['certificate.id'], name=op.f('fk_ledger_entry_certificate_id_certificate')),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_ledger_entry_course_id_course')),
+    sa.ForeignKeyConstraint(['declaration_id'], ['declaration.id'], name=op.f('fk_ledger_entry_declaration_id_declaration')),
     sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_ledger_entry_trainee_id_trainee')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_entry')),
-    sa.UniqueConstraint('course_id', 'trainee_id', name=op.f('uq_ledger_entry_course_id_trainee_id'))
+    sa.UniqueConstraint('course_id', 'trainee_id', name=op.f('uq_ledger_entry_course_id_trainee_id')),
+    sa.UniqueConstraint('declaration_id', 'category', name=op.f('uq_ledger_entry_declaration_id_category'))
     )
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ledger_entry_certificate_id'), ['certificate_id'], unique=False)
         batch_op.create_index('ix_ledger_entry_trainee_year', ['trainee_id', 'year'], unique=False)
+
+    op.create_table('requirement_reduction',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('declaration_id', sa.Integer(), nullable=False),
+    sa.Column('months_at_work', sa.Integer(), nullable=False),
+    sa.Column('void', sa.Boolean(), nullable=False),
+    sa.Column('created_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['declaration_id'], ['declaration.id'], name=op.f('fk_requirement_reduction_declaration_id_declaration')),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_requirement_reduction_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_requirement_reduction')),
+    sa.UniqueConstraint('declaration_id', name=op.f('uq_requirement_reduction_declaration_id'))
+    )
+    with op.batch_alter_table('requirement_reduction', schema=None) as batch_op:
+        batch_op.create_index('ix_requirement_reduction_trainee_year', ['trainee_id', 'year'], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('requirement_reduction', schema=None) as batch_op:
+        batch_op.drop_index('ix_requirement_reduction_trainee_year')
+
+    op.drop_table('requirement_reduction')
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_entry_trainee_year')
         batch_op.drop_index(batch_op.f('ix_ledger_entry_certificate_id'))
 
     op.drop_table('ledger_entry')
+    with op.batch_alter_table('declaration_step', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_declaration_step_declaration_id'))
+
+    op.drop_table('declaration_step')
+    with op.batch_alter_table('declaration_evidence', schema=None) as batch_op:
+        batch_op.drop_index('ix_declaration_evidence_trainee')
+        batch_op.drop_index(batch_op.f('ix_declaration_evidence_declaration_id'))
+
+    op.drop_table('declaration_evidence')
+    with op.batch_alter_table('credited_day', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_credited_day_declaration_id'))
+        batch_op.drop_index(batch_op.f('ix_credited_day_course_id'))
+
+    op.drop_table('credited_day')
     with op.batch_alter_table('course_result', schema=None) as batch_op:
         batch_op.drop_index('ix_course_result_trainee')
         batch_op.drop_index(batch_op.f('ix_course_result_certificate_id'))
@@ -664,10 +811,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_enrollment_enrolled_by_id'))
 
     op.drop_table('enrollment')
-    with op.batch_alter_table('credited_day', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_credited_day_course_id'))
+    with op.batch_alter_table('declaration', schema=None) as batch_op:
+        batch_op.drop_index('ix_declaration_trainee_year')
+        batch_op.drop_index('ix_declaration_employer_status')
+        batch_op.drop_index('ix_declaration_bureau_status')
 
-    op.drop_table('credited_day')
+    op.drop_table('declaration')
     with op.batch_alter_table('course_session_teacher', schema=None) as batch_op:
         batch_op.drop_index('ix_course_session_teacher_teacher')
 
@@ -691,6 +840,7 @@ def downgrade():
 
     op.drop_table('attendance')
     with op.batch_alter_table('trainee', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trainee_employer_id'))
         batch_op.drop_index(batch_op.f('ix_trainee_bureau_id'))
 
     op.drop_table('trainee')
@@ -711,6 +861,7 @@ def downgrade():
         batch_op.drop_index('ix_evaluation_response_course')
 
     op.drop_table('evaluation_response')
+    op.drop_table('declaration_rule_set')
     with op.batch_alter_table('course_session', schema=None) as batch_op:
         batch_op.drop_index('ix_course_session_venue_starts')
         batch_op.drop_index('ix_course_session_course_starts')
@@ -734,6 +885,7 @@ def downgrade():
     op.drop_table('anomaly')
     op.drop_table('venue')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_account_employer_id'))
         batch_op.drop_index(batch_op.f('ix_user_account_bureau_id'))
         batch_op.drop_index(batch_op.f('ix_user_account_base_id'))
 
@@ -752,6 +904,10 @@ def downgrade():
     op.drop_table('course')
     op.drop_table('certificate_sequence')
     op.drop_table('policy_override')
+    with op.batch_alter_table('employer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_employer_bureau_id'))
+
+    op.drop_table('employer')
     with op.batch_alter_table('base', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_base_bureau_id'))
 

@@ -65,7 +65,8 @@ def _finalized(trainee_ids: list[int], dates: Iterable[date], exclude_course_id:
         .group_by(CreditedDay.trainee_id, CreditedDay.local_date)
     )
     if exclude_course_id is not None:
-        query = query.where(CreditedDay.course_id != exclude_course_id)
+        # A declaration's day has no course (NULL): `!=` alone would drop it from the cap.
+        query = query.where(db.or_(CreditedDay.course_id.is_(None), CreditedDay.course_id != exclude_course_id))
     result: dict[int, dict[date, float]] = {}
     for trainee_id, day, hours in db.session.execute(query):
         result.setdefault(trainee_id, {})[day] = float(hours or 0)

@@ -1,0 +1,1 @@
+"""Annual statements (学时证明, DOMAIN.md §15)."""
