@@ -60,6 +60,7 @@ def verification_json(certificate: Certificate) -> dict:
         "filing_number": certificate.course.filing_number,
         "revoked_on": local_date(certificate.revoked_at).isoformat() if certificate.revoked_at else None,
         "revoked_reason": certificate.revoked_reason if certificate.status == CertificateStatus.REVOKED else None,
+        **services.verification_details(certificate),
         "signed": {"payload": certificate.payload, "signature": certificate.signature},
     }
 

@@ -140,51 +140,58 @@ def _frame(canvas: Canvas, width: float, height: float) -> None:
 
 
 def draw_certificate(canvas: Canvas, page: CertificatePage) -> None:
-    """One A4 landscape page with every field of DOMAIN.md §8 and the verification QR code."""
+    """One A4 landscape page with every field of DOMAIN.md §8, the issuer block (发证单位（盖章）),
+    the verification QR code and, in a small footer, how to check the signature offline."""
     width, height = landscape(A4)
     _frame(canvas, width, height)
-    draw_text(canvas, width / 2, height - 100, "专业技术人员继续教育培训证书", 30, color=RED, align="center")
-    draw_text(canvas, width / 2, height - 124, "Certificate of Continuing Education", 11, color=MUTED, align="center")
+    draw_text(canvas, width / 2, height - 96, "专业技术人员继续教育培训证书", 30, color=RED, align="center")
+    draw_text(canvas, width / 2, height - 118, "Certificate of Continuing Education", 11, color=MUTED, align="center")
     rows = [
         ("姓　　名", page.name),
         ("身份证号", page.id_number_masked),
         ("培训项目", page.course_title),
-        ("科目类别", f"{CATEGORIES.get(page.category, page.category)}　{KINDS.get(page.kind, page.kind)}"),
+        # Each on its own labelled line: "专业科目 培训班" side by side left the reader guessing.
+        ("科目类别", CATEGORIES.get(page.category, page.category)),
+        ("培训形式", KINDS.get(page.kind, page.kind) or "—"),
         ("培训日期", f"{page.starts_on} 至 {page.ends_on}"),
         ("认定学时", f"{page.hours:.1f} 学时"),
         ("培训基地", page.base_name),
         ("备 案 号", page.filing_number or "—"),
     ]
-    y = height - 172
+    y = height - 160
     for label, value in rows:
-        draw_text(canvas, 96, y, label, 14, color=MUTED)
-        size, lines = fit(value, font_of(value), 18 if label == "姓　　名" else 15, VALUE_WIDTH)
+        draw_text(canvas, 96, y, label, 13, color=MUTED)
+        size, lines = fit(value, font_of(value), 17 if label == "姓　　名" else 14, VALUE_WIDTH)
         for line in lines:
             draw_text(canvas, 190, y, line, size)
-            y -= size + 7
-        y -= 8
-    draw_text(
-        canvas,
-        96,
-        y - 6,
-        "经考核合格，准予结业，学时已记入学时银行。特发此证。",
-        13,
-    )
-    qr_size = 150
-    qr_x, qr_y = width - 96 - qr_size, 188
+            y -= size + 6
+        y -= 6
+    draw_text(canvas, 96, y - 4, "经考核合格，准予结业，学时已记入学时银行。特发此证。", 13)
+    qr_size = 140
+    qr_x, qr_y = width - 96 - qr_size, 206
     draw_qr(canvas, qr_matrix(page.verify_url), qr_x, qr_y, qr_size)
-    draw_text(canvas, qr_x + qr_size / 2, qr_y - 18, "扫码验证证书真伪", 11, color=MUTED, align="center")
+    draw_text(canvas, qr_x + qr_size / 2, qr_y - 16, "扫码验证证书真伪", 10, color=MUTED, align="center")
+    _issuer_block(canvas, width, page)
     right = width - 96
-    draw_text(canvas, right, 138, f"证书编号：{page.number}", 13, align="right")
-    draw_text(canvas, right, 118, f"校验码：{page.check_code}", 13, align="right")
-    draw_text(canvas, right, 98, f"发证日期：{page.issued_on}", 13, align="right")
-    draw_text(canvas, 96, 74, f"查验：{page.verify_url}", 9, color=MUTED)
-    draw_text(
-        canvas, 96, 60, f"本证书由发证机构以 Ed25519 电子签名（密钥标识 {page.key_id}），可离线核验。", 9, color=MUTED
-    )
+    draw_text(canvas, right, 150, f"证书编号：{page.number}", 12, align="right")
+    draw_text(canvas, right, 132, f"校验码：{page.check_code}", 12, align="right")
+    draw_text(canvas, right, 114, f"发证日期：{page.issued_on}", 12, align="right")
+    # The verification footer: small, below everything a reader reads.
+    draw_text(canvas, 96, 62, f"查验：{page.verify_url}", 8, color=MUTED)
+    draw_text(canvas, 96, 50, f"电子签名：Ed25519，密钥标识 {page.key_id}，可用公布的公钥离线核验。", 8, color=MUTED)
     if page.revoked_on:
-        draw_text(canvas, width / 2, height - 146, f"本证书已于 {page.revoked_on} 撤销", 14, color=RED, align="center")
+        draw_text(canvas, width / 2, height - 140, f"本证书已于 {page.revoked_on} 撤销", 14, color=RED, align="center")
         _revoked_stamp(canvas, width, height, page.revoked_on)
+
+
+def _issuer_block(canvas: Canvas, width: float, page: CertificatePage) -> None:
+    """发证单位（盖章）: the base that issues the certificate, with room around it for its seal."""
+    draw_text(canvas, 96, 122, "发证单位（盖章）", 13, color=MUTED)
+    size, lines = fit(page.base_name, font_of(page.base_name), 14, 600 - 214)
+    y = 122
+    for line in lines[:2]:
+        draw_text(canvas, 214, y, line, size)
+        y -= size + 4
 
 
 def _revoked_stamp(canvas: Canvas, width: float, height: float, revoked_on: str) -> None:

@@ -115,6 +115,11 @@ class VerificationAnswer(Answer):
     filing_number: str | None
     revoked_on: date | None
     revoked_reason: str | None
+    starts_on: date | None = None  # the training dates, as signed (an addition)
+    ends_on: date | None = None
+    # The hours' ledger status (an addition): issued (awaiting the bureau's roster acceptance),
+    # recognized (已认定) or void (the certificate was revoked).
+    hours_status: Literal["issued", "recognized", "void"] | None = None
     signed: Signed
 
 

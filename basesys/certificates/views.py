@@ -136,6 +136,7 @@ def verify_page(ctx, number):
             certificate=certificate,
             looked_up=True,
             name_masked=mask_name(certificate.holder_name) if certificate else "",
+            details=services.verification_details(certificate) if certificate else {},
         ),
         status,
     )

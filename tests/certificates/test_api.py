@@ -107,6 +107,9 @@ def test_verification_returns_the_signed_payload_that_checks_against_the_public_
         "issued_on": "2025-06-02",
         "base_name": "基地甲",
         "filing_number": finalized.course.filing_number,
+        "starts_on": "2025-05-26",
+        "ends_on": "2025-05-27",
+        "hours_status": "issued",
     }
     assert body["signed"]["payload"] == certificate.payload
     signature, message = base64.b64decode(body["signed"]["signature"]), body["signed"]["payload"].encode("utf-8")

@@ -22,6 +22,7 @@ from basesys.certificates.services.queries import (
     get_certificate_for,
     hours_summary,
     hours_totals,
+    verification_details,
 )
 from basesys.certificates.services.recognize import recognize_course_entries
 from basesys.certificates.services.revoke import revoke_certificate
@@ -49,4 +50,5 @@ __all__ = [
     "preview_course",
     "recognize_course_entries",
     "revoke_certificate",
+    "verification_details",
 ]

@@ -1,6 +1,7 @@
 """Reading certificates and hours: who may see which certificate, verification, "my hours" (§8, §10)."""
 
 import hmac
+import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -29,6 +30,14 @@ def find_certificate(number: str, code: str | None) -> Certificate | None:
     if not hmac.compare_digest(certificate.check_code.encode(), given.encode()):
         return None
     return certificate
+
+
+def verification_details(certificate: Certificate) -> dict:
+    """What the public verification adds to the certificate (issue 15): the training dates as
+    signed, and whether its hours are recognised by the bureau (the ledger entry's status)."""
+    signed = json.loads(certificate.payload)
+    status = db.session.scalar(db.select(LedgerEntry.status).where(LedgerEntry.certificate_id == certificate.id))
+    return {"starts_on": signed.get("starts_on"), "ends_on": signed.get("ends_on"), "hours_status": status}
 
 
 def can_manage_certificate(user: User, certificate: Certificate) -> bool:
