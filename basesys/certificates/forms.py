@@ -7,7 +7,13 @@ from wtforms.validators import InputRequired, Length
 
 
 class FinalizeForm(FlaskForm):
-    """The finalize button (CSRF only)."""
+    """The finalize button, with the admin's confirmation that the preview was checked: finalising
+    cannot be undone (issue 15: it ran on one click, above its preview)."""
+
+    confirm = BooleanField(
+        _l("I have checked the preview: hours and certificates are issued now and this cannot be undone."),
+        validators=[InputRequired(_l("Tick the box to confirm that you have checked the preview."))],
+    )
 
 
 class RevokeForm(FlaskForm):

@@ -44,6 +44,7 @@ def test_finalise_download_verify_on_a_phone_revoke_and_verify_again(
     preview = page.inner_text("table")
     assert "李四" in preview and "王五" in preview and "未结业" in preview
     screenshot(page, "finalize-preview")
+    page.check("#confirm")
     page.click("form button.primary[type=submit]")
     page.wait_for_load_state()
     assert "已结业：结业 1 人，未结业 1 人，发放证书 1 份。" in page.content()

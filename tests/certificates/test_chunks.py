@@ -231,7 +231,7 @@ def test_the_finalize_page_commits_chunk_by_chunk(app, db, client, login, big, m
 
     monkeypatch.setattr(module, "_lock_course", lock_course)
     login(big.admin_a)
-    response = client.post(f"/courses/{big.course.id}/finalize")
+    response = client.post(f"/courses/{big.course.id}/finalize", data={"confirm": "y"})
     assert response.status_code == 302 and response.location.endswith(f"/courses/{big.course.id}/certificates")
     db.session.rollback()  # a fresh snapshot for the test's own reads
     assert seen == [0, 3, 6, 7]

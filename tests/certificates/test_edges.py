@@ -39,3 +39,23 @@ def test_verification_of_a_revoked_certificate_says_its_hours_are_void(client, d
     db.session.commit()
     html = client.get(f"/v/{certificate.number}?c={certificate.check_code}").get_data(as_text=True)
     assert 'data-hours-status="void"' in html and "代签到" in html
+
+
+def test_finalize_page_shows_the_preview_before_the_action_and_asks_for_confirmation(client, login, finished, db):
+    from basesys.certificates.models import CourseResult
+
+    login(finished.admin_a)
+    html = client.get(f"/courses/{finished.course.id}/finalize").get_data(as_text=True)
+    assert html.index("<table") < html.index('id="finalize-action"')  # the action comes after its preview
+    assert 'name="confirm"' in html and "data-busy=" in html and "js/busy.js" in html
+    response = client.post(f"/courses/{finished.course.id}/finalize")
+    assert response.status_code == 422 and "请勾选确认已核对预览" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(CourseResult)) == 0
+    response = client.post(f"/courses/{finished.course.id}/finalize", data={"confirm": "y"})
+    assert response.status_code == 302
+
+
+def test_certificates_zip_link_says_it_is_working_and_cannot_be_clicked_twice(client, login, finalized):
+    login(finalized.admin_a)
+    html = client.get(f"/courses/{finalized.course.id}/certificates").get_data(as_text=True)
+    assert 'data-busy="正在打包 1 份证书' in html and 'data-busy-seconds="5"' in html

@@ -66,7 +66,7 @@ def test_finalize_page_previews_then_finalises(client, login, finished, db):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "李四" in html and "王五" in html and "未结业" in html
-    response = client.post(f"/courses/{finished.course.id}/finalize")
+    response = client.post(f"/courses/{finished.course.id}/finalize", data={"confirm": "y"})
     assert response.status_code == 302 and response.location.endswith(f"/courses/{finished.course.id}/certificates")
     assert db.session.scalar(db.select(db.func.count()).select_from(CourseResult)) == 2
     listing = client.get(f"/courses/{finished.course.id}/certificates").get_data(as_text=True)
@@ -77,7 +77,7 @@ def test_finalize_page_previews_then_finalises(client, login, finished, db):
 def test_finalize_page_refuses_before_the_end(client, login, tenants, make_course, enroll):
     course = make_course(base=tenants.base_a, sessions=[(at("2099-06-10", "09:00"), at("2099-06-10", "12:00"))])
     login(tenants.admin_a)
-    response = client.post(f"/courses/{course.id}/finalize")
+    response = client.post(f"/courses/{course.id}/finalize", data={"confirm": "y"})
     assert response.status_code == 422
     assert "尚未结束" in response.get_data(as_text=True)
 
