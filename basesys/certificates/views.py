@@ -13,6 +13,7 @@ from basesys.certificates.api import pdf_response
 from basesys.certificates.forms import FinalizeForm, RevokeForm, VerifyForm
 from basesys.certificates.jobs import finalize_in_chunks
 from basesys.certificates.pdf import NotPrintable, hours_statement_pdf, write_certificates_zip
+from basesys.certificates.services.outcomes import outcome_counts
 from basesys.certificates.services.queries import (
     can_manage_certificate,
     certificate_pages,
@@ -195,6 +196,7 @@ def course_certificates(ctx, course):
         course=course,
         results=results,
         totals=services.course_totals(course),
+        outcomes=outcome_counts(course),
         problems=[r for r in results if r.certificate_problem and r.certificate_id is None],
     )
 

@@ -3,11 +3,13 @@
 JSON keys (API.md "Roster filing"): seq, trainee_id, name, gender (male/female), id_number (full:
 the roster goes to the bureau), employer, series, title, course_title, category (public/
 professional), start_date, end_date, credited_hours, certificate_number (null when none),
-completed (bool). The exports turn them into the Chinese columns of §9 (`HEADER`).
+completed (bool), outcome (completed/not_completed/revoked; null before finalisation) and
+revoked_reason. The exports turn them into the Chinese columns of §9 (`HEADER`).
 """
 
 from basesys.accounts.models import Trainee
-from basesys.certificates.models import Certificate, CertificateStatus, CourseResult
+from basesys.certificates.models import Certificate, CourseResult
+from basesys.certificates.services.outcomes import OUTCOME_LABELS, Outcome, outcome_of
 from basesys.core.ids import GENDER_LABELS
 from basesys.core.time import local_date
 from basesys.courses.models import CATEGORIES, Course, Enrollment
@@ -56,8 +58,9 @@ def live_rows(course: Course) -> list[dict]:
     start, end = course_dates(course)
     rows = []
     for seq, (trainee, result, certificate) in enumerate(db.session.execute(query).all(), 1):
-        # A revoked certificate no longer counts: the trainee is listed as not completed (§8).
-        valid = certificate is not None and certificate.status != CertificateStatus.REVOKED
+        # One outcome everywhere (certificates.services.outcomes): a revoked certificate's hours are void.
+        outcome = outcome_of(bool(result is not None and result.completed), certificate)
+        valid = certificate is not None and outcome != Outcome.REVOKED
         rows.append(
             {
                 "seq": seq,
@@ -74,7 +77,9 @@ def live_rows(course: Course) -> list[dict]:
                 "end_date": end,
                 "credited_hours": float(result.credited_hours or 0) if result is not None else 0.0,
                 "certificate_number": certificate.number if valid else None,
-                "completed": bool(result is not None and result.completed and (certificate is None or valid)),
+                "completed": outcome == Outcome.COMPLETED,
+                "outcome": outcome.value if result is not None else None,
+                "revoked_reason": certificate.revoked_reason if outcome == Outcome.REVOKED else None,
             }
         )
     return rows
@@ -100,7 +105,14 @@ def export_values(row: dict) -> list:
         row["course_title"],
         CATEGORIES.get(row["category"], row["category"]),
         date_range_text(row),
-        row["credited_hours"],
+        0.0 if row.get("outcome") == Outcome.REVOKED else row["credited_hours"],  # void hours are not 认定
         row["certificate_number"] or "",
-        "已结业" if row["completed"] else "未结业",
+        _status_text(row),
     ]
+
+
+def _status_text(row: dict) -> str:
+    if row.get("outcome") == Outcome.REVOKED:
+        reason = row.get("revoked_reason") or ""
+        return f"{OUTCOME_LABELS[Outcome.REVOKED]}（学时作废）" + (f"：{reason}" if reason else "")
+    return OUTCOME_LABELS[Outcome.COMPLETED] if row["completed"] else OUTCOME_LABELS[Outcome.NOT_COMPLETED]

@@ -57,6 +57,9 @@ class RosterRow(Answer):
     credited_hours: float
     certificate_number: str | None
     completed: bool
+    # Additions (issue 15): the one outcome every page shows; a revoked certificate's hours are void.
+    outcome: Literal["completed", "not_completed", "revoked"] | None = None
+    revoked_reason: str | None = None
 
 
 class RosterSummaryFigures(Answer):
