@@ -28,7 +28,8 @@ def test_a_revoked_trainee_has_one_outcome_in_the_roster_rows_and_the_counts(db,
 
 def test_the_export_gives_void_hours_and_says_why(db, finished, tenants, now):
     revoke_trainees(db, tenants, now)
-    lines = list(csv.reader(io.StringIO(exports.to_csv(services.roster_state(finished, now=now).rows).decode("utf-8-sig"))))
+    data = exports.to_csv(services.roster_state(finished, now=now).rows)
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert lines[1][10] == "0.0" and lines[1][12] == "证书已撤销（学时作废）：代签到"
     assert lines[2][12] == "已结业" and lines[3][12] == "未结业"
 
