@@ -109,13 +109,13 @@ class ProfileForm(FlaskForm):
 
 
 class BureauForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Organisation name"), validators=[InputRequired(), Length(max=120)])
     level = SelectField(_l("Level"), choices=[(level.value, label) for level, label in BUREAU_LEVELS.items()])
     parent_id = SelectField(_l("Parent bureau"), coerce=optional_db_id, validators=[Optional()])
 
 
 class BaseForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Organisation name"), validators=[InputRequired(), Length(max=120)])
     level = SelectField(_l("Level"), choices=[(level.value, label) for level, label in BASE_LEVELS.items()])
     credit_code = StringField(_l("Unified social credit code"), validators=[InputRequired(), Length(max=40)])
     bureau_id = SelectField(_l("Supervising bureau"), coerce=optional_db_id, validators=[InputRequired()])
