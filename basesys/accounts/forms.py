@@ -37,6 +37,10 @@ SERIES = [
 ]
 
 
+# The length rule in words (issue 15: a short password got WTForms' generic "between 8 and 200").
+PASSWORD_LENGTH = _l("The password must be at least 8 characters long.")
+
+
 class LoginForm(FlaskForm):
     username = StringField(
         _l("Username or ID number"), validators=[InputRequired(), Length(max=64)], filters=[id_number_if_shaped]
@@ -57,7 +61,9 @@ class LoginCodeForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     """A new password right after a login with a one-time login code: the current one is not asked."""
 
-    new_password = PasswordField(_l("New password"), validators=[InputRequired(), Length(min=8, max=200)])
+    new_password = PasswordField(
+        _l("New password"), validators=[InputRequired(), Length(min=8, max=200, message=PASSWORD_LENGTH)]
+    )
     confirm = PasswordField(
         _l("Repeat new password"), validators=[InputRequired(), EqualTo("new_password", message=_l("Passwords differ"))]
     )
@@ -87,7 +93,9 @@ class RegisterForm(FlaskForm):
     employer = StringField(_l("Employer"), validators=[Length(max=120)])
     series = SelectField(_l("Professional series"), choices=[("", "—")] + [(s, s) for s in SERIES], default="")
     title = StringField(_l("Professional title"), validators=[Length(max=40)])
-    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(min=8, max=200)])
+    password = PasswordField(
+        _l("Password"), validators=[InputRequired(), Length(min=8, max=200, message=PASSWORD_LENGTH)]
+    )
     confirm = PasswordField(
         _l("Repeat password"), validators=[InputRequired(), EqualTo("password", message=_l("Passwords differ"))]
     )
@@ -95,7 +103,9 @@ class RegisterForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
-    new_password = PasswordField(_l("New password"), validators=[InputRequired(), Length(min=8, max=200)])
+    new_password = PasswordField(
+        _l("New password"), validators=[InputRequired(), Length(min=8, max=200, message=PASSWORD_LENGTH)]
+    )
     confirm = PasswordField(
         _l("Repeat new password"), validators=[InputRequired(), EqualTo("new_password", message=_l("Passwords differ"))]
     )
@@ -131,5 +141,5 @@ class StaffForm(FlaskForm):
     )
     bureau_id = SelectField(_l("Bureau"), coerce=optional_db_id, validators=[Optional()])
     base_id = SelectField(_l("Base"), coerce=optional_db_id, validators=[Optional()])
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)])
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200, message=PASSWORD_LENGTH)])
     active = BooleanField(_l("Active"), default=True)

@@ -69,6 +69,25 @@ class Bureau(db.Model):
     def level_label(self) -> str:
         return BUREAU_LEVELS.get(self.level, self.level)
 
+    @property
+    def place_name(self) -> str:
+        """The place the bureau serves, as a person names where they live: 枣庄市, 枣庄市市中区
+        (issue 15: registration's 所在地市 listed 枣庄市人力资源和社会保障局 …)."""
+        place = self.name
+        for suffix in BUREAU_NAME_SUFFIXES:
+            if place.endswith(suffix) and len(place) > len(suffix):
+                place = place[: -len(suffix)]
+                break
+        if self.level == BureauLevel.COUNTY and self.parent is not None:
+            parent = self.parent.place_name
+            if not place.startswith(parent):
+                place = parent + place
+        return place
+
+
+# What a bureau's name adds to its place: the longest first.
+BUREAU_NAME_SUFFIXES = ("人力资源和社会保障局", "人力资源社会保障局", "人社局")
+
 
 class Base(db.Model):
     """A 继续教育基地 supervised by one bureau, where its filings and rosters go (DOMAIN.md §1)."""

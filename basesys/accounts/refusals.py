@@ -14,8 +14,11 @@ REFUSALS = {
     "duplicate_credit_code": Refusal(409, "该统一社会信用代码已登记。", "This credit code is already registered."),
     "invalid_id_number": Refusal(422, "身份证号码无效。", "Invalid ID number."),
     "invalid_credit_code": Refusal(422, "统一社会信用代码无效。", "Invalid unified social credit code."),
+    # Neutral (issue 15): it must not tell a stranger that this ID number is on some base's list.
     "name_mismatch": Refusal(
-        422, "姓名与培训基地登记的信息不一致，请核对或联系基地。", "The name differs from the one the base registered."
+        422,
+        "无法以此姓名和身份证号码注册，请核对姓名是否与身份证一致；如确认无误，请联系培训基地。",
+        "This name and ID number cannot be registered together; check the name on your ID card.",
     ),
     "wrong_password": Refusal(422, "原密码不正确。", "The current password is wrong."),
 }

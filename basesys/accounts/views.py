@@ -6,6 +6,7 @@ Every page goes through `core.pages.page` (load, 404, form validation, one servi
 from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from basesys.accounts import admin_lists, services
 from basesys.accounts.forms import (
@@ -142,13 +143,18 @@ def logout(ctx):
 
 def _register_form(ctx):
     bureaus = db.session.scalars(
-        db.select(Bureau).where(Bureau.level.in_([BureauLevel.CITY, BureauLevel.COUNTY])).order_by(Bureau.name)
+        db.select(Bureau)
+        .options(joinedload(Bureau.parent))
+        .where(Bureau.level.in_([BureauLevel.CITY, BureauLevel.COUNTY]))
     )
-    return _with_choices(RegisterForm(), bureau_id=[(None, "—")] + [(b.id, b.name) for b in bureaus])
+    places = sorted(((b.place_name, b.id) for b in bureaus), key=lambda pair: pair[0])
+    return _with_choices(RegisterForm(), bureau_id=[(None, "—")] + [(bid, place) for place, bid in places])
 
 
 def _render_register(ctx):
-    return render_template("accounts/register.html", form=ctx.form)
+    # Arriving from a scan (/q/…): the check-in waits for the registration (attendance.scan_page).
+    pending_scan = (local_target(request.args.get("next")) or "").startswith("/q/")
+    return render_template("accounts/register.html", form=ctx.form, pending_scan=pending_scan)
 
 
 @page(bp, "/register", GET_POST, public=True, form=_register_form, invalid=_render_register)
