@@ -17,6 +17,11 @@ REFUSALS = {
     "name_mismatch": Refusal(
         422, "姓名与培训基地登记的信息不一致，请核对或联系基地。", "The name differs from the one the base registered."
     ),
+    "employer_unknown": Refusal(
+        422,
+        "没有以该统一社会信用代码登记的用人单位，请核对或联系单位。",
+        "No employer is registered with this credit code.",
+    ),
     "wrong_password": Refusal(422, "原密码不正确。", "The current password is wrong."),
 }
 register_refusals("accounts", REFUSALS)
