@@ -151,6 +151,6 @@ class StaffForm(FlaskForm):
     )
     bureau_id = SelectField(_l("Bureau"), coerce=optional_db_id, validators=[Optional()])
     base_id = SelectField(_l("Base"), coerce=optional_db_id, validators=[Optional()])
-    employer_id = SelectField(_l("Employer"), coerce=optional_db_id, validators=[Optional()])
+    employer_id = SelectField(_l("Reviewing employer"), coerce=optional_db_id, validators=[Optional()])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)])
     active = BooleanField(_l("Active"), default=True)
