@@ -98,12 +98,9 @@ def register_trainee(
     employer_credit_code: str | None = None,
     now: datetime,
 ) -> Trainee:
-    """Self-registration; claims a record a base created with the same ID number and name, and links
-    the employer named by credit code (optional; `link_employer`).
-
-    Refuses `invalid_id_number`, `duplicate_id_number` (an account exists), `name_mismatch`,
-    `invalid_credit_code` and `employer_unknown` (the employer's code).
-    """
+    """Self-registration; claims a record a base created with the same ID number and name; links the
+    employer of `employer_credit_code`. Refuses `invalid_id_number`, `duplicate_id_number` (an
+    account exists), `name_mismatch`, `invalid_credit_code`, `employer_unknown`."""
     number = validate_id_number(id_number, local_date(now))
     require({"name": name, "phone": phone})
     check_password_strength(password)
