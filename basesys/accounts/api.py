@@ -246,7 +246,7 @@ def patch_profile(actor, body: ProfilePatch):
     trainee = trainee_of(actor)
     if trainee is None:
         raise NotFound()
-    services.link_employer(actor, trainee, body.employer_credit_code, now_utc())
+    services.link_employer(actor, trainee, body.employer_credit_code, now=now_utc())
     return profile_json(trainee)
 
 

@@ -177,7 +177,7 @@ def _load_employers(admin, trainees, bureaus, now) -> tuple[dict, dict]:
         )
     for trainee in trainees:
         if trainee.employer in employers:
-            accounts.link_employer(trainee.user, trainee, employers[trainee.employer].credit_code, now)
+            accounts.link_employer(trainee.user, trainee, employers[trainee.employer].credit_code, now=now)
     return employers, reviewers
 
 

@@ -262,7 +262,7 @@ def _render_link(ctx, trainee):
 )  # fmt: skip
 def link_employer(ctx, trainee):
     """Set or clear the employer by its credit code (an empty code clears it)."""
-    services.link_employer(ctx.user, trainee, ctx.form.employer_credit_code.data, ctx.now)
+    services.link_employer(ctx.user, trainee, ctx.form.employer_credit_code.data, now=ctx.now)
     return Done(url_for("accounts.profile"), _("Saved."))
 
 

@@ -146,10 +146,10 @@ def received():
 
 def test_link_employer_sets_clears_audits_and_signals(db, now, employers, received):
     trainee = employers.trainee
-    services.link_employer(trainee.user, trainee, CODE_A.lower(), now)
+    services.link_employer(trainee.user, trainee, CODE_A.lower(), now=now)
     assert trainee.employer_id == employers.emp_a.id and trainee.rules_bureau_id == employers.city_a.id
-    services.link_employer(trainee.user, trainee, CODE_A, now)  # unchanged: nothing sent, nothing audited
-    services.link_employer(trainee.user, trainee, "", now)
+    services.link_employer(trainee.user, trainee, CODE_A, now=now)  # unchanged: nothing sent, nothing audited
+    services.link_employer(trainee.user, trainee, "", now=now)
     db.session.commit()
     assert trainee.employer_id is None
     assert received == [(trainee.id, None, employers.emp_a.id), (trainee.id, employers.emp_a.id, None)]
@@ -165,10 +165,10 @@ def test_link_employer_sets_clears_audits_and_signals(db, now, employers, receiv
 def test_link_employer_refuses_malformed_and_unknown_codes(db, now, employers, received):
     trainee = employers.trainee
     with pytest.raises(DomainError) as e:
-        services.link_employer(trainee.user, trainee, wrong_check_digit(CODE_A), now)
+        services.link_employer(trainee.user, trainee, wrong_check_digit(CODE_A), now=now)
     assert e.value.code == "invalid_credit_code"
     with pytest.raises(DomainError) as e:
-        services.link_employer(trainee.user, trainee, make_credit_code("12370400MB5999999"), now)
+        services.link_employer(trainee.user, trainee, make_credit_code("12370400MB5999999"), now=now)
     assert e.value.code == "employer_unknown" and "employer_credit_code" in e.value.fields
     assert trainee.employer_id is None and received == []
 
@@ -181,7 +181,7 @@ def test_the_signal_sees_the_changed_row(db, now, employers):
 
     trainee_employer_changed.connect(receiver)
     try:
-        services.link_employer(employers.trainee.user, employers.trainee, CODE_B, now)
+        services.link_employer(employers.trainee.user, employers.trainee, CODE_B, now=now)
     finally:
         trainee_employer_changed.disconnect(receiver)
     assert seen == [employers.emp_b.id]

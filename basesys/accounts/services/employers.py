@@ -121,7 +121,7 @@ def employer_for_code(credit_code: str | None, field: str = "employer_credit_cod
     return employer
 
 
-def link_employer(actor, trainee: Trainee, credit_code: str | None, now: datetime) -> Trainee:
+def link_employer(actor, trainee: Trainee, credit_code: str | None, *, now: datetime) -> Trainee:
     """Sets (or, with an empty code, clears) the trainee's employer; audited, and when it changed,
     `trainee_employer_changed` is sent after the row changed. Refuses `invalid_credit_code`,
     `employer_unknown` (422)."""

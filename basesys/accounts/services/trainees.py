@@ -132,7 +132,7 @@ def register_trainee(
         raise DomainError("duplicate_id_number") from None
     action = "trainee.claimed" if claimed else "trainee.registered"
     audit(user, action, trainee, now=now, before=before, after=trainee_state(trainee))
-    link_employer(user, trainee, employer_credit_code, now)
+    link_employer(user, trainee, employer_credit_code, now=now)
     return trainee
 
 
