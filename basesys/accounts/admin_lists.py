@@ -21,7 +21,8 @@ class AdminPage:
     size: int = PAGE_SIZE
 
 
-def _page(query, page: int, size: int) -> AdminPage:
+def page_of(query, page: int, size: int = PAGE_SIZE) -> AdminPage:
+    """One page of a query's rows, with the total (the page number clamped to the last page)."""
     total = db.session.scalar(db.select(func.count()).select_from(query.order_by(None).subquery())) or 0
     page = max(1, min(page, (total + size - 1) // size or 1))
     items = db.session.scalars(query.limit(size).offset((page - 1) * size)).unique().all()
@@ -36,16 +37,16 @@ def bases_page(q: str = "", page: int = 1, size: int = PAGE_SIZE) -> AdminPage:
     query = db.select(Base).options(joinedload(Base.bureau)).order_by(Base.name, Base.id)
     if q.strip():
         query = query.where(or_(_contains(Base.name, q.strip()), Base.credit_code == q.strip().upper()))
-    return _page(query, page, size)
+    return page_of(query, page, size)
 
 
 def staff_page(q: str = "", page: int = 1, size: int = PAGE_SIZE) -> AdminPage:
     query = (
         db.select(User)
-        .options(joinedload(User.bureau), joinedload(User.base))
+        .options(joinedload(User.bureau), joinedload(User.base), joinedload(User.employer))
         .where(User.role != Role.TRAINEE)
         .order_by(User.role, User.username)
     )
     if q.strip():
         query = query.where(or_(_contains(User.username, q.strip()), _contains(User.display_name, q.strip())))
-    return _page(query, page, size)
+    return page_of(query, page, size)

@@ -8,9 +8,13 @@ from basesys.accounts.schemas import (
     BaseCreate,
     BureauAnswer,
     BureauCreate,
+    EmployerAnswer,
+    EmployerCreate,
     LoginCodeAnswer,
     LoginCodeCreate,
     PasswordChange,
+    ProfileAnswer,
+    ProfilePatch,
     TokenAnswer,
     TokenRequest,
     TraineeAnswer,
@@ -18,10 +22,11 @@ from basesys.accounts.schemas import (
     UserAnswer,
     UserCreate,
 )
+from basesys.accounts.scope import trainee_of
 from basesys.accounts.tokens import issue_token
 from basesys.accounts.transactions import reads_first
 from basesys.core.api import api_blueprint, api_endpoint, error_body
-from basesys.core.errors import ValidationFailed
+from basesys.core.errors import NotFound, ValidationFailed
 from basesys.core.openapi import openapi_document
 from basesys.core.policy import get_policy
 from basesys.core.time import iso, now_utc
@@ -148,6 +153,7 @@ def create_user(actor, body: UserCreate):
         role=body.role,
         bureau_id=body.bureau_id,
         base_id=body.base_id,
+        employer_id=body.employer_id,
         display_name=body.display_name,
         now=now_utc(),
     )
@@ -163,7 +169,7 @@ def create_user(actor, body: UserCreate):
     public=True,
     answer=TraineeAnswer,
     status=201,
-    refuses=("invalid_id_number", "duplicate_id_number"),
+    refuses=("invalid_id_number", "duplicate_id_number", "name_mismatch", "invalid_credit_code", "employer_unknown"),
 )
 def create_trainee(actor, body: TraineeCreate):
     trainee = services.register_trainee(
@@ -175,6 +181,7 @@ def create_trainee(actor, body: TraineeCreate):
         series=body.series,
         title=body.title,
         bureau_id=body.bureau_id,
+        employer_credit_code=body.employer_credit_code,
         now=now_utc(),
     )
     return {
@@ -183,6 +190,64 @@ def create_trainee(actor, body: TraineeCreate):
         "gender": trainee.gender_code,
         "id_number_masked": trainee.id_number_masked,
     }, 201
+
+
+def employer_json(employer):
+    return {
+        "id": employer.id,
+        "name": employer.name,
+        "credit_code": employer.credit_code,
+        "bureau_id": employer.bureau_id,
+    }
+
+
+@api_endpoint(
+    bp,
+    "/employers",
+    "POST",
+    summary="Register an employer (用人单位) under a bureau in the caller's scope",
+    roles=["sysadmin", "bureau_officer"],
+    body=EmployerCreate,
+    answer=EmployerAnswer,
+    status=201,
+    refuses=("invalid_credit_code", "duplicate_credit_code", "not_found"),
+)
+def create_employer(actor, body: EmployerCreate):
+    employer = services.create_employer(
+        actor, name=body.name, credit_code=body.credit_code, bureau_id=body.bureau_id, now=now_utc()
+    )
+    return employer_json(employer), 201
+
+
+def profile_json(trainee):
+    employer = trainee.employer_record
+    return {
+        "id": trainee.id,
+        "name": trainee.name,
+        "id_number_masked": trainee.id_number_masked,
+        "employer": trainee.employer,
+        "employer_id": employer.id if employer else None,
+        "employer_name": employer.name if employer else None,
+        "employer_credit_code": employer.credit_code if employer else None,
+    }
+
+
+@api_endpoint(
+    bp,
+    "/me/profile",
+    "PATCH",
+    summary="Link the trainee to their employer by credit code, or clear it (null or empty)",
+    roles=["trainee"],
+    body=ProfilePatch,
+    answer=ProfileAnswer,
+    refuses=("invalid_credit_code", "employer_unknown", "not_found"),
+)
+def patch_profile(actor, body: ProfilePatch):
+    trainee = trainee_of(actor)
+    if trainee is None:
+        raise NotFound()
+    services.link_employer(actor, trainee, body.employer_credit_code, now=now_utc())
+    return profile_json(trainee)
 
 
 @api_endpoint(

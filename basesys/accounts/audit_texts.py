@@ -18,6 +18,11 @@ SUBJECTS = {
     "user": AuditSubject("账号", _user_keys, "{user_label}"),
     "base": AuditSubject("基地", lambda base: {"base_name": base.name}, "{base_name}"),
     "bureau": AuditSubject("人社局", lambda bureau: {"bureau_name": bureau.name}, "{bureau_name}"),
+    "employer": AuditSubject(
+        "用人单位",
+        lambda employer: {"employer_name": employer.name, "credit_code": employer.credit_code},
+        "{employer_name}（{credit_code}）",
+    ),
 }
 
 ACTIONS = {
@@ -25,6 +30,8 @@ ACTIONS = {
     "trainee.registered": "注册了学员账号{subject}",
     "trainee.claimed": "认领了基地登记的学员信息{subject}并注册了账号",
     "trainee.updated": "修改了学员{subject}的信息",
+    # DOMAIN.md §1, §11: whose reviewer and whose bureau's rules the declarations go to.
+    "trainee.employer_changed": "变更了学员{subject}的用人单位",
     "user.created": "创建了账号{subject}",
     "user.updated": "修改了账号{subject}",
     "account.password_changed": "修改了账号{subject}的密码",
@@ -36,6 +43,8 @@ ACTIONS = {
     "base.updated": "修改了基地{subject}的信息",
     "bureau.created": "创建了人社局{subject}",
     "bureau.updated": "修改了人社局{subject}的信息",
+    "employer.created": "登记了用人单位{subject}",
+    "employer.updated": "修改了用人单位{subject}的信息",
 }
 
 _ID = AuditField("", hidden=True)
@@ -50,12 +59,15 @@ FIELDS = {
         "registered": AuditField("已注册账号"),
         "fraud_flag": AuditField("弄虚作假标记（一票否决）"),
         "login_code_expires_at": AuditField("一次性登录码有效至"),
+        "employer_credit_code": AuditField("用人单位统一社会信用代码"),
+        "employer_name": AuditField("用人单位"),
     },
     "user": {
         "username": AuditField("用户名"),
         "role": AuditField("角色", values=ROLES),
         "bureau_id": _ID,
         "base_id": _ID,
+        "employer_id": _ID,
         "active": AuditField("启用"),
         "display_name": AuditField("姓名"),
     },
@@ -70,5 +82,10 @@ FIELDS = {
         "name": AuditField("名称"),
         "level": AuditField("级别", values=BUREAU_LEVELS),
         "parent_id": _ID,
+    },
+    "employer": {
+        "name": AuditField("名称"),
+        "credit_code": AuditField("统一社会信用代码"),
+        "bureau_id": _ID,
     },
 }

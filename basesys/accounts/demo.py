@@ -37,6 +37,14 @@ TRAINEES = [
 ]
 
 
+EMPLOYERS = [
+    # name, credit code without its check digit, bureau key in ctx, reviewer username, reviewer name
+    ("枣庄市立医院", "12370400MB1234567", "zaozhuang", "reviewer_zz", "赵干事（枣庄市立医院）"),
+    ("滕州市中心人民医院", "12370481MB2345678", "zaozhuang", "reviewer_tz", "钱干事（滕州市中心人民医院）"),
+    ("济宁市第一人民医院", "12370800MB1765432", "jining", "reviewer_jn", "孙干事（济宁市第一人民医院）"),
+]
+
+
 def demo_id_number(region: str, birth: str, sequence: str) -> str:
     first17 = region + birth + sequence
     return first17 + id_check_digit(first17)
@@ -117,8 +125,12 @@ def load(ctx: dict, now: datetime) -> None:
                 now=now,
             )
         )
+    employers, reviewers = _load_employers(admin, trainees, {"zaozhuang": zaozhuang, "jining": jining}, now)
+    users.update(reviewers)
     ctx.update(
         password=DEMO_PASSWORD,
+        employers=employers,
+        reviewers=reviewers,
         admin=admin,
         users=users,
         province=province,
@@ -136,9 +148,37 @@ def load(ctx: dict, now: datetime) -> None:
         ("人社局经办人 (济宁市)", "officer_jn"),
         ("基地管理员 (枣庄职业学院基地)", "admin_zz"),
         ("基地管理员 (济宁医学院基地)", "admin_jn"),
+        *REVIEWER_LOGINS,
         (f"学员 {trainees[0].name}", trainees[0].id_number),
         (f"学员 {trainees[1].name}", trainees[1].id_number),
     ]
+
+
+REVIEWER_LOGINS = [(f"用人单位经办人 ({name})", username) for name, _code, _bureau, username, _label in EMPLOYERS]
+
+
+def _load_employers(admin, trainees, bureaus, now) -> tuple[dict, dict]:
+    """The demo employers, one reviewer each, and the demo trainees whose 工作单位 is one of them
+    linked to it by credit code (as they would on their profile page)."""
+    employers, reviewers = {}, {}
+    for name, first17, bureau_key, username, label in EMPLOYERS:
+        employer = accounts.create_employer(
+            admin, name=name, credit_code=make_credit_code(first17), bureau_id=bureaus[bureau_key].id, now=now
+        )
+        employers[name] = employer
+        reviewers[username] = accounts.create_staff_user(
+            admin,
+            username=username,
+            password=DEMO_PASSWORD,
+            role="employer_reviewer",
+            employer_id=employer.id,
+            display_name=label,
+            now=now,
+        )
+    for trainee in trainees:
+        if trainee.employer in employers:
+            accounts.link_employer(trainee.user, trainee, employers[trainee.employer].credit_code, now=now)
+    return employers, reviewers
 
 
 def demo_logins() -> list[tuple[str, str]]:
@@ -150,6 +190,7 @@ def demo_logins() -> list[tuple[str, str]]:
         ("人社局经办人 (济宁市)", "officer_jn"),
         ("基地管理员 (枣庄职业学院基地)", "admin_zz"),
         ("基地管理员 (济宁医学院基地)", "admin_jn"),
+        *REVIEWER_LOGINS,
     ]
     for name, region, birth, seq, *_ in TRAINEES[:2]:
         number = demo_id_number(region, birth, seq)

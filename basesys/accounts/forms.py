@@ -91,6 +91,9 @@ class RegisterForm(FlaskForm):
     phone = StringField(_l("Mobile phone"), validators=[InputRequired(), Length(max=20)])
     bureau_id = SelectField(_l("City"), coerce=optional_db_id, validators=[Optional()])
     employer = StringField(_l("Employer"), validators=[Length(max=120)])
+    employer_credit_code = StringField(
+        _l("Employer's unified social credit code"), validators=[Optional(), Length(max=40)]
+    )
     series = SelectField(_l("Professional series"), choices=[("", "—")] + [(s, s) for s in SERIES], default="")
     title = StringField(_l("Professional title"), validators=[Length(max=40)])
     password = PasswordField(
@@ -118,6 +121,20 @@ class ProfileForm(FlaskForm):
     title = StringField(_l("Professional title"), validators=[Length(max=40)])
 
 
+class EmployerLinkForm(FlaskForm):
+    """The trainee's employer by its 统一社会信用代码; empty clears it (DOMAIN.md §1)."""
+
+    employer_credit_code = StringField(
+        _l("Employer's unified social credit code"), validators=[Optional(), Length(max=40)]
+    )
+
+
+class EmployerForm(FlaskForm):
+    name = StringField(_l("Organisation name"), validators=[InputRequired(), Length(max=120)])
+    credit_code = StringField(_l("Unified social credit code"), validators=[InputRequired(), Length(max=40)])
+    bureau_id = SelectField(_l("Auditing bureau"), coerce=optional_db_id, validators=[InputRequired()])
+
+
 class BureauForm(FlaskForm):
     name = StringField(_l("Organisation name"), validators=[InputRequired(), Length(max=120)])
     level = SelectField(_l("Level"), choices=[(level.value, label) for level, label in BUREAU_LEVELS.items()])
@@ -137,9 +154,13 @@ class StaffForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Length(max=60)])
     role = SelectField(
         _l("Role"),
-        choices=[(role.value, ROLES[role]) for role in (Role.BUREAU_OFFICER, Role.BASE_ADMIN, Role.SYSADMIN)],
+        choices=[
+            (role.value, ROLES[role])
+            for role in (Role.BUREAU_OFFICER, Role.BASE_ADMIN, Role.EMPLOYER_REVIEWER, Role.SYSADMIN)
+        ],
     )
     bureau_id = SelectField(_l("Bureau"), coerce=optional_db_id, validators=[Optional()])
     base_id = SelectField(_l("Base"), coerce=optional_db_id, validators=[Optional()])
+    employer_id = SelectField(_l("Reviewing employer"), coerce=optional_db_id, validators=[Optional()])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200, message=PASSWORD_LENGTH)])
     active = BooleanField(_l("Active"), default=True)

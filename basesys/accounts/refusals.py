@@ -20,6 +20,11 @@ REFUSALS = {
         "无法以此姓名和身份证号码注册，请核对姓名是否与身份证一致；如确认无误，请联系培训基地。",
         "This name and ID number cannot be registered together; check the name on your ID card.",
     ),
+    "employer_unknown": Refusal(
+        422,
+        "没有以该统一社会信用代码登记的用人单位，请核对或联系单位。",
+        "No employer is registered with this credit code.",
+    ),
     "wrong_password": Refusal(422, "原密码不正确。", "The current password is wrong."),
 }
 register_refusals("accounts", REFUSALS)

@@ -45,9 +45,11 @@ class BaseCreate(_Body):
 class UserCreate(_Body):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)
-    role: Literal["bureau_officer", "base_admin"]
+    role: Literal["bureau_officer", "base_admin", "employer_reviewer"]
     bureau_id: DbId | None = None
     base_id: DbId | None = None
+    # Required for (and only read with) role employer_reviewer: the employer it reviews for (DOMAIN.md §11).
+    employer_id: DbId | None = None
     display_name: str = Field(default="", max_length=60)
 
 
@@ -60,6 +62,20 @@ class TraineeCreate(_Body):
     title: str = Field(default="", max_length=40)
     password: str = Field(min_length=1, max_length=200)
     bureau_id: DbId | None = None
+    # The employer's 统一社会信用代码 (DOMAIN.md §1): absent or empty links none.
+    employer_credit_code: str | None = Field(default=None, max_length=40)
+
+
+class EmployerCreate(_Body):
+    name: str = Field(min_length=1, max_length=120)
+    credit_code: str = Field(min_length=1, max_length=40)
+    bureau_id: DbId
+
+
+class ProfilePatch(_Body):
+    """The trainee's own employer, by credit code; empty or null clears it."""
+
+    employer_credit_code: str | None = Field(default=None, max_length=40)
 
 
 class PasswordChange(_Body):
@@ -124,3 +140,24 @@ class TraineeAnswer(Answer):
     name: str
     gender: Literal["male", "female"]
     id_number_masked: str
+
+
+class EmployerAnswer(Answer):
+    """The employer"""
+
+    id: int
+    name: str
+    credit_code: str
+    bureau_id: int
+
+
+class ProfileAnswer(Answer):
+    """The trainee's profile, with the employer linked by credit code (null: none)"""
+
+    id: int
+    name: str
+    id_number_masked: str
+    employer: str
+    employer_id: int | None
+    employer_name: str | None
+    employer_credit_code: str | None

@@ -6,7 +6,7 @@ Feature packages build their own `can_*` from these.
 
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
-from basesys.accounts.models import Base, Bureau, BureauLevel, Role, Trainee, User
+from basesys.accounts.models import Base, Bureau, BureauLevel, Employer, Role, Trainee, User
 from basesys.core.features import registry
 from basesys.extensions import db
 
@@ -65,6 +65,26 @@ def in_bureau_scope(user: User, column) -> ColumnElement[bool]:
     if user.role == Role.BUREAU_OFFICER and user.bureau_id is not None:
         return column.in_(bureau_subtree(user.bureau_id))
     return false()
+
+
+def in_employer_scope(user: User, column) -> ColumnElement[bool]:
+    """A WHERE clause: `column` (an employer id) is one the user may see. The sysadmin every one;
+    an officer those audited by its bureau or one below (DOMAIN.md §1); an employer reviewer its own
+    employer; anyone else none."""
+    if user.role == Role.SYSADMIN:
+        return true()
+    if user.role == Role.BUREAU_OFFICER and user.bureau_id is not None:
+        return column.in_(select(Employer.id).where(Employer.bureau_id.in_(bureau_subtree(user.bureau_id))))
+    if user.role == Role.EMPLOYER_REVIEWER and user.employer_id is not None:
+        return column == user.employer_id
+    return false()
+
+
+def can_see_employer(user: User, employer: Employer) -> bool:
+    """One query: see `in_employer_scope`."""
+    return user.role == Role.SYSADMIN or bool(
+        db.session.scalar(select(Employer.id).where(Employer.id == employer.id, in_employer_scope(user, Employer.id)))
+    )
 
 
 def bureau_subtree_ids(bureau_id: int | None) -> set[int]:

@@ -12,6 +12,7 @@ from basesys.accounts import admin_lists, services
 from basesys.accounts.forms import (
     BaseForm,
     BureauForm,
+    EmployerLinkForm,
     IssueLoginCodeForm,
     LoginCodeForm,
     LoginForm,
@@ -21,7 +22,7 @@ from basesys.accounts.forms import (
     SetPasswordForm,
     StaffForm,
 )
-from basesys.accounts.models import Base, Bureau, BureauLevel, Role, User
+from basesys.accounts.models import Base, Bureau, BureauLevel, Employer, Role, User
 from basesys.accounts.scope import trainee_of
 from basesys.accounts.transactions import reads_first
 from basesys.core.api import API_PREFIX
@@ -162,6 +163,7 @@ def register(ctx):
     if not ctx.form.is_submitted():
         return _render_register(ctx)
     fields = ("id_number", "name", "password", "phone", "employer", "series", "title", "bureau_id")
+    fields += ("employer_credit_code",)
     values = {name: getattr(ctx.form, name).data for name in fields}
     trainee = services.register_trainee(**values, now=ctx.now)
     login_user(trainee.user, remember=True)
@@ -230,19 +232,43 @@ def _own_trainee(user):
     return trainee_of(user)
 
 
-def _render_profile(ctx, trainee):
-    return render_template("accounts/profile.html", form=ctx.form, trainee=trainee)
+def _render_profile(ctx, trainee, *, form=None, link_form=None):
+    """The profile page: the details form and the employer's credit code form (DOMAIN.md §1)."""
+    if form is None:
+        form = ProfileForm(formdata=None, obj=trainee)
+    if link_form is None:
+        code = trainee.employer_record.credit_code if trainee.employer_record else ""
+        link_form = EmployerLinkForm(formdata=None, employer_credit_code=code)
+    return render_template("accounts/profile.html", form=form, link_form=link_form, trainee=trainee)
 
 
-@page(
-    bp, "/account/profile", GET_POST, roles=("trainee",), load=_own_trainee, form=ProfileForm, invalid=_render_profile
-)
+def _render_details(ctx, trainee):
+    return _render_profile(ctx, trainee, form=ctx.form)
+
+
+@page(bp, "/me/profile", GET_POST, roles=("trainee",), load=_own_trainee, form=ProfileForm, invalid=_render_details)
 def profile(ctx, trainee):
     if not ctx.form.is_submitted():
-        ctx.form.process(obj=trainee)
         return _render_profile(ctx, trainee)
     values = {name: getattr(ctx.form, name).data for name in ("phone", "employer", "series", "title")}
     services.update_trainee_profile(ctx.user, trainee, **values, now=ctx.now)
+    return Done(url_for("accounts.profile"), _("Saved."))
+
+
+_also_at("/account/profile", profile)
+
+
+def _render_link(ctx, trainee):
+    return _render_profile(ctx, trainee, link_form=ctx.form)
+
+
+@page(
+    bp, "/me/profile/employer", ("POST",), roles=("trainee",), load=_own_trainee, form=EmployerLinkForm,
+    invalid=_render_link,
+)  # fmt: skip
+def link_employer(ctx, trainee):
+    """Set or clear the employer by its credit code (an empty code clears it)."""
+    services.link_employer(ctx.user, trainee, ctx.form.employer_credit_code.data, now=ctx.now)
     return Done(url_for("accounts.profile"), _("Saved."))
 
 
@@ -340,7 +366,9 @@ def users(ctx):
 def _staff_form(ctx, user):
     all_bases = db.session.scalars(db.select(Base).order_by(Base.name))
     bases_choices = [(None, "—")] + [(b.id, b.name) for b in all_bases]
-    return _with_choices(StaffForm(), bureau_id=_bureau_choices(), base_id=bases_choices)
+    employers = db.session.scalars(db.select(Employer).order_by(Employer.name))
+    employer_choices = [(None, "—")] + [(e.id, f"{e.name}（{e.credit_code}）") for e in employers]
+    return _with_choices(StaffForm(), bureau_id=_bureau_choices(), base_id=bases_choices, employer_id=employer_choices)
 
 
 def _render_staff(ctx, user):
@@ -358,7 +386,9 @@ def edit_user(ctx, user):
         ctx.form.process(obj=user)
         return _render_staff(ctx, user)
     form = ctx.form
-    common = {name: getattr(form, name).data for name in ("role", "bureau_id", "base_id", "display_name")}
+    common = {
+        name: getattr(form, name).data for name in ("role", "bureau_id", "base_id", "employer_id", "display_name")
+    }
     password = form.password.data or ""
     if user is None:
         services.create_staff_user(ctx.user, username=form.username.data, password=password, **common, now=ctx.now)

@@ -257,6 +257,195 @@ CASES = {
     ],
 }
 
+# --- employers and their reviewers (DOMAIN.md §1, issue 14) ----------------------------------------
+
+EMPLOYER = {"id": INT, "name": STR, "credit_code": STR, "bureau_id": INT}
+EMPLOYER_CODE = make_credit_code("12370400MB6000001")
+
+
+def employer_body(w, serial="6000001", **overrides):
+    body = {
+        "name": f"合约测试单位{serial}",
+        "credit_code": make_credit_code(f"12370400MB{serial}"),
+        "bureau_id": w.t.city_a.id,
+    }
+    return {**body, **overrides}
+
+
+def an_employer(w, serial="6100001") -> int:
+    """An employer of city A registered through the API (the same one each time in a world)."""
+    code = make_credit_code(f"12370400MB{serial}")
+    found = getattr(w, "_employers", {})
+    if code not in found:
+        found[code] = w.ok("POST", "/api/v1/employers", w.t.sysadmin, json=employer_body(w, serial))["id"]
+        w._employers = found
+    return found[code]
+
+
+def employer_echoes_body(body, w):
+    sent = employer_body(w)
+    assert {k: body[k] for k in sent} == sent, f"the answer does not echo the body: {body}"
+
+
+def second_with_same_code(w):
+    an_employer(w, "6200001")
+    body = employer_body(w, "6200001", name="另一个单位", bureau_id=w.t.city_b.id)
+    return w.call("POST", "/api/v1/employers", w.t.sysadmin, json=body)
+
+
+def has_field(name):
+    return lambda body, w: None if name in body["error"].get("fields", {}) else pytest.fail(f"no fields.{name}: {body}")
+
+
+def trainee_linked_to(serial):
+    def check(body, w):
+        from basesys.accounts.models import Trainee
+        from basesys.extensions import db
+
+        trainee = db.session.get(Trainee, body["id"])
+        assert trainee.employer_id == an_employer(w, serial), f"not linked: {trainee.employer_id}"
+
+    return check
+
+
+def register_with_employer_code(w):
+    """Self-registration naming an employer registered before, its code typed in lower case."""
+    code = make_credit_code("12370400MB6100001")
+    an_employer(w, "6100001")
+    body = trainee_body(id_number=valid_id_number(birth="19860101", seq=11), employer_credit_code=code.lower())
+    return w.call("POST", "/api/v1/trainees", json=body)
+
+
+CASES["POST /api/v1/employers"] = [
+    Case(
+        "201 the sysadmin, with every documented field",
+        lambda w: w.call("POST", "/api/v1/employers", w.t.sysadmin, json=employer_body(w)),
+        201,
+        shape=EMPLOYER,
+        then=employer_echoes_body,
+    ),
+    Case(
+        "201 an officer, under a bureau below its own",
+        lambda w: w.call(
+            "POST", "/api/v1/employers", w.t.officer_a, json=employer_body(w, "6000002", bureau_id=w.t.county_a.id)
+        ),
+        201,
+        shape=with_values(EMPLOYER, credit_code=make_credit_code("12370400MB6000002")),
+    ),
+    Case(
+        "422 invalid_credit_code",
+        lambda w: w.call(
+            "POST",
+            "/api/v1/employers",
+            w.t.sysadmin,
+            json=employer_body(w, credit_code=wrong_check_digit(make_credit_code("12370400MB6000003"))),
+        ),
+        422,
+        "invalid_credit_code",
+    ),
+    Case("409 duplicate_credit_code", second_with_same_code, 409, "duplicate_credit_code"),
+    Case(
+        "422 without bureau_id",
+        lambda w: w.call("POST", "/api/v1/employers", w.t.sysadmin, json={"name": "x", "credit_code": EMPLOYER_CODE}),
+        422,
+        "validation_failed",
+    ),
+    outside_scope(
+        "POST",
+        "/api/v1/employers",
+        "officer_b",
+        " (a bureau of another city)",
+        json=lambda w: employer_body(w, "6000004"),
+    ),
+    outside_scope(
+        "POST",
+        "/api/v1/employers",
+        "officer_county",
+        " (the bureau above the officer's)",
+        json=lambda w: employer_body(w, "6000005"),
+    ),
+    no_token("POST", lambda w: "/api/v1/employers"),
+    wrong_role("POST", lambda w: "/api/v1/employers", "admin_a", json={}),
+]
+
+CASES["POST /api/v1/users"] += [
+    Case(
+        "201 an employer reviewer with employer_id",
+        lambda w: w.call(
+            "POST",
+            "/api/v1/users",
+            w.t.sysadmin,
+            json=user_body(w, username="contract-reviewer", role="employer_reviewer", employer_id=an_employer(w)),
+        ),
+        201,
+        shape={"id": INT, "username": Equals("contract-reviewer"), "role": Equals("employer_reviewer")},
+    ),
+    Case(
+        "422 an employer reviewer without employer_id",
+        lambda w: w.call(
+            "POST", "/api/v1/users", w.t.sysadmin, json=user_body(w, username="rev-2", role="employer_reviewer")
+        ),
+        422,
+        "validation_failed",
+        then=has_field("employer_id"),
+    ),
+    Case(
+        "422 an employer reviewer with an unknown employer_id",
+        lambda w: w.call(
+            "POST",
+            "/api/v1/users",
+            w.t.sysadmin,
+            json=user_body(w, username="rev-3", role="employer_reviewer", employer_id=999999),
+        ),
+        422,
+        "validation_failed",
+        then=has_field("employer_id"),
+    ),
+]
+
+CASES["POST /api/v1/trainees"] += [
+    Case(
+        "201 with employer_credit_code: linked to that employer",
+        register_with_employer_code,
+        201,
+        then=trainee_linked_to("6100001"),
+    ),
+    Case(
+        "201 with an empty employer_credit_code: no link",
+        lambda w: w.call(
+            "POST",
+            "/api/v1/trainees",
+            json=trainee_body(id_number=valid_id_number(birth="19860102", seq=13), employer_credit_code=""),
+        ),
+        201,
+    ),
+    Case(
+        "422 invalid_credit_code for a malformed employer_credit_code",
+        lambda w: w.call(
+            "POST",
+            "/api/v1/trainees",
+            json=trainee_body(id_number=valid_id_number(birth="19860103", seq=15), employer_credit_code="12345"),
+        ),
+        422,
+        "invalid_credit_code",
+        then=has_field("employer_credit_code"),
+    ),
+    Case(
+        "422 employer_unknown for a well-formed code no employer has",
+        lambda w: w.call(
+            "POST",
+            "/api/v1/trainees",
+            json=trainee_body(
+                id_number=valid_id_number(birth="19860104", seq=17),
+                employer_credit_code=make_credit_code("12370400MB6999999"),
+            ),
+        ),
+        422,
+        "employer_unknown",
+        then=has_field("employer_credit_code"),
+    ),
+]
+
 CASES["POST /api/v1/me/password"] = [
     Case(
         "204 a new password with the current one",

@@ -5,6 +5,16 @@ One module per subject; everything is re-exported here so callers write `service
 
 from basesys.accounts.services.bases import base_state, create_base, update_base
 from basesys.accounts.services.bureaus import bureau_state, bureau_tree, create_bureau, list_bureaus, update_bureau
+from basesys.accounts.services.employers import (
+    create_employer,
+    employer_for_code,
+    employer_state,
+    employers_query,
+    find_employer_by_credit_code,
+    link_employer,
+    list_employers,
+    update_employer,
+)
 from basesys.accounts.services.inputs import MIN_PASSWORD, check_password_strength, require
 from basesys.accounts.services.login import LoginOutcome, log_in, normalise_username
 from basesys.accounts.services.login_codes import IssuedCode, issue_login_code, log_in_with_code
@@ -30,6 +40,14 @@ __all__ = [
     "check_password_strength",
     "create_base",
     "create_bureau",
+    "create_employer",
+    "employer_for_code",
+    "employer_state",
+    "employers_query",
+    "find_employer_by_credit_code",
+    "link_employer",
+    "list_employers",
+    "update_employer",
     "create_staff_user",
     "create_trainee_record",
     "get_trainee_by_id_number",

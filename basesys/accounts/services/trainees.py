@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from basesys.accounts.models import Bureau, Role, Trainee, User
 from basesys.accounts.refusals import REFUSALS
+from basesys.accounts.services.employers import employer_for_code, link_employer
 from basesys.accounts.services.inputs import check_password_strength, clean, require
 from basesys.accounts.services.passwords import hash_password
 from basesys.accounts.transactions import begin_writes
@@ -94,15 +95,16 @@ def register_trainee(
     series="",
     title="",
     bureau_id=None,
+    employer_credit_code: str | None = None,
     now: datetime,
 ) -> Trainee:
-    """Self-registration; claims a record a base created with the same ID number and name.
-
-    Refuses `invalid_id_number`, `duplicate_id_number` (an account exists), `name_mismatch`.
-    """
+    """Self-registration; claims a record a base created with the same ID number and name; links the
+    employer of `employer_credit_code`. Refuses `invalid_id_number`, `duplicate_id_number` (an
+    account exists), `name_mismatch`, `invalid_credit_code`, `employer_unknown`."""
     number = validate_id_number(id_number, local_date(now))
     require({"name": name, "phone": phone})
     check_password_strength(password)
+    employer_for_code(employer_credit_code)  # refused before the hash; looked up again below
     password_hash = hash_password(password)  # before the write lock (accounts/transactions.py)
     begin_writes()
     if bureau_id is not None and db.session.get(Bureau, bureau_id) is None:
@@ -130,6 +132,7 @@ def register_trainee(
         raise DomainError("duplicate_id_number") from None
     action = "trainee.claimed" if claimed else "trainee.registered"
     audit(user, action, trainee, now=now, before=before, after=trainee_state(trainee))
+    link_employer(user, trainee, employer_credit_code, now=now)
     return trainee
 
 
