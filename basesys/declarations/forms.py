@@ -60,7 +60,7 @@ class DeclarationForm(FlaskForm):
     started_on = DateField(_l("From"), validators=[Optional()])
     ended_on = DateField(_l("To"), validators=[Optional()])
     title = StringField(
-        _l("Title"),
+        _l("Declaration title"),
         validators=[DataRequired(_l("Enter a title.")), Length(max=TITLE_MAX), _no_nul],
         description=_l("The paper's title, the certificate's name, the event…"),
     )

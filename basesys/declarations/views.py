@@ -28,10 +28,10 @@ REVIEWERS = ("employer_reviewer", "bureau_officer", "sysadmin")
 RULE_READERS = ("bureau_officer", "sysadmin")
 
 STATUS_LABELS = {
-    DeclarationStatus.SUBMITTED: _l("Submitted"),
-    DeclarationStatus.EMPLOYER_APPROVED: _l("Approved by the employer"),
-    DeclarationStatus.RECOGNIZED: _l("Recognized"),
-    DeclarationStatus.RETURNED: _l("Returned"),
+    DeclarationStatus.SUBMITTED: _l("Status: submitted"),
+    DeclarationStatus.EMPLOYER_APPROVED: _l("Status: approved by the employer"),
+    DeclarationStatus.RECOGNIZED: _l("Status: recognized"),
+    DeclarationStatus.RETURNED: _l("Status: returned"),
 }
 STATUS_BADGES = {"submitted": "info", "employer_approved": "info", "recognized": "ok", "returned": "bad"}
 CATEGORY_LABELS = {
@@ -40,7 +40,12 @@ CATEGORY_LABELS = {
     "both": _l("Public and professional"),
     "either": _l("Public or professional"),
 }
-STEP_LABELS = {"submit": _l("Submitted"), "approve": _l("Approved"), "return": _l("Returned"), "move": _l("Moved")}
+STEP_LABELS = {
+    "submit": _l("Step: submitted"),
+    "approve": _l("Step: approved"),
+    "return": _l("Step: returned"),
+    "move": _l("Step: moved to the new employer"),
+}
 STAGE_LABELS = {"employer": _l("Employer"), "bureau": _l("Bureau")}
 
 
