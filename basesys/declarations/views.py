@@ -121,7 +121,7 @@ def _declaration_form(ctx, declaration=None):
         form.year.data = year
         if declaration is not None:
             _prefill(form, declaration)
-    ctx.values.update(rule_set=rule_set, index=index, year=year, trainee=trainee)
+    ctx.declaring = {"rule_set": rule_set, "index": index, "year": year, "trainee": trainee}
     return form
 
 
@@ -134,6 +134,11 @@ def _prefill(form, declaration) -> None:
     form.keep_evidence.data = [e.id for e in declaration.evidence]
 
 
+def _declaring(ctx) -> dict:
+    """What the form factory found for the form (kept apart from the path values the view gets)."""
+    return getattr(ctx, "declaring", {})
+
+
 def _form_page(ctx, declaration=None, preview=None, status=200):
     """The new declaration's form, or a returned one's detail page with its edit form."""
     if declaration is not None:
@@ -144,9 +149,9 @@ def _form_page(ctx, declaration=None, preview=None, status=200):
             "declarations/new.html",
             form=form,
             preview=preview,
-            rule_set=ctx.values.get("rule_set"),
-            index=ctx.values.get("index", {}),
-            year=ctx.values.get("year"),
+            rule_set=_declaring(ctx).get("rule_set"),
+            index=_declaring(ctx).get("index", {}),
+            year=_declaring(ctx).get("year"),
             max_mb=_max_mb(),
             **labels(),
         ),
@@ -161,7 +166,7 @@ def _max_mb() -> int:
 def _fields(ctx) -> dict:
     """The declaration's fields from a validated form, for preview / submit / resubmit."""
     form = ctx.form
-    rule, option = ctx.values["index"].get(form.rule_option.data, (None, None))
+    rule, option = ctx.declaring["index"].get(form.rule_option.data, (None, None))
     if rule is None:
         raise DomainError("rule_unknown")
     quantity = float(form.quantity.data) if form.quantity.data is not None else 0.0
@@ -193,12 +198,11 @@ def _store_uploads(ctx, trainee) -> list[int]:
 def _preview_or_submit(ctx, declaration=None):
     """ "计算" (no JS): stores the files chosen so far, commits them (they survive the round trip as
     the trainee's unattached evidence) and shows the hours; "提交": submits or resubmits."""
-    trainee = ctx.values["trainee"]
+    trainee = ctx.declaring["trainee"]
     fields = _fields(ctx)
     evidence_ids = _store_uploads(ctx, trainee)
     if ctx.form.preview.data:
         preview = services.preview(trainee, **fields)
-        db.session.commit()
         ctx.form.uploaded.data = ",".join(str(i) for i in evidence_ids if i not in (ctx.form.keep_evidence.data or []))
         return _form_page(ctx, declaration, preview=preview)
     title = ctx.form.title.data.strip()
@@ -315,8 +319,8 @@ def _detail_page(ctx, declaration, preview=None, status=200):
             names=_names(declaration),
             form=form,
             preview=preview,
-            rule_set=ctx.values.get("rule_set"),
-            index=ctx.values.get("index", {}),
+            rule_set=_declaring(ctx).get("rule_set"),
+            index=_declaring(ctx).get("index", {}),
             max_mb=_max_mb(),
             **labels(),
         ),
@@ -358,7 +362,7 @@ PAGE_SIZE = 20
 def inbox(ctx):
     form = InboxForm(request.args)
     shown = form.status.data if form.status.data in ("waiting", "decided") else "waiting"
-    number = page_number(request.args.get("page", "1"))
+    number = request.args.get("page", 1, type=page_number)
     listed = services.inbox(ctx.user, status=None if shown == "waiting" else "decided", page=number)
     return render_template("declarations/inbox.html", form=form, shown=shown, listed=listed, **labels())
 
@@ -445,7 +449,8 @@ def rules(ctx):
         raise NotFound()
     default = ctx.user.bureau_id if ctx.user.bureau_id else (bureaus[0].id if bureaus else None)
     bureau_id = wanted or default
-    year = form.year.data if form.year.data and not form.year.errors else _this_year(ctx.now)
+    year = form.year.data if isinstance(form.year.data, int) and 2000 <= form.year.data <= 2100 else None
+    year = year or _this_year(ctx.now)
     form.bureau_id.data, form.year.data = bureau_id, year
     rule_set = services.rules_in_force(bureau_id, year) if bureau_id else None
     return render_template(
