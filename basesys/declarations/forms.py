@@ -94,7 +94,8 @@ class DecisionForm(FlaskForm):
     """A reviewer's decision: approve, or return with a reason (mandatory, DOMAIN.md §11)."""
 
     decision = RadioField(_l("Decision"), choices=DECISIONS, validators=[DataRequired(_l("Choose a decision."))])
-    comment = TextAreaField(_l("Reason / comment"), validators=[Optional(), Length(max=COMMENT_MAX), _no_nul])
+    # No Optional(): it would stop the chain on a blank comment before validate_comment sees it.
+    comment = TextAreaField(_l("Reason / comment"), validators=[Length(max=COMMENT_MAX), _no_nul])
 
     def validate_comment(self, field) -> None:
         if self.decision.data == "return" and not (field.data or "").strip():

@@ -3,9 +3,8 @@ reviewer's and the bureau officer's inbox and review page; the evidence files (s
 inline, nosniff); the rules in force, read-only."""
 
 from datetime import date
-from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, jsonify, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,10 +14,12 @@ from basesys.accounts.scope import bureau_subtree_ids, trainee_of
 from basesys.core.errors import DomainError, NotFound, message_for
 from basesys.core.inputs import page_number
 from basesys.core.pages import Done, page
+from basesys.core.policy import get_policy
 from basesys.core.time import local_date
 from basesys.declarations import services
 from basesys.declarations.forms import DecisionForm, DeclarationForm, InboxForm, RulesForm
 from basesys.declarations.models import DeclarationStatus
+from basesys.declarations.storage import storage_dir
 from basesys.extensions import db
 
 bp = Blueprint("declarations", __name__)
@@ -57,11 +58,6 @@ def labels() -> dict:
         "step_labels": STEP_LABELS,
         "stage_labels": STAGE_LABELS,
     }
-
-
-def storage_dir() -> Path:
-    """Evidence lives under the instance folder, outside static/ (never served by the web server)."""
-    return Path(current_app.instance_path) / "evidence"
 
 
 def _this_year(now) -> int:
@@ -160,7 +156,8 @@ def _form_page(ctx, declaration=None, preview=None, status=200):
 
 
 def _max_mb() -> int:
-    return current_app.config.get("EVIDENCE_MAX_MB", 10)
+    """The policy's evidence limit, in whole MB, for the form's hint (the service enforces it)."""
+    return get_policy().evidence_max_bytes // (1024 * 1024)
 
 
 def _fields(ctx) -> dict:
