@@ -25,9 +25,10 @@
     group("dates").dataset.hidden = dates ? "0" : "1";
     group("either").dataset.hidden = either ? "0" : "1";
     var hint = document.getElementById("evidence-hint");
-    if (hint) { hint.textContent = opt && opt.dataset.evidence ? opt.dataset.evidence : ""; }
+    var evidenceLabel = form.dataset.evidenceLabel || "%(what)s", unitLabel = form.dataset.unitLabel || "%(unit)s";
+    if (hint) { hint.textContent = opt && opt.dataset.evidence ? evidenceLabel.replace("%(what)s", opt.dataset.evidence) : ""; }
     var qhint = group("quantity").querySelector(".hint");
-    if (qhint && opt && opt.dataset.unit) { qhint.textContent = opt.dataset.unit; }
+    if (qhint && opt && opt.dataset.unit) { qhint.textContent = unitLabel.replace("%(unit)s", opt.dataset.unit); }
   }
 
   function show(data) {

@@ -158,6 +158,10 @@ def declare_and_recognise(chain, browser, live_server, tmp_path, screenshot) -> 
 
     trainee.goto(f"/me/declarations/{declaration_id}")
     assert "已认定" in trainee.inner_text("main")
+    trainee.goto("/")  # the home panel's year figures (hours_totals: every ledger entry of the year)
+    assert "10.0 / " in trainee.inner_text("main"), trainee.inner_text("main")
+    # /me/hours lists the year's entries: with i14/statements' outer join on Course (course_id is
+    # NULL for a declaration's entry) the paper is among them and in the progress bars.
     trainee.goto("/me/hours?year=2025")
     progress = trainee.inner_text("main")
     assert "10.0 / " in progress, progress  # the professional subjects' progress counts the paper
