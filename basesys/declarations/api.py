@@ -163,6 +163,7 @@ def upload_evidence(actor):
     bp,
     "/evidence/<int:evidence_id>",
     summary="An evidence file, for its trainee and the reviewers of its declaration (404 for anyone else)",
+    roles=["trainee", "employer_reviewer", "bureau_officer", "sysadmin"],
     answer=File("application/octet-stream", "The file, typed by its sniffed content"),
 )
 def get_evidence(actor, evidence_id: int):
@@ -210,13 +211,17 @@ def submit(actor, body: DeclarationBody):
 @api_endpoint(
     bp,
     "/declarations",
-    summary="Declarations: the trainee's own; a reviewer's or officer's in scope (latest first; limit, after)",
+    summary="Declarations: the trainee's own; a reviewer's or officer's in scope (latest first; limit, after; "
+    "trainee_id: one trainee's, 404 when none is in scope)",
     roles=["trainee", "employer_reviewer", "bureau_officer", "sysadmin"],
     query=DeclarationQuery,
     answer=DeclarationList,
+    refuses=("not_found",),
 )
 def list_declarations(actor, query: DeclarationQuery):
-    page = services.declarations_page(actor, status=query.status, limit=query.limit, after=query.after)
+    page = services.declarations_page(
+        actor, status=query.status, limit=query.limit, after=query.after, trainee_id=query.trainee_id
+    )
     return {"items": [declaration_json(d, left=None) for d in page.items], "next": page.next}
 
 

@@ -46,6 +46,8 @@ class DeclarationQuery(PageQuery):
         ]
         | None
     ) = None
+    # A reviewer's view of one trainee's declarations: 404 when none of them is in the caller's scope.
+    trainee_id: DbId | None = None
 
 
 class OptionAnswer(Answer):

@@ -117,9 +117,17 @@ def inbox(user, *, status: str | None = None, page: int = 1, size: int = 20) -> 
     return DeclarationPage(list(items), total, page, size)
 
 
-def declarations_page(user, *, status: str | None, limit: int, after: int | None) -> Keyset:
-    """The API's list: the declarations the user sees (of a status), latest submitted first."""
+def declarations_page(
+    user, *, status: str | None, limit: int, after: int | None, trainee_id: int | None = None
+) -> Keyset:
+    """The API's list: the declarations the user sees (of a status, of a trainee), latest submitted
+    first. NotFound for a trainee none of whose declarations the user may see (never revealing
+    whether the trainee exists or has any)."""
     query = select(Declaration).where(declaration_scope(user))
+    if trainee_id is not None:
+        query = query.where(Declaration.trainee_id == trainee_id)
+        if db.session.scalar(query.with_only_columns(Declaration.id).limit(1)) is None:
+            raise NotFound()
     if status:
         query = query.where(Declaration.status == status)
     order = (Declaration.submitted_at, Declaration.id)
