@@ -24,6 +24,7 @@
     var either = opt && opt.dataset.either === "1";
     group("dates").dataset.hidden = dates ? "0" : "1";
     group("either").dataset.hidden = either ? "0" : "1";
+    group("quantity").dataset.hidden = opt && opt.dataset.quantity === "0" ? "1" : "0";
     var hint = document.getElementById("evidence-hint");
     var evidenceLabel = form.dataset.evidenceLabel || "%(what)s", unitLabel = form.dataset.unitLabel || "%(unit)s";
     if (hint) { hint.textContent = opt && opt.dataset.evidence ? evidenceLabel.replace("%(what)s", opt.dataset.evidence) : ""; }

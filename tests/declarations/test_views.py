@@ -312,3 +312,39 @@ def test_officer_reads_the_rules_in_force_in_scope_only(world, login, client):
     client.post("/logout")
     login(world.sysadmin)
     assert client.get(f"/declaration-rules?bureau_id={world.city_b.id}&year=2025").status_code == 200
+
+
+def _key(w, rule_code, option_code):
+    rule = services.rules_for_trainee(w.trainee, 2025).rule(rule_code)
+    return f"{rule.code}:{rule.option(option_code).code}"
+
+
+def test_a_competition_asks_for_one_category_and_counts_in_it(world, login, client):
+    login(world.trainee)
+    key = _key(world, "competition", "national")
+    page = client.get("/me/declarations/new")
+    assert f'value="{key}"' in page.text and 'data-either="1"' in page.text and 'name="category"' in page.text
+    data = form(world, rule_option=key, quantity="", title="全国护理技能大赛", submit="1")
+    data["evidence"] = (io.BytesIO(PDF), "证书.pdf")
+    refused = client.post("/me/declarations/new", data=data, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "每项只能抵扣其一" in refused.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Declaration)) == 0
+    data = form(world, rule_option=key, quantity="", title="全国护理技能大赛", category="professional", submit="1")
+    data["evidence"] = (io.BytesIO(PDF), "证书.pdf")
+    assert client.post("/me/declarations/new", data=data, content_type="multipart/form-data").status_code == 302
+    declaration = db.session.scalars(db.select(Declaration)).one()
+    assert (declaration.category, declaration.hours_claimed) == ("professional", 30)
+
+
+def test_expert_service_takes_its_dates_from_the_form(world, login, client):
+    login(world.trainee)
+    key = _key(world, "expert_service", "service")
+    data = form(world, rule_option=key, quantity="12", title="职称评审", started_on="2025-05-06", ended_on="2025-05-07")
+    data.update(submit="1", evidence=(io.BytesIO(PDF), "邀请函.pdf"))
+    assert client.post("/me/declarations/new", data=data, content_type="multipart/form-data").status_code == 302
+    declaration = db.session.scalars(db.select(Declaration)).one()
+    assert str(declaration.started_on) == "2025-05-06" and declaration.hours_claimed == 12
+    too_many = form(world, rule_option=key, quantity="20", title="阅卷", started_on="2025-05-08", ended_on="2025-05-08")
+    too_many.update(submit="1", evidence=(io.BytesIO(PDF + b"x"), "b.pdf"))
+    refused = client.post("/me/declarations/new", data=too_many, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "每天不超过" in refused.text
