@@ -19,6 +19,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from basesys.declarations.models import DeclarationStatus
+
 TITLE_MAX = 200  # declaration.title
 COMMENT_MAX = 1000
 QUANTITY_MAX = 10000  # far above any rule's units; the service checks what the rule allows
@@ -123,3 +125,33 @@ class RulesForm(FlaskForm):
 
     bureau_id = SelectField(_l("Bureau"), coerce=int, validators=[Optional()])
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+
+
+# The words the pages show for the stored codes (templates get them as `status_labels` etc.).
+STATUS_LABELS = {
+    DeclarationStatus.SUBMITTED: _l("Status: submitted"),
+    DeclarationStatus.EMPLOYER_APPROVED: _l("Status: approved by the employer"),
+    DeclarationStatus.RECOGNIZED: _l("Status: recognized"),
+    DeclarationStatus.RETURNED: _l("Status: returned"),
+}
+STATUS_BADGES = {"submitted": "info", "employer_approved": "info", "recognized": "ok", "returned": "bad"}
+CATEGORY_LABELS = {
+    "public": _l("Public subjects"),
+    "professional": _l("Professional subjects"),
+    "both": _l("Public and professional"),
+    "either": _l("Public or professional"),
+}
+STEP_LABELS = {
+    "submit": _l("Step: submitted"),
+    "approve": _l("Step: approved"),
+    "return": _l("Step: returned"),
+    "move": _l("Step: moved to the new employer"),
+}
+STAGE_LABELS = {"employer": _l("Employer"), "bureau": _l("Bureau")}
+LABELS = {
+    "status_labels": STATUS_LABELS,
+    "status_badges": STATUS_BADGES,
+    "category_labels": CATEGORY_LABELS,
+    "step_labels": STEP_LABELS,
+    "stage_labels": STAGE_LABELS,
+}

@@ -7,7 +7,6 @@ from datetime import date
 from flask import Blueprint, jsonify, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from basesys.accounts.models import Bureau
 from basesys.accounts.scope import bureau_subtree_ids, trainee_of
@@ -17,7 +16,7 @@ from basesys.core.pages import Done, page
 from basesys.core.policy import get_policy
 from basesys.core.time import local_date
 from basesys.declarations import services
-from basesys.declarations.forms import DecisionForm, DeclarationForm, InboxForm, RulesForm
+from basesys.declarations.forms import LABELS, DecisionForm, DeclarationForm, InboxForm, RulesForm
 from basesys.declarations.models import DeclarationStatus
 from basesys.declarations.storage import storage_dir
 from basesys.extensions import db
@@ -28,36 +27,11 @@ TRAINEE = ("trainee",)
 REVIEWERS = ("employer_reviewer", "bureau_officer", "sysadmin")
 RULE_READERS = ("bureau_officer", "sysadmin")
 
-STATUS_LABELS = {
-    DeclarationStatus.SUBMITTED: _l("Status: submitted"),
-    DeclarationStatus.EMPLOYER_APPROVED: _l("Status: approved by the employer"),
-    DeclarationStatus.RECOGNIZED: _l("Status: recognized"),
-    DeclarationStatus.RETURNED: _l("Status: returned"),
-}
-STATUS_BADGES = {"submitted": "info", "employer_approved": "info", "recognized": "ok", "returned": "bad"}
-CATEGORY_LABELS = {
-    "public": _l("Public subjects"),
-    "professional": _l("Professional subjects"),
-    "both": _l("Public and professional"),
-    "either": _l("Public or professional"),
-}
-STEP_LABELS = {
-    "submit": _l("Step: submitted"),
-    "approve": _l("Step: approved"),
-    "return": _l("Step: returned"),
-    "move": _l("Step: moved to the new employer"),
-}
-STAGE_LABELS = {"employer": _l("Employer"), "bureau": _l("Bureau")}
 
-
-def labels() -> dict:
-    return {
-        "status_labels": STATUS_LABELS,
-        "status_badges": STATUS_BADGES,
-        "category_labels": CATEGORY_LABELS,
-        "step_labels": STEP_LABELS,
-        "stage_labels": STAGE_LABELS,
-    }
+@bp.context_processor
+def _labels() -> dict:
+    """The words of statuses, categories, steps and stages, for every page of the blueprint."""
+    return LABELS
 
 
 def _this_year(now) -> int:
@@ -85,7 +59,7 @@ def my_declarations(ctx):
     year = _year_arg(ctx.now)
     declarations = list(services.declarations_of(trainee, year))
     years = sorted({*(range(_this_year(ctx.now) - 4, _this_year(ctx.now) + 1)), year}, reverse=True)
-    return render_template("declarations/mine.html", declarations=declarations, year=year, years=years, **labels())
+    return render_template("declarations/mine.html", declarations=declarations, year=year, years=years)
 
 
 def _rules(trainee, year):
@@ -149,7 +123,6 @@ def _form_page(ctx, declaration=None, preview=None, status=200):
             index=_declaring(ctx).get("index", {}),
             year=_declaring(ctx).get("year"),
             max_mb=_max_mb(),
-            **labels(),
         ),
         status,
     )
@@ -319,7 +292,6 @@ def _detail_page(ctx, declaration, preview=None, status=200):
             rule_set=_declaring(ctx).get("rule_set"),
             index=_declaring(ctx).get("index", {}),
             max_mb=_max_mb(),
-            **labels(),
         ),
         status,
     )
@@ -361,7 +333,7 @@ def inbox(ctx):
     shown = form.status.data if form.status.data in ("waiting", "decided") else "waiting"
     number = request.args.get("page", 1, type=page_number)
     listed = services.inbox(ctx.user, status=None if shown == "waiting" else "decided", page=number)
-    return render_template("declarations/inbox.html", form=form, shown=shown, listed=listed, **labels())
+    return render_template("declarations/inbox.html", form=form, shown=shown, listed=listed)
 
 
 def _reviewed(user, declaration_id: int):
@@ -380,7 +352,6 @@ def _review_page(ctx, declaration, status=200):
         left=left,
         form=form,
         can_decide=services.can_decide(ctx.user, declaration),
-        **labels(),
     )
     return page_, status
 
@@ -450,6 +421,4 @@ def rules(ctx):
     year = year or _this_year(ctx.now)
     form.bureau_id.data, form.year.data = bureau_id, year
     rule_set = services.rules_in_force(bureau_id, year) if bureau_id else None
-    return render_template(
-        "declarations/rules.html", form=form, rule_set=rule_set, year=year, bureau_id=bureau_id, **labels()
-    )
+    return render_template("declarations/rules.html", form=form, rule_set=rule_set, year=year, bureau_id=bureau_id)
