@@ -18,6 +18,7 @@ from basesys.core.time import local_date
 from basesys.declarations import services
 from basesys.declarations.forms import LABELS, DecisionForm, DeclarationForm, InboxForm, RulesForm
 from basesys.declarations.models import DeclarationStatus
+from basesys.declarations.services.claims import cap_left
 from basesys.declarations.storage import storage_dir
 from basesys.extensions import db
 
@@ -342,7 +343,11 @@ def _reviewed(user, declaration_id: int):
 
 def _review_page(ctx, declaration, status=200):
     rule, option = _rule_of(declaration)
-    left = services.left_in_cap(declaration.trainee, declaration.year, rule) if rule is not None else None
+    # What an approval now grants against: the recognised hours of the year, this one left out (as
+    # services.review re-checks it), not the other pending claims.
+    left = None
+    if rule is not None:
+        left = cap_left(declaration.trainee, declaration.year, rule, pending=False, exclude_id=declaration.id)
     form = ctx.form if isinstance(ctx.form, DecisionForm) else DecisionForm()
     page_ = render_template(
         "declarations/review.html",
