@@ -93,40 +93,41 @@ def _left(declaration):
 def declaration_rules(actor, query: RulesQuery):
     trainee = _me(actor)
     rule_set = services.rules_for_trainee(trainee, query.year)
-    rules = []
-    for rule in rule_set.rules if rule_set else ():
-        rules.append(
-            {
-                "code": rule.code,
-                "name": rule.name,
-                "kind": rule.kind,
-                "unit": rule.unit,
-                "options": [
-                    {
-                        "code": o.code,
-                        "name": o.name,
-                        "category": o.category,
-                        "hours": o.hours,
-                        "hours_by_category": o.hours_by_category,
-                    }
-                    for o in rule.options
-                ],
-                "per_unit": rule.per_unit,
-                "cap_per_year": rule.cap_per_year,
-                "cap_group": rule.cap_group,
-                "cap_group_hours": rule.cap_group_hours,
-                "needs_dates": rule.needs_dates,
-                "evidence": rule.evidence,
-                "note": rule.note,
-                "used_this_year": services.used_this_year(trainee, query.year, rule.code),
-                "left_in_cap": services.left_in_cap(trainee, query.year, rule),
-            }
-        )
     return {
         "bureau_id": rule_set.bureau_id if rule_set else trainee.rules_bureau_id,
         "year": query.year,
         "name": rule_set.name if rule_set else None,
-        "rules": rules,
+        "rules": [rule_json(rule, trainee, query.year) for rule in (rule_set.rules if rule_set else ())],
+    }
+
+
+def rule_json(rule, trainee, year: int) -> dict:
+    """A rule as the API answers it, with what the trainee used of it this year and what is left."""
+    options = [
+        {
+            "code": o.code,
+            "name": o.name,
+            "category": o.category,
+            "hours": o.hours,
+            "hours_by_category": o.hours_by_category,
+        }
+        for o in rule.options
+    ]
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "kind": rule.kind,
+        "unit": rule.unit,
+        "options": options,
+        "per_unit": rule.per_unit,
+        "cap_per_year": rule.cap_per_year,
+        "cap_group": rule.cap_group,
+        "cap_group_hours": rule.cap_group_hours,
+        "needs_dates": rule.needs_dates,
+        "evidence": rule.evidence,
+        "note": rule.note,
+        "used_this_year": services.used_this_year(trainee, year, rule.code),
+        "left_in_cap": services.left_in_cap(trainee, year, rule),
     }
 
 

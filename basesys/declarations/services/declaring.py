@@ -62,6 +62,16 @@ def _evidence(trainee, evidence_ids, declaration_id=None) -> list[Evidence]:
     return found
 
 
+def _attach(declaration: Declaration, evidence: list[Evidence]) -> None:
+    """The declaration takes these files; the ones it no longer lists are the trainee's again."""
+    keep = {e.id for e in evidence}
+    for item in list(declaration.evidence):
+        if item.id not in keep:
+            item.declaration_id = None
+    for item in evidence:
+        item.declaration_id = declaration.id
+
+
 def _fill(declaration: Declaration, trainee, rule_set, claim: Claim, title: str, year: int, now: datetime) -> None:
     declaration.year = year
     declaration.bureau_id = trainee.rules_bureau_id
@@ -171,12 +181,7 @@ def resubmit_declaration(
     )  # fmt: skip
     evidence = _evidence(trainee, evidence_ids, declaration.id)
     before = _snapshot(declaration)
-    keep = {e.id for e in evidence}
-    for item in list(declaration.evidence):
-        if item.id not in keep:
-            item.declaration_id = None  # detached: the trainee's again, usable elsewhere
-    for item in evidence:
-        item.declaration_id = declaration.id
+    _attach(declaration, evidence)
     _fill(declaration, trainee, rule_set, claim, title, year, now)
     declaration.return_comment = ""
     db.session.add(
