@@ -129,10 +129,10 @@ class RulesForm(FlaskForm):
 
 # The words the pages show for the stored codes (templates get them as `status_labels` etc.).
 STATUS_LABELS = {
-    DeclarationStatus.SUBMITTED: _l("Status: submitted"),
-    DeclarationStatus.EMPLOYER_APPROVED: _l("Status: approved by the employer"),
-    DeclarationStatus.RECOGNIZED: _l("Status: recognized"),
-    DeclarationStatus.RETURNED: _l("Status: returned"),
+    DeclarationStatus.SUBMITTED: _l("Under review"),
+    DeclarationStatus.EMPLOYER_APPROVED: _l("Approved by the employer"),
+    DeclarationStatus.RECOGNIZED: _l("Recognized by the bureau"),
+    DeclarationStatus.RETURNED: _l("Returned for changes"),
 }
 STATUS_BADGES = {"submitted": "info", "employer_approved": "info", "recognized": "ok", "returned": "bad"}
 CATEGORY_LABELS = {
@@ -142,10 +142,10 @@ CATEGORY_LABELS = {
     "either": _l("Public or professional"),
 }
 STEP_LABELS = {
-    "submit": _l("Step: submitted"),
-    "approve": _l("Step: approved"),
-    "return": _l("Step: returned"),
-    "move": _l("Step: moved to the new employer"),
+    "submit": _l("Submitted for review"),
+    "approve": _l("Approved at this stage"),
+    "return": _l("Returned with a reason"),
+    "move": _l("Moved to the new employer"),
 }
 STAGE_LABELS = {"employer": _l("Employer"), "bureau": _l("Bureau")}
 LABELS = {

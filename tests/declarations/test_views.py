@@ -349,3 +349,11 @@ def test_expert_service_takes_its_dates_from_the_form(world, login, client):
     too_many.update(submit="1", evidence=(io.BytesIO(PDF + b"x"), "b.pdf"))
     refused = client.post("/me/declarations/new", data=too_many, content_type="multipart/form-data")
     assert refused.status_code == 422 and "每天不超过" in refused.text
+
+
+def test_the_pages_are_available_in_english(world, submitted, login, client):
+    login(world.trainee)
+    client.get("/lang/en?next=/")
+    assert "My declarations" in client.get("/me/declarations").text
+    assert "Calculate hours" in client.get("/me/declarations/new").text
+    assert "Under review" in client.get(f"/me/declarations/{submitted.id}").text
