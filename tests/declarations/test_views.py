@@ -357,3 +357,29 @@ def test_the_pages_are_available_in_english(world, submitted, login, client):
     assert "My declarations" in client.get("/me/declarations").text
     assert "Calculate hours" in client.get("/me/declarations/new").text
     assert "Under review" in client.get(f"/me/declarations/{submitted.id}").text
+
+
+def test_the_trainees_submit_needs_the_csrf_token(world, login, client, app):
+    login(world.trainee)
+    data = form(world, submit="1")
+    data["evidence"] = (io.BytesIO(PDF), "论文.pdf")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        refused = client.post("/me/declarations/new", data=data, content_type="multipart/form-data")
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert refused.status_code == 400
+    assert db.session.scalar(db.select(db.func.count()).select_from(Evidence)) == 0
+
+
+def test_home_panels_count_what_waits(world, submitted, login, client):
+    login(world.reviewer_a)
+    home = client.get("/").text
+    assert 'id="panel-declarations"' in home and '<span class="stat">1</span>' in home
+    client.post("/logout")
+    login(world.officer_b)  # nothing at the bureau yet: the employer decides first
+    assert '<span class="stat">0</span>' in client.get("/").text
+    client.post("/logout")
+    login(world.sysadmin)
+    assert client.get("/declarations/review").status_code == 200
+    assert "折算规则" in client.get("/").text and "申报审核" not in client.get("/").text
