@@ -62,7 +62,8 @@ def chain(tenants, runner, now, clock):
     tenants.reviewer = reviewer
     rule_set = services.rules_for_trainee(tenants.trainee, 2025)
     paper = next(r for r in rule_set.rules if "论文" in r.name or "科研" in r.name)
-    tenants.paper, tenants.paper_key = paper, f"{paper.code}:{paper.options[0].code}"
+    option = paper.option("paper") or paper.options[0]  # 学术、技术论文
+    tenants.paper, tenants.paper_key = paper, f"{paper.code}:{option.code}"
     return tenants
 
 

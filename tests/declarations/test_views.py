@@ -67,7 +67,8 @@ def world(tenants, runner, now, clock, make_trainee):
     db.session.commit()
     rule_set = services.rules_for_trainee(w.trainee, 2025)
     w.paper = next(r for r in rule_set.rules if "论文" in r.name or "科研" in r.name)
-    w.paper_key = f"{w.paper.code}:{w.paper.options[0].code}"
+    option = w.paper.option("paper") or w.paper.options[0]  # 学术、技术论文
+    w.paper_key = f"{w.paper.code}:{option.code}"
     return w
 
 
