@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from basesys.accounts.signals import trainee_employer_changed
 from basesys.core.features import Feature, NavEntry, Panel
-from basesys.declarations import api, audit_texts, cli, demo, panels, services, views
+from basesys.declarations import api, audit_texts, cli, demo, notices, panels, services, views
 from basesys.declarations.refusals import REFUSALS
 
 
@@ -39,5 +39,6 @@ FEATURE = Feature(
     audit_subjects=audit_texts.SUBJECTS,
     audit_actions=audit_texts.ACTIONS,
     audit_fields=audit_texts.FIELDS,
+    notification_kinds=notices.KINDS,
     init=_init,
 )

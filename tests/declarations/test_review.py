@@ -241,3 +241,21 @@ def test_the_inbox_lists_what_waits_for_each_reviewer(decl):
     assert [d.id for d in services.inbox(decl.officer_b).items] == [declaration.id]
     assert services.inbox(decl.officer_a).total == 0
     assert services.can_decide(decl.officer_b, declaration) and not services.can_decide(decl.officer_a, declaration)
+
+
+def test_the_trainee_is_told_of_a_return_and_of_a_recognition(decl):
+    from basesys.notifications.models import Notification
+
+    declaration = declare(decl.trainee, "qualification", "passed")
+    decide(decl.reviewer_jn, declaration, "return", "证书照片不清晰")
+    services.resubmit_declaration(
+        decl.trainee.user, declaration, year=2025, rule="qualification", option="passed", quantity=1,
+        title="注册会计师", evidence_ids=[e.id for e in declaration.evidence], now=NOW,
+    )  # fmt: skip
+    db.session.commit()
+    approve(declaration, decl.reviewer_jn, decl.officer_b)
+    notices = db.session.scalars(db.select(Notification).where(Notification.user_id == decl.trainee.user_id)).all()
+    assert [(n.kind, n.data.get("comment") or n.data.get("hours")) for n in notices] == [
+        ("declaration_returned", "证书照片不清晰"),
+        ("declaration_recognized", "16"),
+    ]

@@ -16,6 +16,7 @@ from basesys.accounts.scope import is_self
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, NotFound
 from basesys.core.policy import get_policy
+from basesys.core.time import local_date
 from basesys.declarations.models import Declaration, Evidence
 from basesys.declarations.services.queries import declaration_scope
 from basesys.extensions import db
@@ -65,7 +66,7 @@ def store_evidence(actor, trainee, *, data: bytes, filename: str, now: datetime,
     empty, larger than the policy's evidence_max_bytes, or not a PDF / PNG / JPEG / WebP by content."""
     if not is_self(actor, trainee):
         raise NotFound()
-    limit = get_policy(trainee.rules_bureau_id, now.year).evidence_max_bytes
+    limit = get_policy(trainee.rules_bureau_id, local_date(now).year).evidence_max_bytes
     media_type = sniff(data) if data else None
     if not data or len(data) > limit or media_type is None:
         raise DomainError("evidence_invalid")

@@ -16,6 +16,7 @@ from basesys.certificates.models import LedgerEntry, LedgerSource, LedgerStatus,
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.policy import get_policy
+from basesys.declarations import notices
 from basesys.declarations.models import Declaration, DeclarationKind, DeclarationStatus, DeclarationStep, ReviewStage
 from basesys.declarations.services.claims import cap_left, cut_note
 from basesys.declarations.services.queries import can_decide, get_declaration_for
@@ -149,17 +150,16 @@ def decide_declaration(actor, declaration: Declaration, *, decision: str, commen
         raise DomainError("wrong_stage")
     stage = declaration.stage
     before = {"status": declaration.status, "stage": stage}
-    rule = _rule(declaration)
     if decision == "return":
         declaration.status, declaration.return_comment = DeclarationStatus.RETURNED, comment
         action = "declaration.returned"
     elif stage == ReviewStage.EMPLOYER:
         if declaration.kind == DeclarationKind.HOURS:
-            _grant_check(declaration, rule)
+            _grant_check(declaration, _rule(declaration))
         declaration.status, declaration.stage = DeclarationStatus.EMPLOYER_APPROVED, ReviewStage.BUREAU
         action = "declaration.employer_approved"
     else:
-        _recognize(declaration, rule, now)
+        _recognize(declaration, _rule(declaration), now)
         declaration.status = DeclarationStatus.RECOGNIZED
         action = "declaration.recognized"
     declaration.decided_at = now
@@ -171,6 +171,9 @@ def decide_declaration(actor, declaration: Declaration, *, decision: str, commen
     audit(
         actor, action, declaration, now=now, before=before, after=after, reason=comment, bureau_id=declaration.bureau_id
     )
+    if declaration.status in (DeclarationStatus.RETURNED, DeclarationStatus.RECOGNIZED):
+        kind = notices.RETURNED if declaration.status == DeclarationStatus.RETURNED else notices.RECOGNIZED
+        notices.tell_trainee(declaration, kind, now=now)
     return declaration
 
 
