@@ -165,7 +165,7 @@ def upload_evidence(actor):
     "/evidence/<int:evidence_id>",
     summary="An evidence file, for its trainee and the reviewers of its declaration (404 for anyone else)",
     roles=["trainee", "employer_reviewer", "bureau_officer", "sysadmin"],
-    answer=File("application/octet-stream", "The file, typed by its sniffed content"),
+    answer=File("application/pdf, image/png, image/jpeg, image/webp", "The file, typed by its sniffed content"),
 )
 def get_evidence(actor, evidence_id: int):
     evidence = services.get_evidence_for(actor, evidence_id)
