@@ -95,7 +95,8 @@ class _Document:
             binary = {"type": "string", "format": "binary"}
             return {
                 "description": spec.answer.description or "The file",
-                "content": {spec.answer.media_type.split(";")[0]: {"schema": binary}},
+                # One media type, or alternatives "application/pdf, image/png" (evidence: typed by content).
+                "content": {m.split(";")[0].strip(): {"schema": binary} for m in spec.answer.media_type.split(",")},
             }
         description = (spec.answer.__doc__ or spec.answer.__name__).strip().splitlines()[0]
         return {

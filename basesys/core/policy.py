@@ -48,6 +48,7 @@ class Policy:
     login_lockout_minutes: int = 15
     login_code_minutes: int = 15  # §2: a one-time login code is valid this long
     login_code_max_tries: int = 5  # §2: wrong tries of one login code, then it is dead
+    evidence_max_bytes: int = 10 * 1024 * 1024  # §11: an evidence file is at most 10 MB
 
     @property
     def required_total_hours(self) -> float:
