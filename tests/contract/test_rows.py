@@ -18,6 +18,7 @@ from tests.contract import (
     test_filing_decisions,
     test_oversight,
     test_rosters,
+    test_statements,
 )
 from tests.contract.api_md import rows
 
@@ -31,6 +32,7 @@ CASES = {
     **test_audit.CASES,
     **test_filing_decisions.CASES,
     **test_evaluation.CASES,
+    **test_statements.CASES,
 }
 
 # Rows of API.md not built yet → the open issue that builds them (`issues show N`).
@@ -42,9 +44,6 @@ PENDING = {
     "GET /api/v1/declarations?status=": 14,
     "POST /api/v1/declarations/{id}/decision": 14,
     "GET /api/v1/evidence/{id}": 14,
-    "GET /api/v1/me/statements/{year}": 14,
-    "GET /api/v1/me/statements/{year}.pdf": 14,
-    "GET /api/v1/statements/{number}?code=C": 14,
 }
 OPEN_ISSUES = {11, 12, 13, 14, 15}
 
@@ -52,7 +51,6 @@ OPEN_ISSUES = {11, 12, 13, 14, 15}
 PENDING_FIELDS = {
     ("POST /api/v1/users", "role employer_reviewer with employer_id"): 14,
     ("POST /api/v1/trainees", "employer_credit_code"): 14,
-    ("GET /api/v1/me/hours?year=2025", "entries[].source"): 14,
 }
 
 # Built rows without a role refused outright, so no 403 case: why.
@@ -167,17 +165,9 @@ def _probe_trainees(w):
     return any("employer_credit_code" in schema.get("properties", {}) for schema in schemas.values())
 
 
-def _probe_source(w):
-    w.ok("POST", f"/api/v1/courses/{w.ended.id}/finalize", w.t.admin_a)
-    body = w.ok("GET", "/api/v1/me/hours?year=2025", w.t.trainee)
-    assert body["entries"], "no entry to probe"
-    return any("source" in entry for entry in body["entries"])
-
-
 PROBES = {
     "POST /api/v1/users": _probe_users,
     "POST /api/v1/trainees": _probe_trainees,
-    "GET /api/v1/me/hours?year=2025": _probe_source,
 }
 
 
