@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 12:32:24.708975
+Create Date: 2026-12-02 12:40:11.783254
 
 """
 from alembic import op
@@ -768,6 +768,7 @@ def upgrade():
     )
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ledger_entry_certificate_id'), ['certificate_id'], unique=False)
+        batch_op.create_index('ix_ledger_entry_source_recognized', ['source', 'recognized_at'], unique=False)
         batch_op.create_index('ix_ledger_entry_trainee_year', ['trainee_id', 'year'], unique=False)
 
     op.create_table('requirement_reduction',
@@ -797,6 +798,7 @@ def downgrade():
     op.drop_table('requirement_reduction')
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_entry_trainee_year')
+        batch_op.drop_index('ix_ledger_entry_source_recognized')
         batch_op.drop_index(batch_op.f('ix_ledger_entry_certificate_id'))
 
     op.drop_table('ledger_entry')
