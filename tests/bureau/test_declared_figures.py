@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from basesys.bureau import stats
 from basesys.courses import month_figures
-from tests.certificates.conftest import declared  # noqa: F401 -- shared fixture
 
 
 def test_declared_hours_are_counted_by_the_declarations_bureau_in_scope(db, tenants, declared, make_trainee):
