@@ -59,3 +59,11 @@ def test_the_holder_and_a_certificates_payload(runner, finalized, now):
 def test_verify_needs_something_to_verify(runner, db):
     assert runner.invoke(args=["verify-statement"]).exit_code == 2
     assert runner.invoke(args=["verify-statement", "XS2025-99999999"]).exit_code == 1
+
+
+def test_verify_certificates_offline_check_also_takes_a_statement(runner, finalized, now):
+    """The same key signs both: verify-certificate's payload + signature check passes a statement."""
+    statement = issue(finalized.trainee, now)
+    args = ["verify-certificate", "--payload", statement.payload, "--signature", statement.signature]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0 and "signature valid" in result.output

@@ -113,3 +113,19 @@ def test_a_corrected_name_issues_a_new_statement(db, finalized, now):
     db.session.commit()
     second = issue(finalized.trainee, now=now)
     assert second.id != first.id and second.holder_name == "李肆"
+
+
+def test_the_audit_sentence_names_the_trainee_and_the_statement(db, client, finalized, declared, now):
+    from basesys.core.audit_text import entry
+
+    first = issue(finalized.trainee, now=now)
+    declared(finalized.trainee, finalized.city_a, hours=10)
+    second = issue(finalized.trainee, now=now)
+    records = db.session.scalars(
+        db.select(AuditRecord).where(AuditRecord.action == "statement.issue").order_by(AuditRecord.id)
+    ).all()
+    with client.application.test_request_context():
+        texts = [entry(record, links=False).text for record in records]
+    assert f"出具了 2025 年度学时证明 {first.number}（合计 16 学时）" in texts[0]
+    assert "李四" in texts[0] and second.number in texts[1] and "合计 26 学时" in texts[1]
+    assert records[1].bureau_id is None or records[1].bureau_id == finalized.trainee.rules_bureau_id
