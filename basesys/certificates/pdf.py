@@ -257,8 +257,9 @@ def hours_statement_pdf(
     width, height = A4
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, A4)
-    canvas.setTitle(f"{year}年度继续教育学时证明")
-    draw_text(canvas, width / 2, height - 72, f"{year} 年度专业技术人员继续教育学时证明", 18, color=RED, align="center")
+    # A printout of the ledger; the numbered, signed 学时证明 is the statements feature's (§15).
+    canvas.setTitle(f"{year}年度继续教育学时明细")
+    draw_text(canvas, width / 2, height - 72, f"{year} 年度专业技术人员继续教育学时明细", 18, color=RED, align="center")
     draw_text(canvas, 56, height - 110, f"姓名：{name}　　身份证号：{id_number_masked}", 11)
     y = height - 140
     header = [("", 56), ("公需科目", 200), ("专业科目", 300), ("合计", 400)]
@@ -305,6 +306,8 @@ def hours_statement_pdf(
         9,
         color=MUTED,
     )
+    note = "本明细仅供查阅；办理调动、职称申报请使用带编号、校验码和电子签名的学时证明。"
+    draw_text(canvas, 56, 42, note, 9, color=MUTED)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

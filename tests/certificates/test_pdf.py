@@ -132,7 +132,7 @@ def test_hours_statement_lists_the_entries_and_totals(tmp_path):
     )
     text = pdf_text(data, tmp_path)
     for expected in (
-        "2025 年度专业技术人员继续教育学时证明",
+        "2025 年度专业技术人员继续教育学时明细",
         "李四",
         "90.0",
         "16.0",
