@@ -55,7 +55,6 @@ def my_hours(ctx):
         years=years,
         trainee=trainee,
         in_wechat=in_wechat(),
-        requirement_note=requirement_note(summary),
         panels=panels_for(ctx.user, now, "hours", year),  # e.g. the signed annual statement (statements)
     )
 

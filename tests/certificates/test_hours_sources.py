@@ -122,6 +122,6 @@ def test_the_hours_page_shows_declarations_the_reduction_and_the_statement_butto
     declared(tenants.trainee, tenants.city_a, months_at_work=4, year=2024)
     login(tenants.trainee)
     html = client.get("/me/hours?year=2024").get_data(as_text=True)
-    assert "科研成果 · 论文《桥梁检测》" in html and 'id="requirement-reduced"' in html
+    assert "科研成果 · 论文《桥梁检测》" in html and 'id="requirement-reduced"' in html and "在岗 4 个月" in html
     assert 'href="/me/statements/2024.pdf"' in html
     assert 'href="/me/hours?year=2024"' in html and 'href="/me/hours?year=2025"' in html  # past year selectable
