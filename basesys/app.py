@@ -28,6 +28,7 @@ from basesys.filing.feature import FEATURE as FILING
 from basesys.notifications.feature import FEATURE as NOTIFICATIONS
 from basesys.oversight.feature import FEATURE as OVERSIGHT
 from basesys.rosters.feature import FEATURE as ROSTERS
+from basesys.statements.feature import FEATURE as STATEMENTS
 
 FEATURES = (
     CORE,
@@ -39,6 +40,7 @@ FEATURES = (
     CALENDARS,
     CERTIFICATES,
     DECLARATIONS,
+    STATEMENTS,
     EVALUATION,
     ROSTERS,
     OVERSIGHT,

@@ -123,6 +123,8 @@ def requests_for(sizes: Sizes, certificate: tuple[str, str]) -> list[Request]:
         Request("trainee", "catalog", "/catalog"),
         Request("trainee", "API me/hours", "/api/v1/me/hours", api=True),
         Request("trainee", "API me/certificates", "/api/v1/me/certificates", api=True),
+        # The first call of a year issues the statement (a write); the repeats answer the same one.
+        Request("trainee", "API me/statements, 2025", "/api/v1/me/statements/2025", api=True),
         Request("anonymous", "verification page", f"/v/{number}?c={code}"),
         Request("anonymous", "API verification", f"/api/v1/certificates/{number}?code={code}", api=True),
     ]

@@ -8,10 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import case, func
 
 from basesys.accounts.models import Base
-from basesys.accounts.scope import in_base_scope
+from basesys.accounts.scope import in_base_scope, in_bureau_scope
+from basesys.certificates.models import LedgerEntry, LedgerSource, LedgerStatus
 from basesys.core.time import local_date, local_midnight
 from basesys.courses.models import Course, FilingStatus
 from basesys.courses.month_figures import MonthFigures
+from basesys.declarations.models import Declaration
 from basesys.extensions import db
 from basesys.rosters.models import OPEN_STATUSES, Roster, RosterStatus
 
@@ -140,3 +142,42 @@ def figures_page(user, year: int, page: int = 1, size: int = PAGE_SIZE) -> Figur
         for base_id, figures in rows.items():
             _fill(figures, courses.get(base_id), *sums.get(base_id, (0, 0, 0)))
     return FiguresPage(list(rows.values()), scope_total(user, year), bases, page, size)
+
+
+@dataclass
+class DeclaredFigures:
+    """Hours of recognised hour declarations (§11) recognised in the year, in the scope: they belong
+    to no base, so they are counted by the bureau that recognised them (`declaration.bureau_id`,
+    the employer's bureau or the trainee's), beside the bases' figures, not inside them."""
+
+    declarations: int = 0
+    trainees: int = 0
+    hours: float = 0.0
+
+
+def declared_figures(user, year: int) -> DeclaredFigures:
+    """One aggregate over the year's recognised declaration entries (index on source, recognized_at)."""
+    start, end = year_bounds(year)
+    declarations, trainees, hours = db.session.execute(
+        db.select(
+            func.count(func.distinct(LedgerEntry.declaration_id)),
+            func.count(func.distinct(LedgerEntry.trainee_id)),
+            func.coalesce(func.sum(LedgerEntry.hours), 0),
+        )
+        .join(Declaration, Declaration.id == LedgerEntry.declaration_id)
+        .where(
+            LedgerEntry.source == LedgerSource.DECLARATION,
+            LedgerEntry.status == LedgerStatus.RECOGNIZED,
+            LedgerEntry.recognized_at >= start,
+            LedgerEntry.recognized_at < end,
+            in_bureau_scope(user, Declaration.bureau_id),
+        )
+    ).one()
+    return DeclaredFigures(int(declarations or 0), int(trainees or 0), float(hours or 0))
+
+
+def figure_years(now: datetime) -> list[int]:
+    """The years the bureau's figures can be shown for: this year and every year with month
+    figures, latest first (the month table has a few rows per base and month)."""
+    years = set(db.session.scalars(db.select(MonthFigures.year).distinct()))
+    return sorted(years | {local_date(now).year}, reverse=True)

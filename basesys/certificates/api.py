@@ -97,8 +97,9 @@ def my_hours(actor, query: HoursQuery):
         "recognized": summary.recognized,
         "entries": [
             {
+                "source": entry.source,
                 "course_id": entry.course_id,
-                "title": entry.course.title,
+                "title": entry.display_title,
                 "category": entry.category,
                 "hours": float(entry.hours),
                 "status": entry.status,

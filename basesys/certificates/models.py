@@ -134,6 +134,8 @@ class LedgerEntry(db.Model):
         UniqueConstraint("course_id", "trainee_id"),
         UniqueConstraint("declaration_id", "category"),
         Index("ix_ledger_entry_trainee_year", "trainee_id", "year"),
+        # The bureau's figures of recognised declarations (bureau.stats.declared_figures).
+        Index("ix_ledger_entry_source_recognized", "source", "recognized_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

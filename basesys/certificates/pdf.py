@@ -240,6 +240,7 @@ def write_certificates_zip(pages: Iterable[CertificatePage], out) -> int:
 @dataclass(frozen=True)
 class StatementLine:
     title: str
+    source_label: str  # 培训 (a course) or 申报 (a recognised declaration)
     category: str
     hours: float
     status_label: str
@@ -256,13 +257,16 @@ def hours_statement_pdf(
     recognized: dict,
     lines: list[StatementLine],
     printed_on: date,
+    requirement_note: str = "",
 ) -> bytes:
-    """学时证明: the year's ledger entries and totals against the annual requirement (§10)."""
+    """The year's ledger entries of both sources and totals against the annual requirement (§10);
+    `requirement_note` says why the requirement is reduced (§11 long absence)."""
     width, height = A4
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, A4)
-    canvas.setTitle(f"{year}年度继续教育学时证明")
-    draw_text(canvas, width / 2, height - 72, f"{year} 年度专业技术人员继续教育学时证明", 18, color=RED, align="center")
+    # A printout of the ledger; the numbered, signed 学时证明 is the statements feature's (§15).
+    canvas.setTitle(f"{year}年度继续教育学时明细")
+    draw_text(canvas, width / 2, height - 72, f"{year} 年度专业技术人员继续教育学时明细", 18, color=RED, align="center")
     draw_text(canvas, 56, height - 110, f"姓名：{name}　　身份证号：{id_number_masked}", 11)
     y = height - 140
     header = [("", 56), ("公需科目", 200), ("专业科目", 300), ("合计", 400)]
@@ -273,8 +277,11 @@ def hours_statement_pdf(
         draw_text(canvas, 56, y, label, 10)
         for key, x in (("public", 200), ("professional", 300), ("total", 400)):
             draw_text(canvas, x, y, f"{values[key]:.1f}", 10)
+    if requirement_note:
+        y -= 18
+        draw_text(canvas, 56, y, requirement_note, 9, color=MUTED)
     y -= 34
-    columns = [("培训项目", 56), ("类别", 300), ("学时", 360), ("状态", 410), ("证书编号", 460)]
+    columns = [("项目", 56), ("来源", 262), ("类别", 300), ("学时", 360), ("状态", 410), ("证书编号", 460)]
     for label, x in columns:
         draw_text(canvas, x, y, label, 10, color=MUTED)
     y -= 6
@@ -282,11 +289,12 @@ def hours_statement_pdf(
     canvas.line(56, y, width - 56, y)
     for line in lines:
         font = font_of(line.title)
-        wrapped = wrap(line.title, font, 10, 236)
+        wrapped = wrap(line.title, font, 10, 200)
         if y - 18 * len(wrapped) < 80:
             canvas.showPage()
             y = height - 72
         y -= 16
+        draw_text(canvas, 262, y, line.source_label, 10)
         draw_text(canvas, 300, y, CATEGORIES.get(line.category, line.category), 10)
         draw_text(canvas, 360, y, f"{line.hours:.1f}", 10)
         draw_text(canvas, 410, y, line.status_label, 10)
@@ -305,6 +313,8 @@ def hours_statement_pdf(
         9,
         color=MUTED,
     )
+    note = "本明细仅供查阅；办理调动、职称申报请使用带编号、校验码和电子签名的学时证明。"
+    draw_text(canvas, 56, 42, note, 9, color=MUTED)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -45,12 +45,13 @@ class HoursTotals(Answer):
 
 
 class HoursEntry(Answer):
-    course_id: int
-    title: str
+    source: Literal["course", "declaration"] = Field(description="a finalised course or a recognised declaration")
+    course_id: int | None = Field(description="null for a declaration")
+    title: str = Field(description="the course's title, or the declaration's (rule · title)")
     category: Category
     hours: float
     status: Literal["issued", "recognized"]
-    certificate_number: str | None
+    certificate_number: str | None = Field(description="null for a declaration")
 
 
 class HoursAnswer(Answer):

@@ -19,7 +19,9 @@ from basesys.certificates.services.queries import (
     certificate_pages,
     hours_statement_lines,
     ledger_years,
+    requirement_note,
 )
+from basesys.core.home import panels_for
 from basesys.core.ids import mask_name
 from basesys.core.inputs import bounded_int
 from basesys.core.pages import Done, page
@@ -49,7 +51,12 @@ def my_hours(ctx):
     years = sorted({*ledger_years(trainee), local_date(now).year, year}, reverse=True)
     summary = services.hours_summary(trainee, year)
     return render_template(
-        "certificates/my_hours.html", summary=summary, years=years, trainee=trainee, in_wechat=in_wechat()
+        "certificates/my_hours.html",
+        summary=summary,
+        years=years,
+        trainee=trainee,
+        in_wechat=in_wechat(),
+        panels=panels_for(ctx.user, now, "hours", year),  # e.g. the signed annual statement (statements)
     )
 
 
@@ -67,6 +74,7 @@ def my_hours_pdf(ctx):
         recognized=summary.recognized,
         lines=hours_statement_lines(summary),
         printed_on=local_date(now),
+        requirement_note=requirement_note(summary),
     )
     return current_app.response_class(
         data, mimetype="application/pdf", headers=pdf_headers(f"hours-{summary.year}.pdf")

@@ -35,7 +35,7 @@ class Panel:
 
     slot "home" and "scan_result" (the trainee's page after a scan): `func(user, now)`; slot
     "course" (the course page) and "catalog" (the trainee's catalogue page of a course):
-    `func(user, now, course)`.
+    `func(user, now, course)`; slot "hours" (the trainee's hours page of a year): `func(user, now, year)`.
     Either returns `{"template": ..., **context}`, or None when it has nothing to show.
     """
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 12:19:42.466689
+Create Date: 2026-12-02 12:40:11.783254
 
 """
 from alembic import op
@@ -55,6 +55,11 @@ def upgrade():
     sa.Column('public_key', sa.String(length=64), nullable=False),
     sa.Column('first_used_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('key_id', name=op.f('pk_signing_key'))
+    )
+    op.create_table('statement_sequence',
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('year', name=op.f('pk_statement_sequence'))
     )
     op.create_table('base',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -640,6 +645,33 @@ def upgrade():
         batch_op.create_index('ix_staff_scan_session', ['session_id', 'received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_scan_trainee_id'), ['trainee_id'], unique=False)
 
+    op.create_table('statement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=32), nullable=False),
+    sa.Column('check_code', sa.String(length=16), nullable=False),
+    sa.Column('trainee_id', sa.Integer(), nullable=False),
+    sa.Column('holder_name', sa.String(length=60), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('total_public', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('total_professional', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('required_public', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('required_professional', sa.Numeric(precision=6, scale=1, asdecimal=False), nullable=False),
+    sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('signature', sa.String(length=120), nullable=False),
+    sa.Column('key_id', sa.String(length=32), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('issued_at', basesys.core.time.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('superseded_at', basesys.core.time.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['trainee_id'], ['trainee.id'], name=op.f('fk_statement_trainee_id_trainee')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_statement')),
+    sa.UniqueConstraint('number', name=op.f('uq_statement_number'))
+    )
+    with op.batch_alter_table('statement', schema=None) as batch_op:
+        batch_op.create_index('ix_statement_trainee_year', ['trainee_id', 'year'], unique=False)
+        batch_op.create_index('ux_statement_valid', ['trainee_id', 'year'], unique=True, sqlite_where=sa.text("status = 'valid'"), postgresql_where=sa.text("status = 'valid'"))
+
     op.create_table('course_result',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
@@ -736,6 +768,7 @@ def upgrade():
     )
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ledger_entry_certificate_id'), ['certificate_id'], unique=False)
+        batch_op.create_index('ix_ledger_entry_source_recognized', ['source', 'recognized_at'], unique=False)
         batch_op.create_index('ix_ledger_entry_trainee_year', ['trainee_id', 'year'], unique=False)
 
     op.create_table('requirement_reduction',
@@ -765,6 +798,7 @@ def downgrade():
     op.drop_table('requirement_reduction')
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_entry_trainee_year')
+        batch_op.drop_index('ix_ledger_entry_source_recognized')
         batch_op.drop_index(batch_op.f('ix_ledger_entry_certificate_id'))
 
     op.drop_table('ledger_entry')
@@ -787,6 +821,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_course_result_certificate_id'))
 
     op.drop_table('course_result')
+    with op.batch_alter_table('statement', schema=None) as batch_op:
+        batch_op.drop_index('ux_statement_valid', sqlite_where=sa.text("status = 'valid'"), postgresql_where=sa.text("status = 'valid'"))
+        batch_op.drop_index('ix_statement_trainee_year')
+
+    op.drop_table('statement')
     with op.batch_alter_table('staff_scan', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_scan_trainee_id'))
         batch_op.drop_index('ix_staff_scan_session')
@@ -912,6 +951,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_base_bureau_id'))
 
     op.drop_table('base')
+    op.drop_table('statement_sequence')
     op.drop_table('signing_key')
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
         batch_op.drop_index('ix_login_attempt_username_at')

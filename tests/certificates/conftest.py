@@ -1,5 +1,7 @@
 """Fixtures: a finished course with attendance, so finalisation has completers and non-completers."""
 
+import itertools
+
 import pytest
 
 from tests.conftest import at
@@ -74,3 +76,93 @@ def count(model, *where):
     from basesys.extensions import db
 
     return db.session.scalar(db.select(db.func.count()).select_from(model).where(*where))
+
+
+_titles = itertools.count(1)
+
+
+@pytest.fixture
+def declared(db, now):
+    """declared(trainee, bureau, hours=10, category="professional", year=2025, status="recognized",
+    months_at_work=None) → the Declaration; with `months_at_work` a RequirementReduction instead of
+    a ledger entry (a long absence changes the requirement, not hours)."""
+    from basesys.certificates.models import LedgerEntry, LedgerSource, RequirementReduction
+    from basesys.declarations.models import Declaration, DeclarationKind, DeclarationStatus, RuleSet
+
+    def make(
+        trainee,
+        bureau,
+        *,
+        hours=10.0,
+        category="professional",
+        year=2025,
+        status="recognized",
+        months_at_work=None,
+        title=None,
+        void=False,
+    ):
+        rule_set = db.session.scalar(db.select(RuleSet).where(RuleSet.bureau_id == bureau.id, RuleSet.year == year))
+        if rule_set is None:
+            rule_set = RuleSet(
+                bureau_id=bureau.id,
+                year=year,
+                name=f"{year}年学时折算标准",
+                rules={},
+                source_sha256="0" * 64,
+                loaded_at=now,
+            )
+            db.session.add(rule_set)
+        title = title or f"科研成果 · 论文第{next(_titles)}篇"
+        kind = DeclarationKind.REQUIREMENT if months_at_work is not None else DeclarationKind.HOURS
+        declaration = Declaration(
+            trainee_id=trainee.id,
+            year=year,
+            bureau_id=bureau.id,
+            rule_set=rule_set,
+            kind=kind,
+            rule="achievement" if months_at_work is None else "absence",
+            option="paper" if months_at_work is None else "abroad",
+            category=category,
+            quantity=1,
+            title=title,
+            claimed_professional=hours if category == "professional" else 0,
+            claimed_public=hours if category == "public" else 0,
+            months_at_work=months_at_work,
+            status=DeclarationStatus.RECOGNIZED,
+            submitted_at=now,
+            decided_at=now,
+            created_at=now,
+        )
+        db.session.add(declaration)
+        db.session.flush()
+        if months_at_work is not None:
+            db.session.add(
+                RequirementReduction(
+                    trainee_id=trainee.id,
+                    year=year,
+                    declaration_id=declaration.id,
+                    months_at_work=months_at_work,
+                    void=void,
+                    created_at=now,
+                )
+            )
+        else:
+            db.session.add(
+                LedgerEntry(
+                    source=LedgerSource.DECLARATION,
+                    declaration_id=declaration.id,
+                    trainee_id=trainee.id,
+                    year=year,
+                    category=category,
+                    hours=hours,
+                    status=status,
+                    title=title,
+                    issued_at=now,
+                    recognized_at=now,
+                    voided_at=now if status == "void" else None,
+                )
+            )
+        db.session.commit()
+        return declaration
+
+    return make

@@ -74,6 +74,7 @@ def test_me_hours(client, finalized, api_headers):
         "recognized": {"public": 0.0, "professional": 0.0, "total": 0.0},
         "entries": [
             {
+                "source": "course",
                 "course_id": finalized.course.id,
                 "title": finalized.course.title,
                 "category": "professional",

@@ -123,12 +123,16 @@ def test_hours_statement_lists_the_entries_and_totals(tmp_path):
         required={"public": 30.0, "professional": 60.0, "total": 90.0},
         issued={"public": 4.0, "professional": 0.0, "total": 4.0},
         recognized={"public": 0.0, "professional": 16.0, "total": 16.0},
-        lines=[StatementLine("2025年专业技术人员专业科目培训班", "professional", 16.0, "已认定", "2025-0001-000001")],
+        lines=[
+            StatementLine(
+                "2025年专业技术人员专业科目培训班", "培训", "professional", 16.0, "已认定", "2025-0001-000001"
+            )
+        ],
         printed_on=date(2025, 6, 2),
     )
     text = pdf_text(data, tmp_path)
     for expected in (
-        "2025 年度专业技术人员继续教育学时证明",
+        "2025 年度专业技术人员继续教育学时明细",
         "李四",
         "90.0",
         "16.0",

@@ -2,6 +2,7 @@
 
 import hmac
 import json
+import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -9,7 +10,14 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from basesys.accounts.models import Trainee, User
 from basesys.accounts.scope import can_manage_base, can_supervise_base, trainee_of
-from basesys.certificates.models import Certificate, CourseResult, LedgerEntry, LedgerStatus
+from basesys.certificates.models import (
+    Certificate,
+    CourseResult,
+    LedgerEntry,
+    LedgerSource,
+    LedgerStatus,
+    RequirementReduction,
+)
 from basesys.certificates.pdf import CertificatePage, StatementLine
 from basesys.certificates.services.issue import normalize_check_code
 from basesys.core.errors import DomainError, NotFound
@@ -92,13 +100,17 @@ def _zero() -> dict:
 
 @dataclass
 class HoursSummary:
-    """A trainee's year (§10): the requirement, issued and recognized hours, and the entries."""
+    """A trainee's year (§10): the requirement, issued and recognized hours, and the entries of both
+    sources (courses §8, recognised declarations §11). `months_at_work` is set when a recognised
+    long-absence declaration pro-rated the requirement (§11); `full_required` is the policy's."""
 
     year: int
     required: dict
     issued: dict = field(default_factory=_zero)
     recognized: dict = field(default_factory=_zero)
     entries: list[LedgerEntry] = field(default_factory=list)
+    full_required: dict | None = None
+    months_at_work: int | None = None
 
     @property
     def progress(self) -> dict:
@@ -114,15 +126,47 @@ class HoursSummary:
     def counted_entries(self) -> list[LedgerEntry]:
         return [e for e in self.entries if e.status in (LedgerStatus.ISSUED, LedgerStatus.RECOGNIZED)]
 
+    @property
+    def reduced(self) -> bool:
+        return self.months_at_work is not None
 
-def _year_of(trainee: Trainee, year: int) -> HoursSummary:
-    policy = get_policy(trainee.bureau_id, year)
-    required = {
+
+def pro_rated(hours: float, months_at_work: int) -> float:
+    """§11 long absence: the requirement × months at work / 12, rounded UP to a multiple of 0.5
+    (4 months at work → 10 public + 20 professional)."""
+    return math.ceil(float(hours) * months_at_work / 12 * 2 - 1e-9) / 2
+
+
+def months_at_work_of(trainee_id: int, year: int) -> int | None:
+    """The smallest months at work of the year's non-void requirement reductions, or None (one statement)."""
+    return db.session.scalar(
+        db.select(func.min(RequirementReduction.months_at_work)).where(
+            RequirementReduction.trainee_id == trainee_id,
+            RequirementReduction.year == year,
+            RequirementReduction.void.is_(False),
+        )
+    )
+
+
+def requirement_of(trainee: Trainee, year: int) -> tuple[dict, dict, int | None]:
+    """(required, the policy's full requirement, months at work or None): the policy of the bureau
+    whose rules apply to the trainee (`rules_bureau_id`: the employer's, else their own), pro-rated
+    by a recognised long absence of the year."""
+    policy = get_policy(trainee.rules_bureau_id, year)
+    full = {
         "public": policy.required_public_hours,
         "professional": policy.required_professional_hours,
         "total": policy.required_total_hours,
     }
-    return HoursSummary(year=year, required=required)
+    months = months_at_work_of(trainee.id, year)
+    if months is None:
+        return dict(full), full, None
+    return {key: pro_rated(value, months) for key, value in full.items()}, full, months
+
+
+def _year_of(trainee: Trainee, year: int) -> HoursSummary:
+    required, full, months = requirement_of(trainee, year)
+    return HoursSummary(year=year, required=required, full_required=full, months_at_work=months)
 
 
 def _count(summary: HoursSummary, status: str, category: str, hours: float) -> None:
@@ -131,19 +175,26 @@ def _count(summary: HoursSummary, status: str, category: str, hours: float) -> N
     bucket["total"] += float(hours)
 
 
-def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
-    """`issued` counts entries awaiting the bureau's roster acceptance, `recognized` the accepted ones;
-    void entries count for nothing. The requirement is the policy of the trainee's bureau and year."""
-    summary = _year_of(trainee, year)
-    summary.entries = list(
+def ledger_entries(trainee_id: int, year: int) -> list[LedgerEntry]:
+    """The year's entries of both sources, oldest first: a course entry with its course and
+    certificate, a declaration entry (no course) with its stored title — one statement."""
+    return list(
         db.session.scalars(
             db.select(LedgerEntry)
-            .join(Course, Course.id == LedgerEntry.course_id)
-            .options(contains_eager(LedgerEntry.course), joinedload(LedgerEntry.certificate))
-            .where(LedgerEntry.trainee_id == trainee.id, LedgerEntry.year == year)
+            .outerjoin(Course, Course.id == LedgerEntry.course_id)
+            .outerjoin(Certificate, Certificate.id == LedgerEntry.certificate_id)
+            .options(contains_eager(LedgerEntry.course), contains_eager(LedgerEntry.certificate))
+            .where(LedgerEntry.trainee_id == trainee_id, LedgerEntry.year == year)
             .order_by(LedgerEntry.issued_at, LedgerEntry.id)
         )
     )
+
+
+def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
+    """`issued` counts entries awaiting the bureau's roster acceptance, `recognized` the accepted ones
+    (a recognised declaration is recognized from the start); void entries count for nothing."""
+    summary = _year_of(trainee, year)
+    summary.entries = ledger_entries(trainee.id, year)
     for entry in summary.counted_entries:
         _count(summary, entry.status, entry.category, entry.hours)
     return summary
@@ -151,7 +202,7 @@ def hours_summary(trainee: Trainee, year: int) -> HoursSummary:
 
 def hours_totals(trainee: Trainee, year: int) -> HoursSummary:
     """`hours_summary` without its entries (the home panel's figures): summed by the database in one
-    statement, whatever the length of the year's ledger."""
+    statement, whatever the length of the year's ledger, both sources alike."""
     summary = _year_of(trainee, year)
     counted = (LedgerStatus.ISSUED, LedgerStatus.RECOGNIZED)
     rows = db.session.execute(
@@ -166,7 +217,8 @@ def hours_totals(trainee: Trainee, year: int) -> HoursSummary:
 
 
 def ledger_years(trainee: Trainee) -> list[int]:
-    """The years the trainee has ledger entries in, latest first (one DISTINCT, whatever the history)."""
+    """The years the trainee has ledger entries in (either source), latest first (one DISTINCT,
+    whatever the history)."""
     query = db.select(LedgerEntry.year).where(LedgerEntry.trainee_id == trainee.id).distinct()
     return list(db.session.scalars(query.order_by(LedgerEntry.year.desc())))
 
@@ -195,10 +247,14 @@ def certificate_pages(course: Course, base_url: str):
         yield CertificatePage.of(certificate, base_url)
 
 
+SOURCE_LABELS = {LedgerSource.COURSE: "培训", LedgerSource.DECLARATION: "申报"}
+
+
 def hours_statement_lines(summary: HoursSummary) -> list:
     return [
         StatementLine(
-            title=entry.course.title,
+            title=entry.display_title,
+            source_label=SOURCE_LABELS.get(entry.source, entry.source),
             category=entry.category,
             hours=float(entry.hours),
             status_label=entry.status_label,
@@ -206,3 +262,14 @@ def hours_statement_lines(summary: HoursSummary) -> list:
         )
         for entry in summary.entries
     ]
+
+
+def requirement_note(summary: HoursSummary) -> str:
+    """Why the year's requirement is less than the policy's (§11 long absence), or ""."""
+    if not summary.reduced:
+        return ""
+    full = summary.full_required or summary.required
+    return (
+        f"因长期离岗（出国、病假、产假等），本年度在岗 {summary.months_at_work} 个月，年度要求由 "
+        f"{full['total']:g} 学时按比例折算为 {summary.required['total']:g} 学时。"
+    )
