@@ -112,6 +112,10 @@ def enter_code(ctx):
     outcome = perform_scan(
         _person(ctx), session_id=session_id, code=code, device_id=device, now=moment, via=ScanVia.CODE
     )
+    mistyped = scan_page.typed_code_error(outcome.refusal)
+    if mistyped is not None:  # the form again, to retype the number now on the screen (the refusal is logged)
+        form.code.errors = [mistyped]
+        return scan_page.with_device(current_app.make_response((_code_page(ctx), outcome.refusal.status)), device)
     return scan_page.answer(outcome, device)
 
 
