@@ -225,15 +225,21 @@ def _bulk_form(ctx=None, course=None) -> BulkManualForm:
     return BulkManualForm(prefix="bulk")
 
 
-def _attendance_page(course, form, bulk_form=None):
+def _attendance_page(course, now, form, bulk_form=None):
     enrolled = _enrolled(course)
     if bulk_form is not None:
         bulk_form.session_id.choices = _session_choices(course)
         bulk_form.trainee_ids.choices = [(t.id, f"{t.name} {t.id_number_masked}") for t in enrolled]
+    policy = services.course_policy(course)
+    lines = services.course_attendance(course, policy)
     return render_template(
         "attendance/course.html",
         course=course,
-        lines=services.course_attendance(course, services.course_policy(course)),
+        lines=lines,
+        completion=_completion(course, lines, policy, now),
+        projector_for={s.id: services.projector_purpose(s, policy, now=now) for s in course.sessions},
+        opened={s.id: services.has_opened(s, policy, now=now) for s in course.sessions},
+        now=now,
         refusals=services.refusals_for(course),
         counts={s.id: services.session_counts(s) for s in course.sessions},
         form=None if form is None else _with_choices(form, course),
@@ -242,19 +248,25 @@ def _attendance_page(course, form, bulk_form=None):
     )
 
 
+def _completion(course, lines, policy, now) -> dict:
+    """Trainee id → where their completion stands: a verdict only once the course is finalised."""
+    closes = services.last_scan_close(course, policy)
+    return {line.trainee.id: services.completion_of(course, line.credit, closes=closes, now=now) for line in lines}
+
+
 @page(bp, "/attendance/courses/<int:course_id>", roles=VIEW_ROLES, load=_viewable_course)
 def course_attendance(ctx, course):
     if ctx.user.role != "base_admin":
-        return _attendance_page(course, None)
-    return _attendance_page(course, ManualEntryForm(), _bulk_form())
+        return _attendance_page(course, ctx.now, None)
+    return _attendance_page(course, ctx.now, ManualEntryForm(), _bulk_form())
 
 
 def _manual_invalid(ctx, course):
-    return _attendance_page(course, ctx.form, _bulk_form())
+    return _attendance_page(course, ctx.now, ctx.form, _bulk_form())
 
 
 def _bulk_invalid(ctx, course):
-    return _attendance_page(course, ManualEntryForm(formdata=None), ctx.form)
+    return _attendance_page(course, ctx.now, ManualEntryForm(formdata=None), ctx.form)
 
 
 def _chosen_many(form: BulkManualForm, course) -> tuple[CourseSession, list[Trainee]]:
@@ -337,7 +349,9 @@ def manual_entry(ctx, course):
 
 @page(bp, "/attendance/courses/<int:course_id>/attendance.xlsx", roles=VIEW_ROLES, load=_viewable_course)
 def export_xlsx(ctx, course):
-    return exports.xlsx_response(course, services.course_attendance(course, services.course_policy(course)))
+    policy = services.course_policy(course)
+    lines = services.course_attendance(course, policy)
+    return exports.xlsx_response(course, lines, _completion(course, lines, policy, ctx.now))
 
 
 @page(bp, "/attendance/courses/<int:course_id>/cards.pdf", roles=("base_admin",), load=_managed_course)

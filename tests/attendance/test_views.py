@@ -128,7 +128,7 @@ def test_course_attendance_page_shows_grid_manual_marks_and_refusals(
     login(tenants.admin_a)
     page = client.get(f"/attendance/courses/{running_course.id}")
     assert page.status_code == 200
-    for text in ("李四", "王五", "08:55", "补签", "未签退", "结业", "未结业", "补签（手工签到/签退）", "打开投影签到"):
+    for text in ("李四", "王五", "08:55", "补签", "未签退", "进行中", "补签（手工签到/签退）", "打开投影签到"):
         assert text in page.text, text
 
 
@@ -176,7 +176,7 @@ def test_course_attendance_walls(client, running_course, tenants, login):
         assert client.get(path + "/attendance.xlsx").status_code == status
 
 
-def test_xlsx_export(client, running_course, tenants, attend, login):
+def test_xlsx_export(client, running_course, tenants, attend, login, clock):
     attend(running_course.sessions[0], tenants.trainee, at("2025-06-02", "08:55"))
     login(tenants.admin_a)
     response = client.get(f"/attendance/courses/{running_course.id}/attendance.xlsx")
@@ -184,7 +184,7 @@ def test_xlsx_export(client, running_course, tenants, attend, login):
     sheet = load_workbook(BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:3] == ("序号", "姓名", "身份证号") and rows[1][-3:] == ("认定学时", "核减学时", "结业状态")
-    assert rows[2][1] == "李四" and rows[2][3] == "08:55" and rows[2][4] == "未签退" and rows[2][-1] == "未结业"
+    assert rows[2][1] == "李四" and rows[2][3] == "08:55" and rows[2][4] == "未签退" and rows[2][-1] == "进行中"
     assert "*" in rows[2][2]
 
 
