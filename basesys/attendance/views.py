@@ -11,6 +11,7 @@ from basesys.attendance import cards, exports, scan_page, services, sheet
 from basesys.attendance.forms import BulkManualForm, CodeForm, ManualEntryForm
 from basesys.attendance.models import Purpose, ScanVia
 from basesys.attendance.projector import projector_state as state_of
+from basesys.attendance.projector import short_address
 from basesys.attendance.transactions import perform_scan, reads_first
 from basesys.core.errors import NotFound, ValidationFailed
 from basesys.core.pages import Done, page
@@ -122,6 +123,12 @@ def enter_code(ctx):
 reads_first(bp, "scan_submit", "enter_code")
 
 
+@page(bp, "/c", public=True, endpoint="short_code")
+def short_code(ctx):
+    """The code page's short address, written on the projector to be typed on a phone (issue 15)."""
+    return redirect(url_for("attendance.enter_code"))
+
+
 @page(bp, "/attendance/checkin-code/renew", methods=("POST",), roles=("trainee",))
 def renew_checkin_code(ctx):
     """更新签到码: a new personal code; the earlier codes and printed cards stop working (audited)."""
@@ -154,7 +161,10 @@ def _purpose() -> Purpose:
 def projector(ctx, course_session: CourseSession):
     purpose = _purpose()
     state = state_of(course_session, purpose, have=None, now=ctx.now)
-    return render_template("attendance/projector.html", course_session=course_session, state=state, purpose=purpose)
+    address = short_address(current_app.config["BASE_URL"], url_for("attendance.short_code"))
+    return render_template(
+        "attendance/projector.html", course_session=course_session, state=state, purpose=purpose, address=address
+    )
 
 
 @page(bp, "/attendance/sessions/<int:session_id>/projector.json", roles=("base_admin",), load=_managed_session)

@@ -223,3 +223,15 @@ def test_manual_entry_refuses_a_trainee_not_enrolled_in_the_course(client, runni
     response = client.post(f"/attendance/courses/{running_course.id}/manual", data=data)
     assert response.status_code == 422 and "选项无效" in response.text
     assert db.session.scalar(db.select(db.func.count()).select_from(Attendance)) == 0
+
+
+def test_projector_shows_the_short_address_of_the_code_page(client, running_course, tenants, clock, login):
+    login(tenants.admin_a)
+    page = client.get(f"/attendance/sessions/{running_course.sessions[0].id}/projector")
+    address = page.text.split('id="code-address">')[1].split("<")[0]
+    assert address == "testserver/c" and "用手机浏览器打开" in page.text  # BASE_URL http://testserver, no scheme
+    assert 'data-state="counting"' in page.text and "正在更换二维码" in page.text  # shown only once the seconds ran out
+    login(tenants.trainee)
+    short = client.get("/" + address.split("/", 1)[1])
+    assert short.status_code == 302 and short.headers["Location"].endswith("/attendance/code")
+    assert client.get(short.headers["Location"]).status_code == 200
