@@ -4,8 +4,9 @@ the early check-out's confirmation (the page's step, not the API's), refusal pag
 import re
 from dataclasses import replace
 
-from basesys.attendance import services
+from basesys.attendance import scan_page, services
 from basesys.attendance.models import Attendance, ScanRefusal
+from basesys.core.errors import DomainError
 from basesys.core.policy import DEFAULT_POLICY
 from tests.conftest import at
 
@@ -313,3 +314,10 @@ def test_a_number_no_longer_shown_is_told_it_changed(client, running_course, ten
     refused = client.post("/attendance/code", data={"session_id": course_session.id, "code": old})
     assert refused.status_code in (410, 422) and "投影屏幕上当前显示的 6 位数字" in refused.text
     assert "二维码" not in visible(refused.text.split('class="error"')[1])[:80]
+
+
+def test_a_refusal_with_no_message_shows_a_sentence_not_its_code(app, db):
+    with app.test_request_context("/q/x"):
+        response = scan_page.result_page(409, "phone-1", error=DomainError("made_up_refusal"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "签到未记录" in html and "made_up_refusal" not in html
