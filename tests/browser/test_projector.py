@@ -40,18 +40,17 @@ def test_countdown_restarts_with_the_new_code_and_never_shows_zero(page, hall_co
     page.goto(f"/attendance/sessions/{hall_course.sessions[0].id}/projector")
     page.wait_for_selector("#qr svg")
     first = page.locator("#code").inner_text()
-    assert page.locator("#countdown").inner_text() == "1"
+    assert page.locator("#countdown").inner_text() in ("1", "2")  # 1 s to go (and the page's 150 ms margin)
     page.evaluate(WATCH)
     # The second runs out while the server still issues the same code: "new code coming", not 0.
     page.wait_for_function("() => document.getElementById('countdown-line').dataset.state === 'renewing'")
-    assert page.locator("#countdown-line").inner_text().strip() == "正在更换二维码…"
     clock.advance(seconds=2)  # 09:10:31: the next code, 29 s to go
     page.wait_for_function(f"() => document.getElementById('code').textContent !== '{first}'", timeout=10000)
     at_new_code = page.evaluate("() => window.atNewCode")
     # the fresh code's own seconds at once (29 s and the page's 150 ms margin), not the old "0" or "1"
     assert at_new_code in (["距离更换二维码 29 秒"], ["距离更换二维码 30 秒"]), at_new_code
     seen = page.evaluate("() => window.seen")
-    assert not [text for text in seen if text.startswith("距离更换二维码 0 ")], seen
+    assert "正在更换二维码…" in seen and not [text for text in seen if text.startswith("距离更换二维码 0 ")], seen
 
     address = page.locator("#code-address")
     assert address.inner_text() == live_server.url.split("://")[1] + "/c"
