@@ -75,6 +75,7 @@ class CourseCredit:
     capped_hours: float  # trimmed by the cap
     completed: bool
     explanation: str
+    basis: str = ""  # the explanation without its verdict: what a course still running can show (issue 15)
 
     def session(self, session_id: int) -> SessionCredit | None:
         return next((s for s in self.sessions if s.session_id == session_id), None)
@@ -201,10 +202,10 @@ def credit_course(
     capped = sum(d.capped_hours for d in day_credits)
     threshold = course.pass_ratio * float(course.planned_hours)
     completed = course.planned_hours > 0 and credited + EPSILON >= threshold
-    explanation = (
+    basis = (
         f"认定 {_h(credited)} 学时"
         + (f"（核减 {_h(capped)}）" if capped > EPSILON else "")
-        + f"；结业线 {_n(course.pass_ratio)} × {_h(course.planned_hours)} = {threshold:.2f} → "
-        + ("结业" if completed else "未结业")
+        + f"；结业线 {_n(course.pass_ratio)} × {_h(course.planned_hours)} = {threshold:.2f}"
     )
-    return CourseCredit(tuple(session_credits), tuple(day_credits), credited, capped, completed, explanation)
+    explanation = basis + " → " + ("结业" if completed else "未结业")
+    return CourseCredit(tuple(session_credits), tuple(day_credits), credited, capped, completed, explanation, basis)

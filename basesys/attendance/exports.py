@@ -19,7 +19,11 @@ def _time(moment, via) -> str:
     return hhmm(moment) + (f"（{VIA_LABELS[via]}）" if via not in (None, Via.SELF) else "")
 
 
-def attendance_workbook(course, lines) -> Workbook:
+COMPLETION_LABELS = {"completed": "结业", "not_completed": "未结业", "running": "进行中", "awaiting": "待结业"}
+
+
+def attendance_workbook(course, lines, completion: dict) -> Workbook:
+    """`completion`: trainee id → services.Completion (a verdict only once the course is finalised)."""
     book = new_workbook()
     sheet = book.active
     sheet.title = "考勤"
@@ -40,7 +44,7 @@ def attendance_workbook(course, lines) -> Workbook:
             if row and row.check_in_at and not row.check_out_at and course.attendance_mode == "in_out":
                 check_out = "未签退"
             values += [check_in, check_out, credit.credited_hours]
-        values += [line.credit.credited_hours, line.credit.capped_hours, "结业" if line.credit.completed else "未结业"]
+        values += [line.credit.credited_hours, line.credit.capped_hours, COMPLETION_LABELS[completion[line.trainee.id]]]
         append_row(sheet, values)
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[2]:
@@ -52,10 +56,10 @@ def attendance_workbook(course, lines) -> Workbook:
     return book
 
 
-def xlsx_response(course, lines) -> Response:
+def xlsx_response(course, lines, completion: dict) -> Response:
     filename = f"attendance-{course.id}.xlsx"
     return Response(
-        xlsx_bytes(attendance_workbook(course, lines)),
+        xlsx_bytes(attendance_workbook(course, lines, completion)),
         mimetype=XLSX_MIMETYPE,
         headers={"Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"},
     )

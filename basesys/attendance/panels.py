@@ -15,7 +15,14 @@ def todays_sessions_panel(user, now):
     if not sessions:
         return None
     counts = {s.id: services.session_counts(s) for s in sessions}
-    return {"template": "attendance/panel.html", "today_sessions": sessions, "today_counts": counts, "now": now}
+    offers = {s.id: services.projector_purpose(s, services.course_policy(s.course), now=now) for s in sessions}
+    return {
+        "template": "attendance/panel.html",
+        "today_sessions": sessions,
+        "today_counts": counts,
+        "projector_for": offers,
+        "now": now,
+    }
 
 
 def trainee_today_panel(user, now):

@@ -33,3 +33,8 @@ def projector_state(course_session: CourseSession, purpose: str, *, have: str | 
     if have != issued.token:
         state["svg"] = qr_svg(issued.url)
     return state
+
+
+def short_address(base_url: str, path: str) -> str:
+    """The code page's address as people type it: host and path, without the scheme (browsers add it)."""
+    return base_url.split("://", 1)[-1].rstrip("/") + path

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import current_app, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -78,11 +79,34 @@ def with_device(response, device: str):
     return response
 
 
+def typed_code_error(refusal: DomainError | None) -> str | None:
+    """What the code page says under a typed number that is wrong or no longer shown, else None.
+
+    The refusal's code stays token_invalid / token_expired (API.md); its message speaks of a QR code,
+    which the trainee typing digits did not scan.
+    """
+    if refusal is None:
+        return None
+    if refusal.code == "token_invalid":
+        return _(
+            "This code is not right, or it has changed. "
+            "Check the 6 digits now on the projector screen and type them again."
+        )
+    if refusal.code == "token_expired":
+        return _("This code has changed since: type the 6 digits now on the projector screen.")
+    return None
+
+
 def result_page(status: int, device: str, **context):
-    """The scan's result page (success, staff account or refusal) with its status."""
+    """The scan's result page (success, staff account or refusal) with its status.
+
+    A refusal shows its plain message and what to do next, never its code (issue 15): a code with
+    no registered message gets a general sentence instead of itself.
+    """
     error = context.get("error")
     if error is not None:
-        context["message"] = message_for(error, str(get_locale()))
+        message = message_for(error, str(get_locale()))
+        context["message"] = _("The check-in was not recorded.") if message == error.code else message
         opens, closes = error.details.get("opens_at"), error.details.get("closes_at")
         context["window"] = (
             (datetime.fromisoformat(opens), datetime.fromisoformat(closes)) if opens and closes else None

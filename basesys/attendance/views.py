@@ -11,6 +11,7 @@ from basesys.attendance import cards, exports, scan_page, services, sheet
 from basesys.attendance.forms import BulkManualForm, CodeForm, ManualEntryForm
 from basesys.attendance.models import Purpose, ScanVia
 from basesys.attendance.projector import projector_state as state_of
+from basesys.attendance.projector import short_address
 from basesys.attendance.transactions import perform_scan, reads_first
 from basesys.core.errors import NotFound, ValidationFailed
 from basesys.core.pages import Done, page
@@ -112,10 +113,20 @@ def enter_code(ctx):
     outcome = perform_scan(
         _person(ctx), session_id=session_id, code=code, device_id=device, now=moment, via=ScanVia.CODE
     )
+    mistyped = scan_page.typed_code_error(outcome.refusal)
+    if mistyped is not None:  # the form again, to retype the number now on the screen (the refusal is logged)
+        form.code.errors = [mistyped]
+        return scan_page.with_device(current_app.make_response((_code_page(ctx), outcome.refusal.status)), device)
     return scan_page.answer(outcome, device)
 
 
 reads_first(bp, "scan_submit", "enter_code")
+
+
+@page(bp, "/c", public=True, endpoint="short_code")
+def short_code(ctx):
+    """The code page's short address, written on the projector to be typed on a phone (issue 15)."""
+    return redirect(url_for("attendance.enter_code"))
 
 
 @page(bp, "/attendance/checkin-code/renew", methods=("POST",), roles=("trainee",))
@@ -150,7 +161,10 @@ def _purpose() -> Purpose:
 def projector(ctx, course_session: CourseSession):
     purpose = _purpose()
     state = state_of(course_session, purpose, have=None, now=ctx.now)
-    return render_template("attendance/projector.html", course_session=course_session, state=state, purpose=purpose)
+    address = short_address(current_app.config["BASE_URL"], url_for("attendance.short_code"))
+    return render_template(
+        "attendance/projector.html", course_session=course_session, state=state, purpose=purpose, address=address
+    )
 
 
 @page(bp, "/attendance/sessions/<int:session_id>/projector.json", roles=("base_admin",), load=_managed_session)
@@ -221,15 +235,21 @@ def _bulk_form(ctx=None, course=None) -> BulkManualForm:
     return BulkManualForm(prefix="bulk")
 
 
-def _attendance_page(course, form, bulk_form=None):
+def _attendance_page(course, now, form, bulk_form=None):
     enrolled = _enrolled(course)
     if bulk_form is not None:
         bulk_form.session_id.choices = _session_choices(course)
         bulk_form.trainee_ids.choices = [(t.id, f"{t.name} {t.id_number_masked}") for t in enrolled]
+    policy = services.course_policy(course)
+    lines = services.course_attendance(course, policy)
     return render_template(
         "attendance/course.html",
         course=course,
-        lines=services.course_attendance(course, services.course_policy(course)),
+        lines=lines,
+        completion=_completion(course, lines, policy, now),
+        projector_for={s.id: services.projector_purpose(s, policy, now=now) for s in course.sessions},
+        opened={s.id: services.has_opened(s, policy, now=now) for s in course.sessions},
+        now=now,
         refusals=services.refusals_for(course),
         counts={s.id: services.session_counts(s) for s in course.sessions},
         form=None if form is None else _with_choices(form, course),
@@ -238,19 +258,25 @@ def _attendance_page(course, form, bulk_form=None):
     )
 
 
+def _completion(course, lines, policy, now) -> dict:
+    """Trainee id → where their completion stands: a verdict only once the course is finalised."""
+    closes = services.last_scan_close(course, policy)
+    return {line.trainee.id: services.completion_of(course, line.credit, closes=closes, now=now) for line in lines}
+
+
 @page(bp, "/attendance/courses/<int:course_id>", roles=VIEW_ROLES, load=_viewable_course)
 def course_attendance(ctx, course):
     if ctx.user.role != "base_admin":
-        return _attendance_page(course, None)
-    return _attendance_page(course, ManualEntryForm(), _bulk_form())
+        return _attendance_page(course, ctx.now, None)
+    return _attendance_page(course, ctx.now, ManualEntryForm(), _bulk_form())
 
 
 def _manual_invalid(ctx, course):
-    return _attendance_page(course, ctx.form, _bulk_form())
+    return _attendance_page(course, ctx.now, ctx.form, _bulk_form())
 
 
 def _bulk_invalid(ctx, course):
-    return _attendance_page(course, ManualEntryForm(formdata=None), ctx.form)
+    return _attendance_page(course, ctx.now, ManualEntryForm(formdata=None), ctx.form)
 
 
 def _chosen_many(form: BulkManualForm, course) -> tuple[CourseSession, list[Trainee]]:
@@ -333,7 +359,9 @@ def manual_entry(ctx, course):
 
 @page(bp, "/attendance/courses/<int:course_id>/attendance.xlsx", roles=VIEW_ROLES, load=_viewable_course)
 def export_xlsx(ctx, course):
-    return exports.xlsx_response(course, services.course_attendance(course, services.course_policy(course)))
+    policy = services.course_policy(course)
+    lines = services.course_attendance(course, policy)
+    return exports.xlsx_response(course, lines, _completion(course, lines, policy, ctx.now))
 
 
 @page(bp, "/attendance/courses/<int:course_id>/cards.pdf", roles=("base_admin",), load=_managed_course)

@@ -15,6 +15,7 @@
     if (state.token) { token = state.token; }
     if (state.code && $("code")) { $("code").textContent = state.code; }
     if (typeof state.refresh_in_ms === "number") { refreshAt = Date.now() + state.refresh_in_ms + 150; }
+    showCountdown(); // with the new code at once: never the old "0" beside a fresh code
     $("count-main").textContent = purposeIn ? state.checked_in : state.checked_out;
     $("count-enrolled").textContent = state.enrolled;
     if (state.window && $("window")) { $("window").dataset.state = state.window; }
@@ -32,9 +33,17 @@
       .then(function () { inFlight = false; });
   }
 
+  // Seconds to the next code; once they run out, "new code coming" until it arrives (never "0 s").
+  function showCountdown() {
+    var line = $("countdown-line");
+    if (!line) return;
+    var left = Math.ceil((refreshAt - Date.now()) / 1000);
+    line.dataset.state = left > 0 ? "counting" : "renewing";
+    if (left > 0) { $("countdown").textContent = left; }
+  }
+
   function tick() {
-    var left = Math.max(0, Math.ceil((refreshAt - Date.now()) / 1000));
-    if ($("countdown")) { $("countdown").textContent = left; }
+    showCountdown();
     if (Date.now() >= refreshAt) { poll(); }
   }
 

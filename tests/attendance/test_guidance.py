@@ -4,8 +4,9 @@ the early check-out's confirmation (the page's step, not the API's), refusal pag
 import re
 from dataclasses import replace
 
-from basesys.attendance import services
-from basesys.attendance.models import Attendance
+from basesys.attendance import scan_page, services
+from basesys.attendance.models import Attendance, ScanRefusal
+from basesys.core.errors import DomainError
 from basesys.core.policy import DEFAULT_POLICY
 from tests.conftest import at
 
@@ -265,3 +266,58 @@ def test_error_pages_say_what_to_do(client, tenants, login):
     assert "请" in visible(missing.text.split('class="next-step"')[1])
     assert client.get("/no-such-page").status_code == 404
     assert "请检查链接是否完整" in client.get("/no-such-page").text
+
+
+REFUSAL_CODES = ("token_invalid", "token_expired", "not_enrolled", "device_already_used", "outside_window")
+
+
+def test_refusal_pages_carry_no_code_anywhere_in_their_html(client, running_course, tenants, clock, login, enroll):
+    """Not in the text, not in an attribute either (issue 15): a screenshot or a screen reader never shows it."""
+    enroll(running_course, tenants.other_trainee)
+    course_session = running_course.sessions[0]
+    qr = token(course_session, clock(), "in")
+    login(tenants.trainee)
+    client.post(f"/q/{qr}")
+    login(tenants.other_trainee)
+    pages = [
+        client.post(f"/q/{qr}"),  # device_already_used: the same phone for another trainee
+        client.get(f"/q/{token(course_session, at('2025-06-02', '08:50'), 'in')}"),  # token_expired
+        client.get("/q/nonsense"),  # token_invalid
+    ]
+    clock.set(at("2025-06-02", "13:00"))
+    pages.append(client.post(f"/q/{token(course_session, clock(), 'in')}"))  # outside_window
+    assert [p.status_code for p in pages] == [409, 410, 422, 409]
+    for refused in pages:
+        assert 'data-result="refused"' in refused.text and "未能签到" in refused.text
+        assert not [code for code in REFUSAL_CODES if code in refused.text], refused.text
+
+
+def test_a_mistyped_number_is_told_to_check_the_screen_not_that_a_qr_code_is_invalid(
+    client, running_course, tenants, clock, login, db
+):
+    course_session = running_course.sessions[0]
+    login(tenants.trainee)
+    right = numeric(course_session, clock(), "in")
+    wrong = f"{(int(right) + 1) % 10**6:06d}"
+    refused = client.post("/attendance/code", data={"session_id": course_session.id, "code": wrong})
+    assert refused.status_code == 422 and "数字签到码不对，或已经更新" in refused.text
+    assert "请核对投影屏幕上当前显示的 6 位数字" in refused.text and "二维码无效" not in refused.text
+    assert 'name="code"' in refused.text and "token_invalid" not in refused.text  # the form again, to retype
+    assert db.session.scalar(db.select(ScanRefusal)).code == "token_invalid"  # logged: counts for the guessing limit
+
+
+def test_a_number_no_longer_shown_is_told_it_changed(client, running_course, tenants, clock, login):
+    course_session = running_course.sessions[0]
+    login(tenants.trainee)
+    old = numeric(course_session, clock(), "in")
+    clock.advance(minutes=3)
+    refused = client.post("/attendance/code", data={"session_id": course_session.id, "code": old})
+    assert refused.status_code in (410, 422) and "投影屏幕上当前显示的 6 位数字" in refused.text
+    assert "二维码" not in visible(refused.text.split('class="error"')[1])[:80]
+
+
+def test_a_refusal_with_no_message_shows_a_sentence_not_its_code(app, db):
+    with app.test_request_context("/q/x"):
+        response = scan_page.result_page(409, "phone-1", error=DomainError("made_up_refusal"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "签到未记录" in html and "made_up_refusal" not in html

@@ -128,7 +128,7 @@ def test_course_attendance_page_shows_grid_manual_marks_and_refusals(
     login(tenants.admin_a)
     page = client.get(f"/attendance/courses/{running_course.id}")
     assert page.status_code == 200
-    for text in ("李四", "王五", "08:55", "补签", "未签退", "结业", "未结业", "补签（手工签到/签退）", "打开投影签到"):
+    for text in ("李四", "王五", "08:55", "补签", "未签退", "进行中", "补签（手工签到/签退）", "打开投影签到"):
         assert text in page.text, text
 
 
@@ -176,7 +176,7 @@ def test_course_attendance_walls(client, running_course, tenants, login):
         assert client.get(path + "/attendance.xlsx").status_code == status
 
 
-def test_xlsx_export(client, running_course, tenants, attend, login):
+def test_xlsx_export(client, running_course, tenants, attend, login, clock):
     attend(running_course.sessions[0], tenants.trainee, at("2025-06-02", "08:55"))
     login(tenants.admin_a)
     response = client.get(f"/attendance/courses/{running_course.id}/attendance.xlsx")
@@ -184,7 +184,7 @@ def test_xlsx_export(client, running_course, tenants, attend, login):
     sheet = load_workbook(BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:3] == ("序号", "姓名", "身份证号") and rows[1][-3:] == ("认定学时", "核减学时", "结业状态")
-    assert rows[2][1] == "李四" and rows[2][3] == "08:55" and rows[2][4] == "未签退" and rows[2][-1] == "未结业"
+    assert rows[2][1] == "李四" and rows[2][3] == "08:55" and rows[2][4] == "未签退" and rows[2][-1] == "进行中"
     assert "*" in rows[2][2]
 
 
@@ -206,7 +206,7 @@ def test_trainee_types_the_numeric_code(client, running_course, tenants, clock, 
     code = services.issue_code(course_session, "in", now=clock(), policy=DEFAULT_POLICY).code
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     refused = client.post("/attendance/code", data={"session_id": course_session.id, "code": wrong})
-    assert refused.status_code == 422 and "二维码无效" in refused.text
+    assert refused.status_code == 422 and "数字签到码不对" in refused.text and "二维码无效" not in refused.text
     done = client.post("/attendance/code", data={"session_id": course_session.id, "code": code})
     assert done.status_code == 200 and "签到成功" in done.text
     assert db.session.scalar(db.select(ScanRefusal)).via == "code"
@@ -223,3 +223,15 @@ def test_manual_entry_refuses_a_trainee_not_enrolled_in_the_course(client, runni
     response = client.post(f"/attendance/courses/{running_course.id}/manual", data=data)
     assert response.status_code == 422 and "选项无效" in response.text
     assert db.session.scalar(db.select(db.func.count()).select_from(Attendance)) == 0
+
+
+def test_projector_shows_the_short_address_of_the_code_page(client, running_course, tenants, clock, login):
+    login(tenants.admin_a)
+    page = client.get(f"/attendance/sessions/{running_course.sessions[0].id}/projector")
+    address = page.text.split('id="code-address">')[1].split("<")[0]
+    assert address == "testserver/c" and "用手机浏览器打开" in page.text  # BASE_URL http://testserver, no scheme
+    assert 'data-state="counting"' in page.text and "正在更换二维码" in page.text  # shown only once the seconds ran out
+    login(tenants.trainee)
+    short = client.get("/" + address.split("/", 1)[1])
+    assert short.status_code == 302 and short.headers["Location"].endswith("/attendance/code")
+    assert client.get(short.headers["Location"]).status_code == 200

@@ -32,7 +32,17 @@ from basesys.attendance.services.guidance import (
     is_early_checkout,
 )
 from basesys.attendance.services.issue import IssuedCode, issue_code, resolve_token, scan_policy
-from basesys.attendance.services.lists import refusals_for, session_counts, sessions_of_day, trainee_sessions_of_day
+from basesys.attendance.services.lists import (
+    Completion,
+    completion_of,
+    has_opened,
+    last_scan_close,
+    projector_purpose,
+    refusals_for,
+    session_counts,
+    sessions_of_day,
+    trainee_sessions_of_day,
+)
 from basesys.attendance.services.manual import record_manual, record_manual_bulk, session_window
 from basesys.attendance.services.scan import ScanPlan, ScanResult, carry_out, normalize_device_id, plan_scan, scan
 from basesys.attendance.services.staff import StaffScanAnswer, StaffScanInput, record_staff_scans
@@ -40,6 +50,7 @@ from basesys.attendance.services.staff import StaffScanAnswer, StaffScanInput, r
 __all__ = [
     "REFUSALS",
     "CheckInGuidance",
+    "Completion",
     "IssuedCheckinCode",
     "IssuedCode",
     "ScanPlan",
@@ -53,18 +64,22 @@ __all__ = [
     "checkin_codes",
     "checkin_guidance",
     "checkout_preview",
+    "completion_of",
     "course_attendance",
     "course_policy",
     "course_spec",
     "credit_for",
     "credited_hours",
     "finalized_hours_by_date",
+    "has_opened",
     "full_credit_from",
     "is_early_checkout",
     "issue_code",
+    "last_scan_close",
     "normalize_device_id",
     "plan_scan",
     "presences_for",
+    "projector_purpose",
     "record_manual",
     "record_manual_bulk",
     "record_staff_scans",
