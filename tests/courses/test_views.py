@@ -193,6 +193,9 @@ def test_enrol_one_and_errors_on_the_form(client, login, tenants, new_course, db
     assert "请填写姓名" in response.get_data(as_text=True)
     response = client.post(f"/courses/{course.id}/enrollments", data={"id_number": "123"})
     assert response.status_code == 422 and "身份证号码应为18位" in response.get_data(as_text=True)
+    data = {"id_number": valid_id_number(), "name": "赵六", "phone": "12345"}
+    response = client.post(f"/courses/{course.id}/enrollments", data=data)
+    assert response.status_code == 422 and "应为 11 位手机号码" in response.get_data(as_text=True)
     response = client.post(f"/courses/{course.id}/enrollments", data={"id_number": tenants.trainee.id_number})
     assert response.status_code == 302
     again = client.post(f"/courses/{course.id}/enrollments", data={"id_number": tenants.trainee.id_number})
@@ -222,7 +225,8 @@ def test_import_page_lists_every_bad_row(client, login, tenants, new_course, db)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "姓名不能为空" in page and "身份证号码应为18位" in page and "未导入任何数据" in page
-    good = f"姓名,身份证号,工作单位,专业技术系列,职称,手机\r\n张三,{valid_id_number()},单位,工程,工程师,1\r\n"
+    assert "应为 11 位手机号码" in page  # the phone "1" is a bad cell like the others (issue 15)
+    good = f"姓名,身份证号,工作单位,专业技术系列,职称,手机\r\n张三,{valid_id_number()},单位,工程,工程师,13800000000\r\n"
     response = client.post(
         f"/courses/{course.id}/enrollments/import",
         data={"file": (io.BytesIO(good.encode()), "名单.csv")},
