@@ -15,18 +15,9 @@ from basesys.core.pages import Done, page
 from basesys.core.spreadsheet import CSV_MIMETYPE
 from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import local_date
-from basesys.courses import enrollment_file, services
+from basesys.courses import enrollment_file, forms, services
 from basesys.courses.access import get_course_for, get_managed_course
-from basesys.courses.forms import (
-    CopyForm,
-    CourseForm,
-    EnrollForm,
-    ImportForm,
-    PatternForm,
-    error_summary,
-    place_course_errors,
-    place_problems,
-)
+from basesys.courses.forms import CopyForm, CourseForm, EnrollForm, ImportForm, PatternForm, place_course_errors
 from basesys.courses.models import FILING_STATUSES, Enrollment, FilingStatus
 from basesys.courses.search import CourseSearchForm, EnrolmentSearchForm
 from basesys.courses.services import records
@@ -98,7 +89,8 @@ def render_course_form(ctx, course=None):
         policy = services.policy_for_sessions(ctx.user.base, (i.starts_at for i in inputs if i.starts_at), now=ctx.now)
     if request.method == "POST" and not form.add_row.data:
         problems = services.list_course_problems(form.course_values(), inputs, policy)
-        session_errors += [m for m in place_problems(form, _session_rows(form), problems) if m not in session_errors]
+        placed = forms.place_problems(form, _session_rows(form), problems)
+        session_errors += [message for message in placed if message not in session_errors]
     locked = {
         str(s.id)
         for s in (course.sessions if course else [])
@@ -110,7 +102,7 @@ def render_course_form(ctx, course=None):
         course=course,
         policy=policy,
         session_errors=session_errors,
-        summary=[] if form.add_row.data else error_summary(form, session_errors),
+        summary=[] if form.add_row.data else forms.error_summary(form, session_errors),
         locked_ids=locked,
         venues=records.list_venues(ctx.user.base_id),
         teachers=records.list_teachers(ctx.user.base_id),
