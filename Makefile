@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# `make run HOST=0.0.0.0 BASE_URL=http://<LAN address>:5000`: phones on the same Wi-Fi (README)
+HOST   ?= 127.0.0.1
 export PORT
 
 RUN_DEBS  := fonts-wqy-zenhei
@@ -35,7 +37,7 @@ install-test: install $(VENV)/.test-deps
 run: install
 	$(BIN)/flask --app wsgi init-db
 	$(BIN)/flask --app wsgi demo
-	BASESYS_SCHEDULER=$${BASESYS_SCHEDULER:-on} $(BIN)/flask --app wsgi serve --host 127.0.0.1 --port $(PORT)
+	BASESYS_SCHEDULER=$${BASESYS_SCHEDULER:-on} $(BIN)/flask --app wsgi serve --host $(HOST) --port $(PORT)
 
 test: install-test
 	@echo "==================== layers: import-linter ===================="

@@ -6,8 +6,10 @@ logins the features' demo data announced in `ctx["logins"]` (accounts adds them)
 """
 
 import signal
+import sys
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
@@ -78,20 +80,45 @@ def scheduler():
         supervisor.stop()
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+EVERY_INTERFACE = {"0.0.0.0", "::", ""}
+
+
+def serve_banner(host: str, port: int, base_url: str) -> list[str]:
+    """What `serve` prints first: where the app listens, where its QR codes and links point
+    (BASE_URL), and what keeps a phone on the same Wi-Fi from reaching it."""
+    wildcard = host in EVERY_INTERFACE
+    local = "127.0.0.1" if wildcard else host
+    listening = f" (listening on {host or '0.0.0.0'}:{port}: every network interface)" if wildcard else ""
+    lines = ["", f"basesys is running at http://{local}:{port}/{listening}", f"QR codes and links point to {base_url}/"]
+    target = urlsplit(base_url)
+    if wildcard and target.hostname in LOOPBACK:
+        lines.append(
+            f"  phones cannot open {target.hostname}: set BASE_URL=http://<this machine's Wi-Fi address>:{port}"
+        )
+    elif host in LOOPBACK and target.hostname not in LOOPBACK:
+        lines.append(f"  the server listens on {host} only, phones cannot reach it: add HOST=0.0.0.0")
+    if (target.port or {"https": 443}.get(target.scheme, 80)) != port:
+        lines.append(f"  BASE_URL's port is not {port}: its links reach this server only through a proxy")
+    return lines
+
+
 @click.command("serve")
-@click.option("--host", default="127.0.0.1")
+@click.option("--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 for phones on the same network")
 @click.option("--port", default=None, type=int)
 @with_appcontext
 def serve(host, port):
     """Serve the app (development and `make run`), with the scheduler when BASESYS_SCHEDULER=on."""
     app = current_app._get_current_object()
     port = port or app.config["PORT"]
-    if app.config["BASESYS_SCHEDULER"] == "on":
-        start_in_process(app)
-    click.echo("")
-    click.echo(f"basesys is running at http://{host}:{port}/")
+    # The address and the logins come first: the scheduler's log lines would push them off the screen.
+    for line in serve_banner(host, port, app.config["BASE_URL"]):
+        click.echo(line)
     _print_logins(click.echo)
     click.echo("")
+    sys.stdout.flush()  # before the scheduler's first log line (stderr), also when stdout is a pipe
+    if app.config["BASESYS_SCHEDULER"] == "on":
+        start_in_process(app)
     # The CLI's app context read the demo logins: end that transaction, or on SQLite it would
     # hold the write lock for the server's whole life and every login would time out.
     db.session.remove()

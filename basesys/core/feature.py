@@ -4,6 +4,7 @@ app-wide commands (schema, demo, scheduler, serve, backup), metrics and request 
 from basesys.core import cli, errors_web, health, observability, web
 from basesys.core.errors import CORE_REFUSALS
 from basesys.core.features import Feature
+from basesys.core.job_texts import job_result_text, job_title
 from basesys.core.jobs import HEARTBEAT
 
 
@@ -19,5 +20,6 @@ FEATURE = Feature(
     jobs=(HEARTBEAT,),
     commands=cli.COMMANDS,
     refusals=CORE_REFUSALS,
+    template_filters={"job_title": job_title, "job_result": job_result_text},
     init=_init,
 )

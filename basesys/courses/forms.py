@@ -1,8 +1,10 @@
 """WTForms of the course pages: input shape only; the rules live in the services."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from flask import flash, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -32,6 +34,12 @@ from basesys.courses.services.copying import SessionPattern
 from basesys.courses.state import COURSE_FIELDS
 
 SERIES_HINT = "工程、卫生、教育……"
+# The form's words for a row whose end is before its start (issue 15: 22:00–01:00 was told "must
+# end after it starts"); the service and the API keep `session_ends_before_start`.
+PAST_MIDNIGHT = _l(
+    "A session cannot run past midnight (Beijing time): the end is before the start. "
+    "Check the times, or split it into two sessions."
+)
 
 
 def _choices(mapping: dict) -> list[tuple[str, str]]:
@@ -64,14 +72,23 @@ class SessionRowForm(Form):
         )
 
     def instants(self) -> tuple[datetime | None, datetime | None]:
-        """Start and end as aware Asia/Shanghai datetimes (None where the row lacks them)."""
+        """Start and end as aware Asia/Shanghai datetimes (None where the row lacks them); an end
+        of 00:00 after a later start is the end of the day (24:00, as a 20:00–24:00 session is shown)."""
         if self.day.data is None:
             return None, None
 
-        def combine(clock):
-            return None if clock is None else datetime.combine(self.day.data, clock, tzinfo=LOCAL_TZ)
+        def combine(clock, day=self.day.data):
+            return None if clock is None else datetime.combine(day, clock, tzinfo=LOCAL_TZ)
 
-        return combine(self.start.data), combine(self.end.data)
+        start, end = combine(self.start.data), combine(self.end.data)
+        if start is not None and end is not None and self.end.data == time(0) and end < start:
+            end = combine(self.end.data, self.day.data + timedelta(days=1))
+        return start, end
+
+    def runs_past_midnight(self) -> bool:
+        """A row has one date: an end before its start (22:00–01:00) means one past midnight."""
+        start, end = self.instants()
+        return start is not None and end is not None and end < start
 
     def fill_from(self, course_session) -> None:
         start, end = to_local(course_session.starts_at), to_local(course_session.ends_at)
@@ -111,7 +128,12 @@ class CourseForm(FlaskForm):
         """Adding a row saves nothing: the page's `invalid` renderer adds it and shows the form."""
         if self.add_row.data:
             return False
-        return super().validate(extra_validators)
+        valid = super().validate(extra_validators)
+        # "abc" for a number is "not a valid integer", not also "must be between 0 and 100000"
+        for field in [*self, *(sub for entry in self.sessions.entries for sub in entry.form)]:
+            if getattr(field, "process_errors", None) and field.type not in ("FieldList", "FormField"):
+                field.errors = list(field.process_errors)
+        return valid
 
     def course_values(self) -> dict:
         """The plain course fields for the services."""
@@ -175,27 +197,48 @@ _COURSE_FIELDS = {"pass_ratio": "pass_percent"}
 
 def place_course_errors(form: CourseForm, rows: list[SessionRowForm], error) -> list[str]:
     """Put a refusal on the course form: each session problem on its row's input, each course
-    problem on its field; returns the session problems that belong to no row. The message of the
-    refusal is flashed as a summary (once)."""
+    problem on its field; returns the session problems that belong to no row. A refusal without
+    fields is flashed (once); one with fields is listed by the form's error summary instead (its
+    message names only the first problem, in the service's words)."""
+    fields = getattr(error, "fields", None) or {}
+    general = _place(form, rows, fields)
+    flashed = (message for _category, message in session.get("_flashes", []))
+    if not fields and error.message not in flashed:
+        flash(error.message, "error")
+    return general
+
+
+def place_problems(form: CourseForm, rows: list[SessionRowForm], problems: dict[str, str]) -> list[str]:
+    """Put the problems `list_course_problems` found beside the form's own errors, so one submit
+    shows them all; a field, or a session row, that already shows an error keeps just that one
+    (the empty title's "required" is not repeated as the service's 必填项)."""
+    return _place(form, rows, problems, skip_errored=True)
+
+
+def _place(form, rows, fields: dict[str, str], skip_errored: bool = False) -> list[str]:
     general: list[str] = []
-    for key, message in (getattr(error, "fields", None) or {}).items():
+    for key, message in fields.items():
         parts = key.split(".")
         if parts[0] == "sessions" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(rows):
             row = rows[int(parts[1])]
+            if skip_errored and any(f.errors for f in row):
+                continue
             field = getattr(row, _ROW_FIELDS.get(parts[2] if len(parts) > 2 else "", "start"))
             if field is row.start and row.day.data is None:
                 field = row.day
+            if field is row.end and row.runs_past_midnight():
+                message = str(PAST_MIDNIGHT)  # the service's "must end after it starts" (same code for the API)
             _add_error(field, message)
         elif parts[0] == "sessions":
-            general.append(message)
+            if message not in general:
+                general.append(message)
         else:
             field = getattr(form, _COURSE_FIELDS.get(parts[0], parts[0]), None)
             if field is not None and hasattr(field, "errors"):
-                _add_error(field, message)
-            else:
+                if not (skip_errored and field.errors):
+                    _add_error(field, message)
+            elif message not in general:
                 general.append(message)
-    if error.message not in (message for _category, message in session.get("_flashes", [])):
-        flash(error.message, "error")
     return general
 
 
@@ -203,6 +246,30 @@ def _add_error(field, message: str) -> None:
     """A message once per field (the page lifecycle may have put it there already)."""
     if message not in field.errors:
         field.errors = list(field.errors) + [message]
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One line of the error summary at the top of the course form: where, what, and the input's id."""
+
+    label: str
+    message: str
+    anchor: str
+
+
+def error_summary(form: CourseForm, general: list[str]) -> list[SummaryItem]:
+    """Every error shown on the form, in page order, each linking to its input (issue 15)."""
+    items: list[SummaryItem] = []
+    for field in form:
+        if field.name == "sessions":
+            for number, entry in enumerate(field.entries, start=1):
+                for sub in entry.form:
+                    label = _("Session %(n)s: %(field)s", n=number, field=sub.label.text)
+                    items += [SummaryItem(label, message, sub.id) for message in sub.errors]
+            items += [SummaryItem(str(_l("Sessions")), message, "sessions") for message in general]
+        elif field.type not in ("CSRFTokenField", "SubmitField", "HiddenField"):
+            items += [SummaryItem(field.label.text, str(message), field.id) for message in field.errors]
+    return items
 
 
 class VenueForm(FlaskForm):

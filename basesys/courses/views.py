@@ -15,7 +15,7 @@ from basesys.core.pages import Done, page
 from basesys.core.spreadsheet import CSV_MIMETYPE
 from basesys.core.spreadsheet import XLSX_MIMETYPE as XLSX
 from basesys.core.time import local_date
-from basesys.courses import enrollment_file, services
+from basesys.courses import enrollment_file, forms, services
 from basesys.courses.access import get_course_for, get_managed_course
 from basesys.courses.forms import CopyForm, CourseForm, EnrollForm, ImportForm, PatternForm, place_course_errors
 from basesys.courses.models import FILING_STATUSES, Enrollment, FilingStatus
@@ -73,19 +73,24 @@ def _session_inputs(form: CourseForm) -> list[services.SessionInput]:
 
 
 def render_course_form(ctx, course=None):
-    """The course form, with a refusal's errors each on its row or field; "add a session" (a
-    submit that saves nothing, see CourseForm.validate) comes here too and gets one more row."""
+    """The course form, with every problem of the submitted input at once — the form's own, the
+    refusal's and the other course and session rules' — each on its row or field and in a summary
+    at the top; "add a session" (a submit that saves nothing, see CourseForm.validate) comes here
+    too and gets one more row."""
     form, session_errors = ctx.form, []
     if form.add_row.data:
         form.sessions.append_entry()
     elif ctx.error is not None:
         session_errors = place_course_errors(form, _session_rows(form), ctx.error)
+    inputs = _session_inputs(form)
     if course is not None:
         policy = services.policy_for_course(course)
     else:
-        policy = services.policy_for_sessions(
-            ctx.user.base, (i.starts_at for i in _session_inputs(form) if i.starts_at), now=ctx.now
-        )
+        policy = services.policy_for_sessions(ctx.user.base, (i.starts_at for i in inputs if i.starts_at), now=ctx.now)
+    if request.method == "POST" and not form.add_row.data:
+        problems = services.list_course_problems(form.course_values(), inputs, policy)
+        placed = forms.place_problems(form, _session_rows(form), problems)
+        session_errors += [message for message in placed if message not in session_errors]
     locked = {
         str(s.id)
         for s in (course.sessions if course else [])
@@ -97,6 +102,7 @@ def render_course_form(ctx, course=None):
         course=course,
         policy=policy,
         session_errors=session_errors,
+        summary=[] if form.add_row.data else forms.error_summary(form, session_errors),
         locked_ids=locked,
         venues=records.list_venues(ctx.user.base_id),
         teachers=records.list_teachers(ctx.user.base_id),

@@ -14,6 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from basesys.core.hours import hours_text
 from basesys.core.pdf import cjk_font, font_for
 from basesys.core.time import hhmm, local_date, now_utc
 from basesys.courses.models import DELIVERIES, FilingStatus
@@ -102,9 +103,17 @@ def _bureau_opinion(course, appendix: Appendix):
     event = last_event(course, *DECISIONS)
     if event is None:
         return _opinion("", None)
-    comment = appendix.text("人社部门审核意见", event.comment or "", sum(WIDTHS[1:]))
-    text = ("同意备案。" if event.action == FilingAction.APPROVED else "退回修改：") + comment
-    return _opinion(text, local_date(event.at), event.actor_name)
+    comment = appendix.text("人社部门审核意见", (event.comment or "").strip(), sum(WIDTHS[1:]))
+    return _opinion(_decision_text(event.action, comment), local_date(event.at), event.actor_name)
+
+
+def _decision_text(action, comment: str) -> str:
+    """The decision's words, then the officer's comment, said once: an officer who typed the
+    decision's own words ("同意备案。") got "同意备案。同意备案。" (issue 15)."""
+    lead = "同意备案。" if action == FilingAction.APPROVED else "退回修改："
+    if comment.startswith(lead.rstrip("。：")):
+        return comment
+    return lead + comment
 
 
 def _form_table(course, appendix: Appendix) -> Table:
@@ -147,7 +156,7 @@ def _form_table(course, appendix: Appendix) -> Table:
             _label("培训天数"),
             _p(course.planned_days),
             _label("拟计算学时"),
-            _p(f"{float(course.planned_hours):g}"),
+            _p(hours_text(course.planned_hours)),
         ],
         [_label("培训地点及培训形式"), _p(f"{location}（{delivery}）" if location else delivery), "", "", "", ""],
         [
@@ -197,7 +206,7 @@ def _sessions_table(course) -> Table:
                 _label(str(number)),
                 _label(cn_date(local_date(item.starts_at))),
                 _label(f"{hhmm(item.starts_at)}—{hhmm(item.ends_at)}"),
-                _label(f"{float(item.credit_hours):g}"),
+                _label(hours_text(item.credit_hours)),
                 _p(item.title),
             ]
         )

@@ -11,6 +11,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
 
+from basesys.core.cli import serve_banner
 from tests.pg import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,3 +71,27 @@ def test_serve_accepts_demo_logins(database_server):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "basesys is running at" in output and "Traceback" not in output
+    # the address and the logins come before the scheduler's log lines (issue 15)
+    banner, logins = output.index("basesys is running at"), output.index("Demo logins")
+    assert banner < logins < output.index("apscheduler"), output[:2000]
+
+
+def test_the_banner_says_where_phones_reach_the_app():
+    """Issue 15: `make run HOST=0.0.0.0 BASE_URL=http://192.168.1.23:5000` lets phones on the same
+    Wi-Fi scan the projector's QR codes; the banner says both addresses."""
+    lines = serve_banner("0.0.0.0", 5000, "http://192.168.1.23:5000")
+    text = "\n".join(lines)
+    assert "basesys is running at http://127.0.0.1:5000/ (listening on 0.0.0.0:5000" in text
+    assert "QR codes and links point to http://192.168.1.23:5000/" in text
+    assert "phones cannot" not in text and "proxy" not in text
+
+
+def test_the_banner_warns_when_phones_cannot_follow_the_qr_codes():
+    assert "set BASE_URL=" in "\n".join(serve_banner("0.0.0.0", 5000, "http://127.0.0.1:5000"))
+    assert "add HOST=0.0.0.0" in "\n".join(serve_banner("127.0.0.1", 5000, "http://192.168.1.23:5000"))
+    assert "proxy" in "\n".join(serve_banner("0.0.0.0", 5000, "http://192.168.1.23:8000"))
+    default = serve_banner("127.0.0.1", 5000, "http://127.0.0.1:5000")
+    assert default[1:] == [
+        "basesys is running at http://127.0.0.1:5000/",
+        "QR codes and links point to http://127.0.0.1:5000/",
+    ]

@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from basesys.core.phones import PHONE_MESSAGE
 from basesys.courses.models import Course, Enrollment
 from tests.conftest import valid_id_number
 
@@ -285,9 +286,9 @@ def test_enrolment_on_another_base_is_404_and_officers_403(client, tenants, api_
 def test_import_answers_imported_or_every_bad_row(client, tenants, api_headers, make_course, db):
     course = make_course(base=tenants.base_a, status="draft")
     header = "序号,姓名,性别,身份证号,工作单位,专业技术系列,职称,手机\r\n"
-    good = header + f"1,张三,,{valid_id_number()},单位,工程,工程师,138\r\n"
-    good += f"2,李四,,{tenants.trainee.id_number},单位,工程,工程师,139\r\n"
-    bad = header + "1,,,123,单位,工程,工程师,138\r\n"
+    good = header + f"1,张三,,{valid_id_number()},单位,工程,工程师,13800000000\r\n"
+    good += f"2,李四,,{tenants.trainee.id_number},单位,工程,工程师,0632-1234567\r\n"
+    bad = header + "1,,,123,单位,工程,工程师,12345\r\n"
     url = f"/api/v1/courses/{course.id}/enrollments/import"
     headers = api_headers(tenants.admin_a)
     refused = client.post(url, data={"file": (io.BytesIO(bad.encode("gbk")), "名单.csv")}, headers=headers)
@@ -297,6 +298,7 @@ def test_import_answers_imported_or_every_bad_row(client, tenants, api_headers, 
     assert error["rows"] == [
         {"row": 2, "column": "姓名", "reason": "姓名不能为空"},
         {"row": 2, "column": "身份证号", "reason": "身份证号码应为18位"},
+        {"row": 2, "column": "手机", "reason": PHONE_MESSAGE},
     ]
     response = client.post(url, data={"file": (io.BytesIO(good.encode("utf-8-sig")), "名单.csv")}, headers=headers)
     assert response.status_code == 200

@@ -8,7 +8,7 @@ def test_cli_imports_a_file(runner, tenants, make_course, tmp_path, db):
     course = make_course(base=tenants.base_a, status="draft")
     path = tmp_path / "名单.csv"
     path.write_bytes(
-        f"姓名,身份证号,工作单位,专业技术系列,职称,手机\r\n张三,{valid_id_number()},单位,工程,工程师,1\r\n".encode(
+        f"姓名,身份证号,工作单位,专业技术系列,职称,手机\r\n张三,{valid_id_number()},单位,工程,工程师,13800000000\r\n".encode(
             "gbk"
         )
     )

@@ -143,3 +143,18 @@ def test_capacity_cannot_drop_below_enrolled(db, now, new_course, tenants, enrol
     with pytest.raises(ValidationFailed) as error:
         update_course(tenants.admin_a, course, values={"capacity": 1}, sessions=None, now=now)
     assert error.value.code == "capacity_below_enrolled"
+
+
+def test_list_course_problems_gathers_every_field_and_session_problem_at_once(db, tenants, now):
+    """The services refuse at the first failing check (the API's code); the page lists them all."""
+    from basesys.core.policy import policy_for_base
+    from basesys.courses.services import list_course_problems
+
+    values = course_values(title="", kind="advanced_seminar", category="public", contact="李" * 61)
+    policy = policy_for_base(tenants.base_a, 2025)
+    problems = list_course_problems(
+        values, sessions(("2025-06-10", "09:00", "12:00", 6), ("2025-06-11", "14:00", "13:00")), policy
+    )
+    assert set(problems) == {"title", "contact", "category", "sessions.0.credit_hours", "sessions.1.ends_at"}
+    assert problems["category"] == "高级研修项目只能是专业科目"
+    assert list_course_problems(course_values(), sessions(("2025-06-10", "09:00", "12:00")), policy) == {}

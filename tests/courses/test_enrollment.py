@@ -265,3 +265,13 @@ def test_enrolments_are_locked_once_the_course_started(db, tenants, make_course,
     with pytest.raises(DomainError) as error:
         remove_enrollment(tenants.admin_a, enrollment, now=at("2025-06-10", "09:00"))
     assert error.value.code == "enrolment_locked"
+
+
+def test_a_given_phone_must_be_a_phone_and_an_empty_one_is_fine(db, now, tenants, make_course):
+    course = make_course(base=tenants.base_a, status="draft")
+    with pytest.raises(ValidationFailed) as error:
+        enroll_trainee(tenants.admin_a, course, id_number=valid_id_number(), name="赵六", phone="12345", now=now)
+    assert error.value.code == "validation_failed" and set(error.value.fields) == {"phone"}
+    db.session.rollback()
+    enroll_trainee(tenants.admin_a, course, id_number=valid_id_number(), name="赵七", phone="", now=now)
+    enroll_trainee(tenants.admin_a, course, id_number=valid_id_number(), name="赵八", phone="13900000000", now=now)

@@ -10,6 +10,7 @@ from basesys.accounts.models import Trainee
 from basesys.core.audit import AuditRecord
 from basesys.core.errors import DomainError
 from basesys.core.ids import id_check_digit
+from basesys.core.phones import PHONE_MESSAGE
 from basesys.courses.enrollment_file import read_enrollment_file, template_csv, template_xlsx
 from basesys.courses.models import Enrollment
 from basesys.courses.services import import_enrollments
@@ -228,3 +229,15 @@ def test_ten_thousand_rows_with_one_bad_row_import_nothing(db, now, tenants, cou
     rows_found = refused(course, csv_bytes(rows, encoding="gbk"), tenants.admin_a, now)
     assert [r["row"] for r in rows_found] == [10000]
     assert enrolled(db, course) == 0
+
+
+def test_a_malformed_phone_is_a_bad_cell_and_an_empty_one_is_allowed(db, course, tenants, now):
+    """Issue 15: the import accepted the phone `12345`. Mobiles and landlines pass; the phone is
+    optional (API.md), so an empty cell is no problem."""
+    rows = [row(1, phone="12345"), row(2, phone="0632-1234567"), row(3, phone=""), row(4, phone="1380013800")]
+    problems = refused(course, csv_bytes(rows), tenants.admin_a, now)
+    assert [(p["row"], p["column"]) for p in problems] == [(2, "手机"), (5, "手机")]
+    assert problems[0]["reason"] == PHONE_MESSAGE
+    assert enrolled(db, course) == 0
+    good = [row(1, phone="13800138000"), row(2, phone="0632-1234567"), row(3, phone="")]
+    assert import_enrollments(tenants.admin_a, course, xlsx_bytes(good), filename="名单.xlsx", now=now).imported == 3

@@ -1,6 +1,7 @@
 """Course pages: one happy path each, errors on the right row, tenant walls (404/403)."""
 
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -52,13 +53,59 @@ def test_admin_creates_a_course_through_the_form(client, login, tenants, db):
 
 def test_session_errors_show_on_their_row(client, login, tenants, db):
     login(tenants.admin_a)
-    response = client.post("/courses/new", data=course_form(**{"sessions-3-end": "08:00"}))
+    response = client.post("/courses/new", data=course_form(**{"sessions-3-end": "08:30"}))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "课次的结束时间必须晚于开始时间" in page
     row = page.split('data-index="1"')[1]  # the second row shown carries the error
     assert "row-error" in row.split("</tr>")[1] or "row-error" in row[:3000]
     assert db.session.scalar(db.select(db.func.count()).select_from(Course)) == 0
+
+
+def test_every_bad_field_and_session_is_reported_in_one_round_with_a_summary(client, login, tenants, db):
+    """Issue 15: with the title empty, the hours above a session's duration were not flagged until
+    the title was fixed; there was no summary; 22:00–01:00 was told "must end after it starts"."""
+    login(tenants.admin_a)
+    data = course_form(
+        title="",
+        kind="advanced_seminar",
+        category="public",
+        planned_headcount="abc",
+        **{"sessions-0-credit_hours": "6", "sessions-3-start": "22:00", "sessions-3-end": "01:00"},
+    )
+    response = client.post("/courses/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    for anchor, message in [
+        ("title", "该字段是必填字段"),  # WTForms' own "required", not repeated as the service's 必填项
+        ("planned_headcount", "不是有效的整数"),  # and only that (not also "between 0 and 100000")
+        ("category", "高级研修项目只能是专业科目"),
+        ("sessions-0-credit_hours", "该课次时长最多计 4 学时"),
+        ("sessions-1-end", "课次不能跨天"),
+    ]:
+        assert f'href="#{anchor}"' in summary and message in summary, (anchor, message, summary)
+        assert f'id="{anchor}"' in page, anchor  # the link lands on the input
+    assert "请更正以下 5 处问题" in summary and "第 2 个课次 · 结束" in summary
+    assert "结束时间必须晚于开始时间" not in page and "必填项" not in page and "介于" not in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(Course)) == 0
+
+
+def test_a_valid_course_with_a_session_past_midnight_says_so_after_the_service(client, login, tenants):
+    """The form passes its own checks: the service refuses the row, the page words it as 跨天."""
+    login(tenants.admin_a)
+    response = client.post("/courses/new", data=course_form(**{"sessions-3-start": "22:00", "sessions-3-end": "01:00"}))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "课次不能跨天" in page and 'href="#sessions-1-end"' in page and "结束时间必须晚于开始时间" not in page
+
+
+def test_a_session_ending_at_midnight_is_saved(client, login, tenants, db):
+    login(tenants.admin_a)
+    response = client.post("/courses/new", data=course_form(**{"sessions-3-start": "20:00", "sessions-3-end": "00:00"}))
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    course = db.session.scalar(db.select(Course))
+    assert course.sessions[-1].ends_at - course.sessions[-1].starts_at == timedelta(hours=4)
 
 
 def test_seminar_with_public_category_is_refused_on_the_field(client, login, tenants):
@@ -146,6 +193,9 @@ def test_enrol_one_and_errors_on_the_form(client, login, tenants, new_course, db
     assert "请填写姓名" in response.get_data(as_text=True)
     response = client.post(f"/courses/{course.id}/enrollments", data={"id_number": "123"})
     assert response.status_code == 422 and "身份证号码应为18位" in response.get_data(as_text=True)
+    data = {"id_number": valid_id_number(), "name": "赵六", "phone": "12345"}
+    response = client.post(f"/courses/{course.id}/enrollments", data=data)
+    assert response.status_code == 422 and "应为 11 位手机号码" in response.get_data(as_text=True)
     response = client.post(f"/courses/{course.id}/enrollments", data={"id_number": tenants.trainee.id_number})
     assert response.status_code == 302
     again = client.post(f"/courses/{course.id}/enrollments", data={"id_number": tenants.trainee.id_number})
@@ -175,7 +225,8 @@ def test_import_page_lists_every_bad_row(client, login, tenants, new_course, db)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "姓名不能为空" in page and "身份证号码应为18位" in page and "未导入任何数据" in page
-    good = f"姓名,身份证号,工作单位,专业技术系列,职称,手机\r\n张三,{valid_id_number()},单位,工程,工程师,1\r\n"
+    assert "应为 11 位手机号码" in page  # the phone "1" is a bad cell like the others (issue 15)
+    good = f"姓名,身份证号,工作单位,专业技术系列,职称,手机\r\n张三,{valid_id_number()},单位,工程,工程师,13800000000\r\n"
     response = client.post(
         f"/courses/{course.id}/enrollments/import",
         data={"file": (io.BytesIO(good.encode()), "名单.csv")},

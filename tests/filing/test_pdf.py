@@ -112,3 +112,26 @@ def test_texts_longer_than_a_page_go_to_an_appendix(db, now, new_course, tenants
 def test_a_short_plan_stays_in_its_cell(db, now, new_course, tmp_path):
     text = pdf_text(tmp_path, render_filing_pdf(new_course(plan="数字化管理师培训"), now=now))
     assert "附页" not in text and "数字化管理师培训" in text
+
+
+def test_an_opinion_typed_as_the_decision_is_said_once_and_hours_have_one_decimal(
+    db, now, new_course, tenants, tmp_path
+):
+    """Issue 15: "同意备案。同意备案。" when the officer typed "同意备案。", and a column mixing 4 and 4.5."""
+    course = new_course(("2025-06-10", "09:00", "12:00"), ("2025-06-11", "14:00", "17:00", 3.5))
+    filing.submit_filing(tenants.admin_a, course, now=now)
+    filing.decide_filing(tenants.officer_a, course, decision="approve", comment="同意备案。", now=now)
+    db.session.commit()
+    text = pdf_text(tmp_path, render_filing_pdf(course, now=now))
+    assert text.count("同意备案") == 1
+    assert "09:00—12:004.0" in text and "14:00—17:003.5" in text  # 学时 column: one decimal each
+    assert "拟计算学时7.5" in text
+
+
+def test_a_comment_after_the_decision_words_keeps_them_once(db, now, new_course, tenants, tmp_path):
+    course = new_course()
+    filing.submit_filing(tenants.admin_a, course, now=now)
+    filing.decide_filing(tenants.officer_a, course, decision="return", comment="退回修改：培训对象不明确", now=now)
+    db.session.commit()
+    text = pdf_text(tmp_path, render_filing_pdf(course, now=now))
+    assert text.count("退回修改") == 1 and "退回修改：培训对象不明确" in text

@@ -9,7 +9,13 @@ from basesys.courses.services.catalog import (
     upcoming_trainee_courses,
 )
 from basesys.courses.services.copying import SessionPattern, add_pattern_sessions, copy_course, pattern_dates
-from basesys.courses.services.courses import create_course, ever_approved, is_session_locked, update_course
+from basesys.courses.services.courses import (
+    create_course,
+    ever_approved,
+    is_session_locked,
+    list_course_problems,
+    update_course,
+)
 from basesys.courses.services.enrollment import (
     enroll_self,
     enroll_trainee,
@@ -54,6 +60,7 @@ __all__ = [
     "is_in_catalog",
     "COURSE_PAGE_SIZE",
     "list_base_courses",
+    "list_course_problems",
     "list_enrollments",
     "CheckedSession",
     "SessionInput",

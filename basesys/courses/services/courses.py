@@ -87,8 +87,30 @@ def _clean_values(values: dict) -> dict:
     if problems:
         raise ValidationFailed(problems)
     if clean["kind"] == "advanced_seminar" and clean["category"] != "professional":
-        raise ValidationFailed({"category": "高级研修项目只能是专业科目"}, code="seminar_must_be_professional")
+        raise ValidationFailed({"category": SEMINAR_MESSAGE}, code="seminar_must_be_professional")
     return clean
+
+
+SEMINAR_MESSAGE = "高级研修项目只能是专业科目"
+
+
+def list_course_problems(values: dict, sessions: list[SessionInput], policy: Policy) -> dict[str, str]:
+    """Every field and every §3 session problem of a course's input at once, as {field: message}
+    (nothing written, no clash lookup). The services refuse at their first failing check, with the
+    code the API promises; the course page shows all of them in one round (issue 15)."""
+    problems: dict[str, str] = {}
+    try:
+        clean = _clean_values(values)
+    except ValidationFailed as error:
+        problems.update(error.fields)
+        clean = values
+    if clean.get("kind") == "advanced_seminar" and clean.get("category") != "professional":
+        problems.setdefault("category", SEMINAR_MESSAGE)
+    try:
+        check_sessions(sessions, policy)
+    except ValidationFailed as error:
+        problems.update(error.fields)
+    return problems
 
 
 def _policy_for(base, sessions: list[SessionInput], now: datetime) -> Policy:

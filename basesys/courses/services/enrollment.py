@@ -12,6 +12,7 @@ from basesys.accounts.models import Trainee
 from basesys.core.audit import audit
 from basesys.core.errors import DomainError, ValidationFailed
 from basesys.core.ids import validate_id_number
+from basesys.core.phones import phone_problem
 from basesys.core.time import local_date
 from basesys.courses.models import Course, Enrollment
 from basesys.extensions import db
@@ -120,11 +121,14 @@ def enroll_trainee(
     now: datetime,
 ) -> Enrollment:
     """The base enrols one person by ID number, creating the trainee record when nobody has
-    registered it (a name is then needed). Refuses `invalid_id_number`, `trainee_unknown`,
+    registered it (a name is then needed). Refuses `invalid_id_number`, `validation_failed` on a
+    given phone that is neither a mobile nor a landline (an empty one is fine), `trainee_unknown`,
     `name_mismatch`, `already_enrolled`, `course_full`, `course_finalized`."""
     if course.finalized:
         raise DomainError("course_finalized")
     number = validate_id_number(id_number, local_date(now))
+    if reason := phone_problem(phone):
+        raise ValidationFailed({"phone": reason})
     name = (name or "").strip()
     lock_course(course)
     trainee = accounts.get_trainee_by_id_number(number)

@@ -14,6 +14,7 @@ from basesys.core.audit import audit
 from basesys.core.errors import DomainError
 from basesys.core.ids import GENDER_LABELS, birth_date_of, gender_of, id_number_problem
 from basesys.core.inputs import NAME_MESSAGE, NUL_MESSAGE, has_invisible
+from basesys.core.phones import phone_problem
 from basesys.core.time import local_date
 from basesys.courses.enrollment_file import TITLES, EnrollmentRow, invalid, problem, read_enrollment_file
 from basesys.courses.models import Course, Enrollment
@@ -33,7 +34,16 @@ class ImportResult:
 
 
 def _check_row(row: EnrollmentRow, today, seen: dict[str, int]) -> tuple[str | None, list[dict]]:
-    """The normalized ID number (None when unusable) and the row's problems."""
+    """The normalized ID number (None when unusable) and the row's problems, the phone's last
+    (its column is the last): a given phone must be a mobile or a landline, an empty one is allowed."""
+    number, problems = _check_cells(row, today, seen)
+    phone = row.values.get("phone", "")
+    if len(phone) <= LIMITS["phone"] and "\x00" not in phone and (reason := phone_problem(phone)):
+        problems.append(problem(row.line, TITLES["phone"], reason))  # too long or a NUL: said already
+    return number, problems
+
+
+def _check_cells(row: EnrollmentRow, today, seen: dict[str, int]) -> tuple[str | None, list[dict]]:
     problems = list(row.problems)
     values, line = row.values, row.line
     if not values.get("name"):
