@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 12:40:11.783254
+Create Date: 2026-12-02 13:53:14.305126
 
 """
 from alembic import op

@@ -122,7 +122,9 @@ def test_no_pending_row_is_built_yet(app, client, openapi):
     for key in PENDING:
         row = next(row for row in rows() if row.key == key)
         built = any((e.method, e.pattern) in openapi or _routed(app, e.method, e.path) for e in row.endpoints)
-        assert not built, f"{key} is built now: pin it with contract cases and drop it from PENDING (issue {PENDING[key]})"
+        assert not built, (
+            f"{key} is built now: pin it with contract cases and drop it from PENDING (issue {PENDING[key]})"
+        )
 
 
 @pytest.mark.parametrize("key", sorted(CASES))
