@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from basesys.accounts import api, audit_texts, cli, demo, employer_views, views
+from basesys.accounts import api, audit_texts, cli, demo, employer_views, profile_views, views
 from basesys.accounts.models import Role, User
 from basesys.accounts.refusals import REFUSALS
 from basesys.accounts.tokens import user_from_token
@@ -37,14 +37,14 @@ EVERYONE = tuple(role.value for role in Role)
 
 FEATURE = Feature(
     name="accounts",
-    blueprints=(views.bp, employer_views.bp, api.bp),
+    blueprints=(views.bp, profile_views.bp, employer_views.bp, api.bp),
     nav=(
         NavEntry("accounts.home", _l("Home"), EVERYONE, order=0),
         NavEntry("accounts.bureaus", _l("Bureaus"), (Role.SYSADMIN.value,), order=10),
         NavEntry("accounts.bases", _l("Bases"), (Role.SYSADMIN.value,), order=20),
         NavEntry("accounts.users", _l("Accounts"), (Role.SYSADMIN.value,), order=30),
         NavEntry("employers.employers", _l("Employers"), (Role.SYSADMIN.value, Role.BUREAU_OFFICER.value), order=35),
-        NavEntry("accounts.profile", _l("Profile"), (Role.TRAINEE.value,), order=90),
+        NavEntry("profile.profile", _l("Profile"), (Role.TRAINEE.value,), order=90),
     ),
     commands=cli.COMMANDS,
     demo=demo.load,

@@ -12,12 +12,10 @@ from basesys.accounts import admin_lists, services
 from basesys.accounts.forms import (
     BaseForm,
     BureauForm,
-    EmployerLinkForm,
     IssueLoginCodeForm,
     LoginCodeForm,
     LoginForm,
     PasswordForm,
-    ProfileForm,
     RegisterForm,
     SetPasswordForm,
     StaffForm,
@@ -226,50 +224,6 @@ def issue_login_code(ctx):
         ctx.user, trainee_id=form.trainee_id.data, id_number=form.id_number.data, now=ctx.now, policy=get_policy()
     )
     return _render_issued(ctx, issued)
-
-
-def _own_trainee(user):
-    return trainee_of(user)
-
-
-def _render_profile(ctx, trainee, *, form=None, link_form=None):
-    """The profile page: the details form and the employer's credit code form (DOMAIN.md §1)."""
-    if form is None:
-        form = ProfileForm(formdata=None, obj=trainee)
-    if link_form is None:
-        code = trainee.employer_record.credit_code if trainee.employer_record else ""
-        link_form = EmployerLinkForm(formdata=None, employer_credit_code=code)
-    return render_template("accounts/profile.html", form=form, link_form=link_form, trainee=trainee)
-
-
-def _render_details(ctx, trainee):
-    return _render_profile(ctx, trainee, form=ctx.form)
-
-
-@page(bp, "/me/profile", GET_POST, roles=("trainee",), load=_own_trainee, form=ProfileForm, invalid=_render_details)
-def profile(ctx, trainee):
-    if not ctx.form.is_submitted():
-        return _render_profile(ctx, trainee)
-    values = {name: getattr(ctx.form, name).data for name in ("phone", "employer", "series", "title")}
-    services.update_trainee_profile(ctx.user, trainee, **values, now=ctx.now)
-    return Done(url_for("accounts.profile"), _("Saved."))
-
-
-_also_at("/account/profile", profile)
-
-
-def _render_link(ctx, trainee):
-    return _render_profile(ctx, trainee, link_form=ctx.form)
-
-
-@page(
-    bp, "/me/profile/employer", ("POST",), roles=("trainee",), load=_own_trainee, form=EmployerLinkForm,
-    invalid=_render_link,
-)  # fmt: skip
-def link_employer(ctx, trainee):
-    """Set or clear the employer by its credit code (an empty code clears it)."""
-    services.link_employer(ctx.user, trainee, ctx.form.employer_credit_code.data, now=ctx.now)
-    return Done(url_for("accounts.profile"), _("Saved."))
 
 
 # --- sysadmin -----------------------------------------------------------------------------------

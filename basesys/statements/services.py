@@ -101,7 +101,7 @@ def _valid_statement(trainee_id: int, year: int) -> Statement | None:
     )
 
 
-def check_statement_year(year: int, now: datetime) -> None:
+def check_statement_year(year: int, *, now: datetime) -> None:
     """A statement covers a year that has begun (this year so far, or a past one): 404 otherwise."""
     if not FIRST_YEAR <= year <= local_date(now).year:
         raise NotFound()
@@ -111,7 +111,7 @@ def current_statement(actor, trainee: Trainee, year: int, *, signer: Signer, now
     """The trainee's valid statement of `year`, issued now if there is none or if the year's
     ledger, requirement or the holder's name changed since (the old one becomes superseded).
     Refuses (404) a year that has not begun. Flushes; the caller commits."""
-    check_statement_year(year, now)
+    check_statement_year(year, now=now)
     content = statement_content(trainee, hours_summary(trainee, year))
     digest = content_digest(trainee, content)
     current = _valid_statement(trainee.id, year)
