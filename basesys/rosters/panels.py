@@ -73,11 +73,16 @@ def courses_needing_action(base, now: datetime) -> list[ActionItem]:
             urgent = status == RosterStatus.OVERDUE or (days_left is not None and days_left <= reminder_days)
             items.append(ActionItem(course_id, title, "roster", status, due_on, days_left, urgent))
         elif filing_status == FilingStatus.APPROVED:
-            items.append(ActionItem(course_id, title, "to_finalize", filing_status, urgent=True))
+            # Finalising comes before the roster: its due date is the roster's (issue 15: the column was empty).
+            year = sessions_year([first_start])
+            due = local_date(last_end) + timedelta(days=policy(year).roster_due_days)
+            items.append(ActionItem(course_id, title, "to_finalize", filing_status, due, (due - today).days, True))
         else:
-            items.append(
-                ActionItem(course_id, title, "to_file", filing_status, urgent=filing_status == FilingStatus.RETURNED)
-            )
+            # Filed after its first session has begun, a course is 补备案 (DOMAIN.md §4): due before it runs.
+            due = local_date(first_start) if first_start is not None else None
+            days_left = (due - today).days if due else None
+            urgent = filing_status == FilingStatus.RETURNED
+            items.append(ActionItem(course_id, title, "to_file", filing_status, due, days_left, urgent))
     order = {"roster": 0, "to_finalize": 1, "to_file": 2}
     items.sort(key=lambda i: (order[i.kind], i.due_on or date.max, i.course_id))
     return items

@@ -180,3 +180,24 @@ def test_the_base_rosters_page_pages_and_the_inbox_counts_the_rows(
     assert "安全生产专题培训" in second and "六月的培训" not in second and "更多" not in second and "第一页" in second
     assert "别家的培训" not in first + second
     assert client.get(f"/rosters?after={other_base.id}").status_code == 422  # another base's course: no cursor
+
+
+def test_base_admin_home_says_returned_gives_due_dates_and_an_open_button(clock, client, login, tenants, make_course):
+    """Issue 15: a returned course said 待备案, the 报送截止日期 column was always empty, the button said 培训项目."""
+    make_course(
+        base=tenants.base_a,
+        title="退回的项目",
+        status="returned",
+        sessions=[(at("2025-07-02", "09:00"), at("2025-07-02", "12:00"))],
+    )
+    make_course(
+        base=tenants.base_a, title="待结业项目", sessions=[(at("2025-05-30", "09:00"), at("2025-05-30", "12:00"))]
+    )
+    login(tenants.admin_a)
+    clock.set(at("2025-06-13", "09:00"))
+    panel = client.get("/").text.split('id="courses-needing-action"')[1].split("</section>")[0]
+    returned = panel.split("退回的项目")[1].split("</tr>")[0]
+    assert 'data-status="returned"' in returned and "已退回" in returned and "待备案" not in returned
+    assert "2025-07-02" in returned and ">查看</a>" in returned and ">培训项目</a>" not in returned
+    to_finalize = panel.split("待结业项目")[1].split("</tr>")[0]
+    assert "2025-06-29" in to_finalize  # the roster's due date: 30 days after the last session
