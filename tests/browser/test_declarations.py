@@ -1,8 +1,8 @@
 """Hour declarations in a real browser (issue 14's Done-when): a trainee declares a paper on a phone
 (WeChat's browser) with a real small PDF, sees the hours before submitting; the employer reviewer
 approves, the bureau officer returns it with a reason; the trainee edits and submits it again; both
-approve; the hours appear in the year's progress (/me/hours). The second test carries the chain on
-to the annual statement (built in basesys/statements; finished at merge)."""
+approve; the hours appear in the year's progress (/me/hours) and on the year's annual statement,
+whose verification page and offline signature check both pass."""
 
 import itertools
 from pathlib import Path
@@ -18,6 +18,7 @@ from basesys.declarations import services
 from basesys.declarations.models import Declaration, DeclarationStatus
 from basesys.extensions import db
 from tests.browser.conftest import WECHAT_UA, browser_login
+from tests.certificates.test_pdf import decode_qr, pdf_text
 from tests.conftest import PASSWORD
 
 RULES = Path(__file__).resolve().parents[2] / "basesys" / "declarations" / "rules" / "jining-2025.yaml"
@@ -97,8 +98,9 @@ def _stored(declaration_id: int) -> Declaration:
     return db.session.get(Declaration, declaration_id)
 
 
-def declare_and_recognise(chain, browser, live_server, tmp_path, screenshot) -> int:
-    """The whole review chain through the pages; returns the recognised declaration's id."""
+def declare_and_recognise(chain, browser, live_server, tmp_path, screenshot):
+    """The whole review chain through the pages; returns the recognised declaration's id and the
+    trainee's (phone) page."""
     trainee = _context(browser, live_server, phone=True).new_page()
     browser_login(trainee, chain.trainee.id_number, PASSWORD)
     trainee.goto("/me/declarations")
@@ -167,23 +169,51 @@ def declare_and_recognise(chain, browser, live_server, tmp_path, screenshot) -> 
     progress = trainee.inner_text("main")
     assert "10.0 / " in progress, progress  # the professional subjects' progress counts the paper
     screenshot(trainee, "declaration-hours-phone")
-    return declaration_id
+    return declaration_id, trainee
 
 
-def test_a_paper_declared_on_a_phone_is_reviewed_returned_resubmitted_and_counted(
-    chain, browser, live_server, _csrf_on, tmp_path, screenshot
+def test_a_paper_declared_on_a_phone_is_reviewed_returned_resubmitted_counted_and_on_the_statement(
+    chain, browser, live_server, _csrf_on, tmp_path, screenshot, runner
 ):
-    declare_and_recognise(chain, browser, live_server, tmp_path, screenshot)
+    """Issue 14's Done-when, end to end: the review chain through the pages, then the year's annual
+    statement (学时证明): the signed PDF lists the paper, its QR code leads to a public verification
+    page that says it is valid, and the offline signature check passes."""
+    _declaration_id, trainee = declare_and_recognise(chain, browser, live_server, tmp_path, screenshot)
 
+    # The hours page offers the signed statement of the year shown; the trainee downloads it.
+    link = trainee.locator("#annual-statement")
+    assert link.count() == 1
+    pdf = trainee.request.get(link.get_attribute("href"))
+    assert pdf.ok and pdf.headers["content-type"].startswith("application/pdf")
+    data = pdf.body()
+    text = pdf_text(data, tmp_path)
+    assert TITLE[:8] in text and "10.0" in text
 
-def test_the_recognised_paper_is_on_the_annual_statement_and_verifies(
-    chain, browser, live_server, _csrf_on, tmp_path, screenshot
-):
-    """Issue 14's chain to its end: the statement lists the paper, its verification page and the
-    offline signature check pass. The statement is basesys/statements' (another branch): the lead
-    finishes the steps after the chain at merge."""
-    statements = pytest.importorskip("basesys.statements.services")
-    declare_and_recognise(chain, browser, live_server, tmp_path, screenshot)
-    assert statements is not None
-    # At merge: open the trainee's statement page for 2025, see TITLE among its entries, follow its
-    # QR/verification URL (public page says valid), and run the offline check on the PDF.
+    # Its QR code points at the public verification page, which anyone (logged out) can open.
+    url = decode_qr(data, tmp_path)
+    assert "/vs/" in url and "?c=" in url
+    public = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
+    assert url.startswith(live_server.url)  # BASE_URL, as QR codes use it
+    public.goto(url)
+    assert public.locator("[data-status=valid]").count() == 1, public.inner_text("main")
+    screenshot(public, "statement-verification")
+
+    # Offline: the payload and signature the public API answers, checked with the published key only.
+    number, code = url.split("/vs/")[1].split("?c=")
+    answer = public.request.get(f"/api/v1/statements/{number}?code={code}").json()
+    key = public.request.get("/api/v1/certificates/public-key").json()["public_key"]
+    payload_file = tmp_path / "statement.json"
+    payload_file.write_text(answer["signed"]["payload"], encoding="utf-8")
+    result = runner.invoke(
+        args=[
+            "verify-statement",
+            "--payload-file",
+            str(payload_file),
+            "--signature",
+            answer["signed"]["signature"],
+            "--public-key",
+            key,
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert TITLE[:8] in answer["signed"]["payload"]
