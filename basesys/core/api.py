@@ -210,8 +210,12 @@ def api_endpoint(
     public: bool = False,
     files: tuple[str, ...] = (),
     verify_user_in_view: bool = False,
+    writes: bool = False,
 ):
     """Declare an endpoint: `roles=None` with public=False means any logged-in user.
+
+    `writes=True`: a GET that may change state (an annual statement issued on its first request) is
+    committed by the endpoint's lifecycle like a POST, never by the view.
 
     `answer` is the model of the success answer (`status`), a `File`, or None for 204. `refuses`
     names the refusal codes the endpoint answers with beyond those its declaration implies (401
@@ -242,7 +246,7 @@ def api_endpoint(
         def wrapper(**path):
             checking = current_app.config.get("API_CHECK_ANSWERS", False)
             try:
-                result = _answer(spec, view, verify_user_in_view, path)
+                result = _answer(spec, view, verify_user_in_view, path, writes)
             except DomainError as error:
                 if checking:
                     check_refusal(spec, error.code, error.status)
@@ -260,7 +264,7 @@ def api_endpoint(
     return decorator
 
 
-def _answer(spec: EndpointSpec, view, verify_user_in_view: bool, path: dict):
+def _answer(spec: EndpointSpec, view, verify_user_in_view: bool, path: dict, writes: bool = False):
     actor = current_api_claims() if verify_user_in_view else current_api_user()
     if actor is None and not spec.public:
         raise DomainError("unauthorized")
@@ -273,7 +277,7 @@ def _answer(spec: EndpointSpec, view, verify_user_in_view: bool, path: dict):
     if spec.query is not None:
         kwargs["query"] = parse_model(spec.query, request.args.to_dict())
     result = view(actor, **kwargs)
-    if spec.method != "GET":
+    if writes or spec.method != "GET":
         db.session.commit()
     return result
 

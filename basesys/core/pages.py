@@ -11,7 +11,7 @@ The wrapper, in order:
 2. `load(user, **path)` returns the object or raises NotFound (404 outside the actor's scope);
 3. on POST, validates `form`: invalid input calls `invalid(ctx, obj)` (the page re-rendered, 422);
 4. calls the view, which calls ONE service with `ctx.user` and `ctx.now`;
-5. commits once (non-GET), then flashes `Done.message` and redirects to `Done.url`.
+5. commits once (non-GET, or a GET declared `writes`), then flashes `Done.message` and redirects to `Done.url`.
 A `DomainError` from the service rolls back everything; with a form its field errors are put on
 the form and `invalid(ctx, obj)` re-renders with the error's status; without one it is flashed on
 the page the user came from (core.errors_web). No view repeats that try / except / commit.
@@ -67,8 +67,12 @@ def page(
     form: type | None = None,
     invalid: Callable | None = None,
     endpoint: str | None = None,
+    writes: bool = False,
 ):
     """Declare a page. `roles=None` means any logged-in user; `public=True` needs no login.
+
+    `writes=True`: a GET that may change state (an annual statement issued on its first request,
+    DOMAIN.md §15) is committed by the lifecycle like a POST, never by the view.
 
     `load(user, **path)` → the object the view acts on (NotFound outside scope). The view is called
     as `view(ctx, obj)` with a loader, else `view(ctx, **path)`. `form` is a form class or a factory
@@ -104,7 +108,7 @@ def page(
                 ctx.error = error
                 show_refusal(ctx.form, error)
                 return _rendered(invalid(*args), error.status)
-            if request.method not in ("GET", "HEAD"):
+            if writes or request.method not in ("GET", "HEAD"):
                 db.session.commit()
             if isinstance(result, Done):
                 if result.message:

@@ -1,26 +1,33 @@
 """Declaration pages (DOMAIN.md §11): the trainee's phone-first list, form and detail; the employer
 reviewer's and the bureau officer's inbox and review page; the evidence files (scope-checked,
-inline, nosniff); the rules in force, read-only."""
-
-from datetime import date
+inline, nosniff); the rules in force, read-only. What the pages share besides their lifecycle (the
+form's choices and fields, the preview's outcome) is views_declaring's."""
 
 from flask import Blueprint, jsonify, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from basesys.accounts.models import Bureau
-from basesys.accounts.scope import bureau_subtree_ids, trainee_of
+from basesys.accounts.scope import trainee_of
 from basesys.core.errors import DomainError, NotFound, message_for
 from basesys.core.inputs import page_number
 from basesys.core.pages import Done, page
-from basesys.core.policy import get_policy
-from basesys.core.time import local_date
 from basesys.declarations import services
 from basesys.declarations.forms import LABELS, DecisionForm, DeclarationForm, InboxForm, RulesForm
 from basesys.declarations.models import DeclarationStatus
 from basesys.declarations.services.claims import cap_left
 from basesys.declarations.storage import storage_dir
-from basesys.extensions import db
+from basesys.declarations.views_declaring import (
+    declaration_fields,
+    declaration_form,
+    declaring,
+    max_mb,
+    me,
+    preview_outcome,
+    rule_bureaus,
+    store_uploads,
+    this_year,
+    year_arg,
+)
 
 bp = Blueprint("declarations", __name__)
 
@@ -35,143 +42,43 @@ def _labels() -> dict:
     return LABELS
 
 
-def _this_year(now) -> int:
-    return local_date(now).year
-
-
-def _year_arg(now) -> int:
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= _this_year(now) else _this_year(now)
-
-
-def _me(user):
-    trainee = trainee_of(user)
-    if trainee is None:
-        raise NotFound()
-    return trainee
-
-
 # --- trainee ----------------------------------------------------------------------------------
 
 
 @page(bp, "/me/declarations", roles=TRAINEE)
 def my_declarations(ctx):
-    trainee = _me(ctx.user)
-    year = _year_arg(ctx.now)
+    trainee = me(ctx.user)
+    year = year_arg(ctx.now)
     declarations = list(services.declarations_of(trainee, year))
-    years = sorted({*(range(_this_year(ctx.now) - 4, _this_year(ctx.now) + 1)), year}, reverse=True)
+    years = sorted({*(range(this_year(ctx.now) - 4, this_year(ctx.now) + 1)), year}, reverse=True)
     return render_template("declarations/mine.html", declarations=declarations, year=year, years=years)
-
-
-def _rules(trainee, year):
-    """The rule set for the trainee's year, as (view, {"rule:option": (rule, option)})."""
-    rule_set = services.rules_for_trainee(trainee, year)
-    index = {}
-    for rule in rule_set.rules if rule_set else ():
-        for option in rule.options:
-            index[f"{rule.code}:{option.code}"] = (rule, option)
-    return rule_set, index
-
-
-def _declaration_form(ctx, declaration=None):
-    """The form with its choices: the years (any up to this one), the rules and options of the
-    year chosen (posted, else ?year=, else the declaration's), the evidence already attached."""
-    trainee = _me(ctx.user)
-    form = DeclarationForm()
-    this_year = _this_year(ctx.now)
-    form.year.choices = [(y, str(y)) for y in range(this_year, this_year - 3, -1)]
-    if declaration is not None and declaration.year not in dict(form.year.choices):
-        form.year.choices.append((declaration.year, str(declaration.year)))
-    year = request.form.get("year", type=int) or request.args.get("year", type=int)
-    if year not in dict(form.year.choices):
-        year = declaration.year if declaration is not None else this_year
-    rule_set, index = _rules(trainee, year)
-    form.rule_option.choices = [(key, key) for key in index]
-    form.keep_evidence.choices = [(e.id, e.original_name) for e in (declaration.evidence if declaration else [])]
-    if request.method == "GET":
-        form.year.data = year
-        if declaration is not None:
-            _prefill(form, declaration)
-    ctx.declaring = {"rule_set": rule_set, "index": index, "year": year, "trainee": trainee}
-    return form
-
-
-def _prefill(form, declaration) -> None:
-    form.rule_option.data = f"{declaration.rule}:{declaration.option}"
-    form.quantity.data = declaration.quantity
-    form.category.data = declaration.category if declaration.category in ("public", "professional") else None
-    form.started_on.data, form.ended_on.data = declaration.started_on, declaration.ended_on
-    form.title.data = declaration.title
-    form.keep_evidence.data = [e.id for e in declaration.evidence]
-
-
-def _declaring(ctx) -> dict:
-    """What the form factory found for the form (kept apart from the path values the view gets)."""
-    return getattr(ctx, "declaring", {})
 
 
 def _form_page(ctx, declaration=None, preview=None, status=200):
     """The new declaration's form, or a returned one's detail page with its edit form."""
     if declaration is not None:
         return _detail_page(ctx, declaration, preview=preview, status=status)
-    form = ctx.form if isinstance(ctx.form, DeclarationForm) else _declaration_form(ctx)
+    form = ctx.form if isinstance(ctx.form, DeclarationForm) else declaration_form(ctx)
     return (
         render_template(
             "declarations/new.html",
             form=form,
             preview=preview,
-            rule_set=_declaring(ctx).get("rule_set"),
-            index=_declaring(ctx).get("index", {}),
-            year=_declaring(ctx).get("year"),
-            max_mb=_max_mb(),
+            rule_set=declaring(ctx).get("rule_set"),
+            index=declaring(ctx).get("index", {}),
+            year=declaring(ctx).get("year"),
+            max_mb=max_mb(),
         ),
         status,
     )
-
-
-def _max_mb() -> int:
-    """The policy's evidence limit, in whole MB, for the form's hint (the service enforces it)."""
-    return get_policy().evidence_max_bytes // (1024 * 1024)
-
-
-def _fields(ctx) -> dict:
-    """The declaration's fields from a validated form, for preview / submit / resubmit."""
-    form = ctx.form
-    rule, option = ctx.declaring["index"].get(form.rule_option.data, (None, None))
-    if rule is None:
-        raise DomainError("rule_unknown")
-    quantity = float(form.quantity.data) if form.quantity.data is not None else 0.0
-    return {
-        "year": form.year.data,
-        "rule": rule.code,
-        "option": option.code,
-        "quantity": quantity,
-        "category": form.category.data or None,
-        "started_on": form.started_on.data,
-        "ended_on": form.ended_on.data,
-    }
-
-
-def _store_uploads(ctx, trainee) -> list[int]:
-    """Stores the files just chosen (each one checked by the service: type by content, size) and
-    returns every evidence id the declaration takes: kept ones, earlier round trips', new ones."""
-    ids = list(ctx.form.keep_evidence.data or []) + ctx.form.uploaded_ids
-    for upload in request.files.getlist(ctx.form.evidence.name):
-        if not upload or not upload.filename:
-            continue
-        evidence = services.store_evidence(
-            ctx.user, trainee, data=upload.read(), filename=upload.filename, now=ctx.now, storage_dir=storage_dir()
-        )
-        ids.append(evidence.id)
-    return list(dict.fromkeys(ids))
 
 
 def _preview_or_submit(ctx, declaration=None):
     """ "计算" (no JS): stores the files chosen so far, commits them (they survive the round trip as
     the trainee's unattached evidence) and shows the hours; "提交": submits or resubmits."""
     trainee = ctx.declaring["trainee"]
-    fields = _fields(ctx)
-    evidence_ids = _store_uploads(ctx, trainee)
+    fields = declaration_fields(ctx)
+    evidence_ids = store_uploads(ctx, trainee)
     if ctx.form.preview.data:
         preview = services.preview(trainee, **fields)
         ctx.form.uploaded.data = ",".join(str(i) for i in evidence_ids if i not in (ctx.form.keep_evidence.data or []))
@@ -190,7 +97,7 @@ def _preview_or_submit(ctx, declaration=None):
     return Done(url_for("declarations.my_declaration", declaration_id=declaration.id), message)
 
 
-@page(bp, "/me/declarations/new", roles=TRAINEE, form=_declaration_form, invalid=lambda ctx: _form_page(ctx))
+@page(bp, "/me/declarations/new", roles=TRAINEE, form=declaration_form, invalid=lambda ctx: _form_page(ctx))
 def new_declaration(ctx):
     return _form_page(ctx)
 
@@ -200,7 +107,7 @@ def new_declaration(ctx):
     "/me/declarations/new",
     methods=("POST",),
     roles=TRAINEE,
-    form=_declaration_form,
+    form=declaration_form,
     invalid=lambda ctx: _form_page(ctx, status=ctx.status),
     endpoint="submit_declaration",
 )
@@ -210,28 +117,11 @@ def submit_declaration(ctx):
 
 @page(bp, "/me/declarations/preview", roles=TRAINEE)
 def preview(ctx):
-    """The form's live preview (JSON, for the small script): the hours claimed and what is left."""
-    trainee = _me(ctx.user)
-    year = request.args.get("year", type=int) or _this_year(ctx.now)
-    if not 2000 <= year <= _this_year(ctx.now):
-        year = _this_year(ctx.now)
-    _rule_set, index = _rules(trainee, year)
-    rule, option = index.get(request.args.get("rule_option", ""), (None, None))
-    try:
-        if rule is None:
-            raise DomainError("rule_unknown")
-        result = services.preview(
-            trainee,
-            year=year,
-            rule=rule.code,
-            option=option.code,
-            quantity=_float_arg("quantity"),
-            category=request.args.get("category") or None,
-            started_on=_date_arg("started_on"),
-            ended_on=_date_arg("ended_on"),
-        )
-    except DomainError as error:
-        return jsonify(code=error.code, message=message_for(error, str(get_locale()))), 422
+    """The form's live preview (JSON, for the small script): the hours claimed and what is left, or
+    (422) the refusal submitting would meet, which the script shows in place of the hours."""
+    result, refusal = preview_outcome(me(ctx.user), year_arg(ctx.now))
+    if refusal is not None:
+        return jsonify(code=refusal.code, message=message_for(refusal, str(get_locale()))), 422
     return jsonify(
         hours_public=result.hours_public,
         hours_professional=result.hours_professional,
@@ -239,22 +129,6 @@ def preview(ctx):
         left_in_cap=result.left_in_cap,
         note=result.note,
     )
-
-
-def _float_arg(name: str) -> float:
-    try:
-        value = float(request.args.get(name) or 0)
-    except ValueError:
-        return 0.0
-    return value if 0 <= value <= 10000 else 0.0
-
-
-def _date_arg(name: str):
-    try:
-        value = date.fromisoformat(request.args.get(name) or "")
-    except ValueError:
-        return None
-    return value if 2000 <= value.year <= 2100 else None
 
 
 def _my_declaration(user, declaration_id: int):
@@ -282,7 +156,7 @@ def _detail_page(ctx, declaration, preview=None, status=200):
     editable = declaration.status == DeclarationStatus.RETURNED
     form = None
     if editable:
-        form = ctx.form if isinstance(ctx.form, DeclarationForm) else _declaration_form(ctx, declaration)
+        form = ctx.form if isinstance(ctx.form, DeclarationForm) else declaration_form(ctx, declaration)
     return (
         render_template(
             "declarations/detail_mine.html",
@@ -290,9 +164,9 @@ def _detail_page(ctx, declaration, preview=None, status=200):
             names=_names(declaration),
             form=form,
             preview=preview,
-            rule_set=_declaring(ctx).get("rule_set"),
-            index=_declaring(ctx).get("index", {}),
-            max_mb=_max_mb(),
+            rule_set=declaring(ctx).get("rule_set"),
+            index=declaring(ctx).get("index", {}),
+            max_mb=max_mb(),
         ),
         status,
     )
@@ -306,7 +180,7 @@ def my_declaration(ctx, declaration):
 def _resubmit_form(ctx, declaration):
     if declaration.status != DeclarationStatus.RETURNED:
         raise DomainError("wrong_stage")
-    return _declaration_form(ctx, declaration)
+    return declaration_form(ctx, declaration)
 
 
 @page(
@@ -405,17 +279,10 @@ def evidence(ctx, evidence_id):
 # --- rules in force ---------------------------------------------------------------------------
 
 
-def _rule_bureaus(user) -> list[Bureau]:
-    query = db.select(Bureau).order_by(Bureau.level, Bureau.name)
-    if user.role != "sysadmin":
-        query = query.where(Bureau.id.in_(bureau_subtree_ids(user.bureau_id) or {-1}))
-    return list(db.session.scalars(query))
-
-
 @page(bp, "/declaration-rules", roles=RULE_READERS)
 def rules(ctx):
     form = RulesForm(request.args)
-    bureaus = _rule_bureaus(ctx.user)
+    bureaus = rule_bureaus(ctx.user)
     form.bureau_id.choices = [(b.id, b.name) for b in bureaus]
     wanted = request.args.get("bureau_id", type=int)
     if wanted is not None and wanted not in {b.id for b in bureaus}:
@@ -423,7 +290,7 @@ def rules(ctx):
     default = ctx.user.bureau_id if ctx.user.bureau_id else (bureaus[0].id if bureaus else None)
     bureau_id = wanted or default
     year = form.year.data if isinstance(form.year.data, int) and 2000 <= form.year.data <= 2100 else None
-    year = year or _this_year(ctx.now)
+    year = year or this_year(ctx.now)
     form.bureau_id.data, form.year.data = bureau_id, year
     rule_set = services.rules_in_force(bureau_id, year) if bureau_id else None
     return render_template("declarations/rules.html", form=form, rule_set=rule_set, year=year, bureau_id=bureau_id)

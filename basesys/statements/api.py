@@ -1,8 +1,8 @@
 """The "Annual statement" endpoints of API.md (DOMAIN.md §15).
 
 The trainee's GET may issue a statement (the first request of a year, or the first after the year's
-ledger changed): a state change, so these two views commit themselves — the API layer commits only
-non-GET requests.
+ledger changed): a state change, so these two endpoints are declared `writes` and the API lifecycle
+commits them like a POST (core.api.api_endpoint).
 """
 
 import json
@@ -15,7 +15,6 @@ from basesys.core.api import File, api_blueprint, api_endpoint
 from basesys.core.errors import DomainError, NotFound
 from basesys.core.ids import mask_name
 from basesys.core.time import now_utc
-from basesys.extensions import db
 from basesys.statements.models import Statement
 from basesys.statements.pdf import NotPrintable, StatementPage, statement_pdf
 from basesys.statements.schemas import StatementAnswer, StatementQuery, StatementVerification
@@ -57,10 +56,9 @@ def verification_json(statement: Statement) -> dict:
 
 
 def my_statement(actor, year: int) -> Statement:
-    """The trainee's current statement of the year, issued and committed when new."""
-    statement = current_statement(actor, trainee_of(actor), year, signer=current_signer(), now=now_utc())
-    db.session.commit()
-    return statement
+    """The trainee's current statement of the year, issued when new (the endpoint, declared
+    `writes`, commits it)."""
+    return current_statement(actor, trainee_of(actor), year, signer=current_signer(), now=now_utc())
 
 
 def statement_pdf_response(statement: Statement, *, disposition: str = "attachment") -> Response:
@@ -85,6 +83,7 @@ def statement_pdf_response(statement: Statement, *, disposition: str = "attachme
     summary="The trainee's signed annual statement (学时证明) of a year, issued on first request",
     roles=["trainee"],
     answer=StatementAnswer,
+    writes=True,
 )
 def my_statement_json(actor, year: int):
     return statement_json(my_statement(actor, year))
@@ -97,6 +96,7 @@ def my_statement_json(actor, year: int):
     roles=["trainee"],
     answer=File("application/pdf", "The annual statement"),
     refuses=("statement_not_printable",),
+    writes=True,
 )
 def my_statement_pdf(actor, year: int):
     return statement_pdf_response(my_statement(actor, year))

@@ -8,19 +8,17 @@ from basesys.certificates.signing import current_signer
 from basesys.core.ids import mask_name
 from basesys.core.pages import page
 from basesys.core.wechat import in_wechat
-from basesys.extensions import db
 from basesys.statements.api import statement_pdf_response
 from basesys.statements.services import current_statement, find_statement
 
 bp = Blueprint("statements", __name__)
 
 
-@page(bp, "/me/statements/<int:year>.pdf", roles=("trainee",))
+@page(bp, "/me/statements/<int:year>.pdf", roles=("trainee",), writes=True)
 def my_statement_pdf(ctx, year):
-    """Issues the statement when the year has none (or its ledger changed): committed here, a GET
-    that changes state (the page lifecycle commits non-GET requests only)."""
+    """Issues the statement when the year has none (or its ledger changed): a GET that changes
+    state, declared `writes` so the page lifecycle commits it."""
     statement = current_statement(ctx.user, trainee_of(ctx.user), year, signer=current_signer(), now=ctx.now)
-    db.session.commit()
     # WeChat's browser opens only inline PDFs (core.wechat).
     response = statement_pdf_response(statement, disposition="inline" if in_wechat() else "attachment")
     response.headers["Vary"] = "User-Agent"
