@@ -23,8 +23,18 @@ def slots(image):
 
 
 def decode(image) -> str:
-    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return text
+    """OpenCV's detector misses the odd code at one scale (the codes are random, so the images
+    differ from run to run): a reader's phone would simply look again, so does this — at other
+    scales, then with the Aruco-based detector when the OpenCV build has it."""
+    for scale in (1.0, 1.5, 0.75, 2.0):
+        sized = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        text, _points, _ = cv2.QRCodeDetector().detectAndDecode(sized)
+        if text:
+            return text
+    if hasattr(cv2, "QRCodeDetectorAruco"):
+        text, _points, _ = cv2.QRCodeDetectorAruco().detectAndDecode(image)
+        return text
+    return ""
 
 
 def render(data: bytes, tmp_path):
