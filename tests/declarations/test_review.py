@@ -227,6 +227,19 @@ def test_a_pending_first_review_goes_to_the_bureau_when_the_trainee_has_no_emplo
     assert pending.status == "recognized"
 
 
+def test_the_trainee_linking_another_employer_moves_what_waits_for_the_first_review(decl):
+    """The whole way: accounts' link_employer (the profile page's service) sends the signal the
+    declarations feature receives, in the same transaction."""
+    from basesys.accounts.services import link_employer
+
+    pending = declare(decl.trainee, "qualification", "passed")
+    link_employer(decl.trainee.user, decl.trainee, decl.employer_jn2.credit_code, now=NOW)
+    db.session.commit()
+    assert (pending.employer_id, pending.stage) == (decl.employer_jn2.id, "employer")
+    decide(decl.reviewer_jn2, pending)
+    assert pending.status == "employer_approved"
+
+
 # --- inbox ---------------------------------------------------------------------------------------
 
 
